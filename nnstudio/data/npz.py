@@ -1,0 +1,41 @@
+"""Writing .npz files whose bytes depend only on the arrays.
+
+``np.savez_compressed`` stamps each member with the current time, so two runs a second apart
+give different files; a file kept in git should change only when its content does.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+# The earliest time a zip entry can hold; any fixed value would do.
+FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def save_npz_deterministic(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray]) -> None:
+    """Save ``arrays`` as a compressed .npz that ``np.load`` reads, with reproducible bytes.
+
+    Members are written in sorted key order with fixed timestamps and attributes, and the
+    file is written beside its target and renamed over it, so a crash leaves the old file.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for key in sorted(arrays):
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.asarray(arrays[key]), allow_pickle=False)
+                info = zipfile.ZipInfo(f"{key}.npy", date_time=FIXED_DATE_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # "Unix", whatever machine builds it
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, buffer.getvalue(), compresslevel=9)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

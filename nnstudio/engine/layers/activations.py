@@ -1,0 +1,125 @@
+"""Activation functions, each forward beside its derivative."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nnstudio.engine.layers.base import Layer
+
+
+class Activation(Layer):
+    """Elementwise f(x); subclasses give ``f`` and ``df`` (in terms of x and y = f(x))."""
+
+    def forward(self, x: Any) -> Any:
+        self.x = x
+        self.y = self.f(x)
+        return self.y
+
+    def backward(self, dy: Any) -> Any:
+        return dy * self.df(self.x, self.y)
+
+    def f(self, x: Any) -> Any:
+        raise NotImplementedError
+
+    def df(self, x: Any, y: Any) -> Any:
+        raise NotImplementedError
+
+
+class Identity(Activation):
+    def forward(self, x: Any) -> Any:
+        return x
+
+    def backward(self, dy: Any) -> Any:
+        return dy
+
+
+class Heaviside(Activation):
+    """The perceptron's step: 1 where x >= 0, else 0. Its derivative is 0 almost everywhere."""
+
+    def f(self, x: Any) -> Any:
+        return (x >= 0).astype(x.dtype)
+
+    def df(self, x: Any, y: Any) -> Any:
+        return self.xp.zeros_like(x)
+
+
+class Sigmoid(Activation):
+    def f(self, x: Any) -> Any:
+        # Split by sign so exp never overflows: for x < 0 use e^x / (1 + e^x).
+        xp = self.xp
+        e = xp.exp(-xp.abs(x))
+        return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+    def df(self, x: Any, y: Any) -> Any:
+        return y * (1 - y)
+
+
+class Tanh(Activation):
+    def f(self, x: Any) -> Any:
+        return self.xp.tanh(x)
+
+    def df(self, x: Any, y: Any) -> Any:
+        return 1 - y * y
+
+
+class ReLU(Activation):
+    def forward(self, x: Any) -> Any:
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dy: Any) -> Any:
+        return dy * self.mask
+
+
+class LeakyReLU(Activation):
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def f(self, x: Any) -> Any:
+        return self.xp.where(x > 0, x, self.alpha * x)
+
+    def df(self, x: Any, y: Any) -> Any:
+        return self.xp.where(x > 0, 1.0, self.alpha).astype(x.dtype)
+
+
+class ELU(Activation):
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def f(self, x: Any) -> Any:
+        xp = self.xp
+        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
+
+    def df(self, x: Any, y: Any) -> Any:
+        return self.xp.where(x > 0, 1.0, y + self.alpha).astype(x.dtype)
+
+
+class SELU(Activation):
+    """Self-normalizing ELU (Klambauer et al. 2017) with its fixed constants."""
+
+    alpha = 1.6732632423543772
+    scale = 1.0507009873554805
+
+    def f(self, x: Any) -> Any:
+        xp = self.xp
+        return self.scale * xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0)))
+
+    def df(self, x: Any, y: Any) -> Any:
+        return self.xp.where(x > 0, self.scale, y + self.scale * self.alpha).astype(x.dtype)
+
+
+class Softmax(Activation):
+    """softmax over the feature axis (axis 1), shifted by the maximum for stability."""
+
+    def f(self, x: Any) -> Any:
+        xp = self.xp
+        e = xp.exp(x - x.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def backward(self, dy: Any) -> Any:
+        # Jacobian-vector product of softmax: dx_i = y_i (dy_i - sum_j dy_j y_j)
+        y = self.y
+        return y * (dy - (dy * y).sum(axis=1, keepdims=True))
+

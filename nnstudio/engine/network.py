@@ -1,0 +1,180 @@
+"""A network: layers wired as a directed acyclic graph, run in topological order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
+
+from nnstudio.engine.backend import CPU, Device
+from nnstudio.engine.layers import Layer, Softmax
+from nnstudio.engine.losses import Loss
+from nnstudio.engine.optimizers import Parameter
+
+
+@dataclass
+class Node:
+    """One vertex: ``layer`` applied to the outputs of the nodes named in ``inputs``."""
+
+    name: str
+    layer: Layer | None  # None for the input node
+    inputs: list[str] = field(default_factory=list)
+
+
+class Network:
+    """Forward and backward over the graph; parameters, gradients and state in and out.
+
+    ``nodes`` must be in topological order, starting with the single input node and ending
+    with the single output node.
+    """
+
+    def __init__(self, nodes: list[Node], device: Device = CPU, dtype: Any = numpy.float32):
+        self.nodes = nodes
+        self.by_name = {node.name: node for node in nodes}
+        self.input_name = nodes[0].name
+        self.output_name = nodes[-1].name
+        self.consumers: dict[str, list[str]] = {node.name: [] for node in nodes}
+        for node in nodes:
+            for source in node.inputs:
+                self.consumers[source].append(node.name)
+        self.device = CPU
+        self.dtype = numpy.dtype(dtype)
+        self.capture = False
+        self.activations: dict[str, Any] = {}
+        self.output_grads: dict[str, Any] = {}
+        self.input_grad: Any = None
+        self._input_grad_wanted = False
+        self.to(device, dtype)
+        self.want_input_grad(False)
+
+    # -- structure ---------------------------------------------------------------------
+    @property
+    def layer_nodes(self) -> list[Node]:
+        return [node for node in self.nodes if node.layer is not None]
+
+    def layer(self, name: str) -> Layer:
+        layer = self.by_name[name].layer
+        assert layer is not None, f"{name} is the input"
+        return layer
+
+    def to(self, device: Device, dtype: Any = None) -> Network:
+        self.device = device
+        self.dtype = numpy.dtype(dtype or self.dtype)
+        for node in self.layer_nodes:
+            node.layer.to(device, self.dtype)
+        return self
+
+    def want_input_grad(self, wanted: bool) -> None:
+        """Backward computes dL/d(input) only when asked (saliency maps): it is not free."""
+        self._input_grad_wanted = wanted
+        for node in self.layer_nodes:
+            from_input_only = all(src == self.input_name for src in node.inputs)
+            node.layer.needs_input_grad = wanted or not from_input_only
+
+    def set_training(self, training: bool) -> None:
+        for node in self.layer_nodes:
+            node.layer.training = training
+
+    # -- forward and backward ----------------------------------------------------------
+    def forward(self, x: Any, training: bool = False) -> Any:
+        """The network's output for a batch; keeps every node's output while it runs."""
+        self.set_training(training)
+        outputs: dict[str, Any] = {self.input_name: self.device.send(x, self.dtype)}
+        for node in self.nodes[1:]:
+            outputs[node.name] = node.layer.forward(*(outputs[src] for src in node.inputs))
+        self._outputs = outputs
+        self.activations = outputs if self.capture else {}
+        return outputs[self.output_name]
+
+    def loss_and_backward(self, x: Any, target: Any, loss: Loss) -> tuple[float, Any]:
+        """One training pass: forward, loss, backward; returns (loss, network output).
+
+        A loss that takes logits (cross-entropy) after a final Softmax gets the Softmax's
+        input instead, and backward starts below the Softmax: the fused, stable form.
+        """
+        output = self.forward(x, training=True)
+        target = self.device.send(target)
+        last = self.by_name[self.output_name]
+        if loss.takes_logits and isinstance(last.layer, Softmax):
+            value = loss.forward(self._outputs[last.inputs[0]], target)
+            self.backward(loss.backward(), start=last.inputs[0])
+        else:
+            value = loss.forward(output, target)
+            self.backward(loss.backward())
+        return float(value), output
+
+    def backward(self, grad_output: Any, start: str | None = None) -> None:
+        """Backpropagate dL/d(output of ``start``) (default: the output node) to every layer."""
+        start = start or self.output_name
+        grads: dict[str, Any] = {start: grad_output}
+        started = False
+        for node in reversed(self.nodes):
+            if node.name == start:
+                started = True
+            if not started or node.layer is None:
+                continue
+            dy = grads.pop(node.name, None)
+            if dy is None:  # this branch does not reach the loss
+                continue
+            if self.capture:
+                self.output_grads[node.name] = dy
+            dxs = node.layer.backward(dy)
+            if not isinstance(dxs, tuple):
+                dxs = (dxs,)
+            for source, dx in zip(node.inputs, dxs, strict=True):
+                if dx is None:
+                    continue
+                grads[source] = dx if source not in grads else grads[source] + dx
+        self.input_grad = grads.get(self.input_name)
+
+    def predict(self, x: Any, batch_size: int = 1000) -> numpy.ndarray:
+        """Outputs in eval mode, as a NumPy array, in batches to bound memory."""
+        parts = [self.device.to_host(self.forward(x[i : i + batch_size]))
+                 for i in range(0, len(x), batch_size)]
+        return numpy.concatenate(parts) if parts else numpy.zeros((0,))
+
+    # -- parameters and weights --------------------------------------------------------
+    def parameters(self) -> list[Parameter]:
+        """Every trainable array with its gradient, in a stable order (for optimizer state)."""
+        return [
+            Parameter(layer.params[key], layer.grads[key], decay=key == "W")
+            for node in self.layer_nodes
+            if (layer := node.layer).trainable
+            for key in layer.params
+        ]
+
+    def parameter_count(self) -> int:
+        return sum(int(v.size) for node in self.layer_nodes for v in node.layer.params.values())
+
+    def get_weights(self) -> dict[str, dict[str, numpy.ndarray]]:
+        """NumPy copies of every parameter and state array, as {node: {name: array}}."""
+        result = {}
+        for node in self.layer_nodes:
+            arrays = {**node.layer.params, **node.layer.state}
+            if arrays:
+                result[node.name] = {k: self.device.to_host(v) for k, v in arrays.items()}
+        return result
+
+    def set_weights(self, weights: dict[str, dict[str, Any]]) -> None:
+        """Copy arrays in place (optimizers keep their references); shapes must match."""
+        for name, arrays in weights.items():
+            if name not in self.by_name or self.by_name[name].layer is None:
+                raise KeyError(f"The network has no layer named {name!r}")
+            layer = self.by_name[name].layer
+            for key, value in arrays.items():
+                target = layer.params.get(key, layer.state.get(key))
+                if target is None:
+                    raise KeyError(f"{name}: no parameter named {key!r}")
+                value = numpy.asarray(value) if not hasattr(value, "shape") else value
+                if tuple(target.shape) != tuple(value.shape):
+                    raise ValueError(
+                        f"{name}.{key}: expected shape {tuple(target.shape)}, "
+                        f"got {tuple(value.shape)}"
+                    )
+                target[...] = self.device.send(value, self.dtype)
+
+    def state_arrays(self) -> dict[str, Any]:
+        """Every parameter and state array on the device, keyed 'node/name' (for checks)."""
+        return {f"{node.name}/{k}": v for node in self.layer_nodes
+                for k, v in {**node.layer.params, **node.layer.state}.items()}
