@@ -59,7 +59,9 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     return values.reshape(shape).astype(dtype.newbyteorder("="))
 
 
-def write_idx(path: str | os.PathLike[str], array: np.ndarray, compress: bool | None = None) -> None:
+def write_idx(
+    path: str | os.PathLike[str], array: np.ndarray, compress: bool | None = None
+) -> None:
     """Write ``array`` as an IDX file; gzip it when ``compress`` is true.
 
     ``compress=None`` gzips when the name ends in ``.gz``. The gzip header carries no
@@ -87,8 +89,7 @@ def _gunzip(raw: bytes, path: Path) -> bytes:
         return gzip.decompress(raw)
     except EOFError:
         raise IdxFormatError(
-            f"{path}: the gzip stream ends early; the file was cut short "
-            "(an interrupted download?)"
+            f"{path}: the gzip stream ends early; the file was cut short (an interrupted download?)"
         ) from None
     except (gzip.BadGzipFile, zlib.error) as error:
         raise IdxFormatError(f"{path}: damaged gzip data ({error})") from None
@@ -96,9 +97,7 @@ def _gunzip(raw: bytes, path: Path) -> bytes:
 
 def _parse_header(data: bytes, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
     if len(data) < 4:
-        raise IdxFormatError(
-            f"{path}: only {len(data)} bytes long, too short for an IDX file"
-        )
+        raise IdxFormatError(f"{path}: only {len(data)} bytes long, too short for an IDX file")
     zero_a, zero_b, type_code, ndim = data[:4]
     if zero_a != 0 or zero_b != 0:
         raise IdxFormatError(

@@ -57,7 +57,8 @@ class RemoteSet:
 def _files(*entries: tuple[str, int]) -> tuple[RemoteFile, ...]:
     stems = list(STANDARD_FILES.values())
     return tuple(
-        RemoteFile(f"{stem}.gz", sha, size) for stem, (sha, size) in zip(stems, entries, strict=True)
+        RemoteFile(f"{stem}.gz", sha, size)
+        for stem, (sha, size) in zip(stems, entries, strict=True)
     )
 
 

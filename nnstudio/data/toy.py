@@ -44,7 +44,13 @@ def make_xor(
     points = magnitude * signs
     labels = (points[:, 0] * points[:, 1] < 0).astype(np.int64)
     return _classification(
-        "xor", points, labels, BINARY_CLASSES, noise, rng, test_ratio,
+        "xor",
+        points,
+        labels,
+        BINARY_CLASSES,
+        noise,
+        rng,
+        test_ratio,
         "Quadrant XOR: class 1 where x and y have opposite signs.",
     )
 
@@ -84,7 +90,13 @@ def make_circles(
     points = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
     labels = np.concatenate([np.ones(inner, np.int64), np.zeros(n - inner, np.int64)])
     return _classification(
-        "circles", points, labels, ["ring", "disc"], noise, rng, test_ratio,
+        "circles",
+        points,
+        labels,
+        ["ring", "disc"],
+        noise,
+        rng,
+        test_ratio,
         "A disc (class 1) inside a ring (class 0): no straight line separates them.",
     )
 
@@ -107,8 +119,14 @@ def make_spirals(
         points.append(np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1))
         labels.append(np.full(count, label, np.int64))
     return _classification(
-        "spirals", np.concatenate(points), np.concatenate(labels), ["spiral A", "spiral B"],
-        noise, rng, test_ratio, "Two interleaved spirals: the hardest Playground set.",
+        "spirals",
+        np.concatenate(points),
+        np.concatenate(labels),
+        ["spiral A", "spiral B"],
+        noise,
+        rng,
+        test_ratio,
+        "Two interleaved spirals: the hardest Playground set.",
     )
 
 
@@ -133,8 +151,14 @@ def make_blobs(
     centres = 0.55 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
     points = centres[labels]
     return _classification(
-        "blobs", points, labels.astype(np.int64), [f"blob {i}" for i in range(n_classes)],
-        noise, rng, test_ratio, f"{n_classes} Gaussian blobs: separable by straight lines.",
+        "blobs",
+        points,
+        labels.astype(np.int64),
+        [f"blob {i}" for i in range(n_classes)],
+        noise,
+        rng,
+        test_ratio,
+        f"{n_classes} Gaussian blobs: separable by straight lines.",
     )
 
 
@@ -162,7 +186,13 @@ def make_parabola(
     points = np.concatenate([np.concatenate(kept[c])[: wanted[c]] for c in (0, 1)])
     labels = np.repeat(np.array([0, 1], np.int64), wanted)
     return _classification(
-        "parabola", points, labels, ["below", "above"], noise, rng, test_ratio,
+        "parabola",
+        points,
+        labels,
+        ["below", "above"],
+        noise,
+        rng,
+        test_ratio,
         "Above or below the parabola y = 2x^2 - 0.5: needs a hidden layer.",
     )
 
@@ -176,7 +206,12 @@ def make_sine(
 ) -> Dataset:
     """Regression of y = sin(pi * frequency * x) for x uniform in [-1, 1]."""
     return _regression(
-        "sine", lambda x: np.sin(np.pi * frequency * x), n_samples, noise, seed, test_ratio,
+        "sine",
+        lambda x: np.sin(np.pi * frequency * x),
+        n_samples,
+        noise,
+        seed,
+        test_ratio,
         f"y = sin({frequency:g} pi x): a smooth curve for the universal-approximation lesson.",
     )
 
@@ -189,7 +224,12 @@ def make_step(
 ) -> Dataset:
     """Regression of the Heaviside step y = 1 if x >= 0 else 0, for x uniform in [-1, 1]."""
     return _regression(
-        "step", lambda x: (x >= 0).astype(np.float64), n_samples, noise, seed, test_ratio,
+        "step",
+        lambda x: (x >= 0).astype(np.float64),
+        n_samples,
+        noise,
+        seed,
+        test_ratio,
         "The Heaviside step: the building block of the universal-approximation argument.",
     )
 
@@ -212,8 +252,16 @@ def _truth_table(name: str, outputs: np.ndarray, description: str) -> Dataset:
     # lesson asks: does the network reproduce the table?
     x = TRUTH_TABLE_INPUTS.copy()
     y = outputs.astype(np.int64)
-    return Dataset(name, x, y, x.copy(), y.copy(), list(BINARY_CLASSES), "classification",
-                   f"{description} The 4-row truth table (train and test are the same).")
+    return Dataset(
+        name,
+        x,
+        y,
+        x.copy(),
+        y.copy(),
+        list(BINARY_CLASSES),
+        "classification",
+        f"{description} The 4-row truth table (train and test are the same).",
+    )
 
 
 def _classification(
@@ -229,8 +277,9 @@ def _classification(
     points = points + _check_noise(noise) * rng.standard_normal(points.shape)
     train, test = _stratified_split(labels, test_ratio, rng)
     x = points.astype(np.float32)
-    return Dataset(name, x[train], labels[train], x[test], labels[test], classes,
-                   "classification", description)
+    return Dataset(
+        name, x[train], labels[train], x[test], labels[test], classes, "classification", description
+    )
 
 
 def _regression(
@@ -275,8 +324,9 @@ def _test_count(n: int, test_ratio: float) -> int:
 
 def _check_size(n_samples: int, minimum: int) -> int:
     if int(n_samples) != n_samples or n_samples < 2 * minimum:
-        raise DatasetError(f"n_samples must be a whole number of at least {2 * minimum}, "
-                           f"not {n_samples}")
+        raise DatasetError(
+            f"n_samples must be a whole number of at least {2 * minimum}, not {n_samples}"
+        )
     return int(n_samples)
 
 

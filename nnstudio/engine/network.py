@@ -93,16 +93,19 @@ class Network:
         A loss that takes logits (cross-entropy) after a final Softmax gets the Softmax's
         input instead, and backward starts below the Softmax: the fused, stable form.
         """
-        output = self.forward(x, training=True)
+        value, output, start = self.loss_forward(x, target, loss, training=True)
+        self.backward(loss.backward(), start=start)
+        return float(value), output
+
+    def loss_forward(self, x: Any, target: Any, loss: Loss,
+                     training: bool = True) -> tuple[Any, Any, str]:
+        """(loss, output, node where backward starts): forward and loss, no backward."""
+        output = self.forward(x, training=training)
         target = self.device.send(target)
         last = self.by_name[self.output_name]
         if loss.takes_logits and isinstance(last.layer, Softmax):
-            value = loss.forward(self._outputs[last.inputs[0]], target)
-            self.backward(loss.backward(), start=last.inputs[0])
-        else:
-            value = loss.forward(output, target)
-            self.backward(loss.backward())
-        return float(value), output
+            return loss.forward(self._outputs[last.inputs[0]], target), output, last.inputs[0]
+        return loss.forward(output, target), output, self.output_name
 
     def backward(self, grad_output: Any, start: str | None = None) -> None:
         """Backpropagate dL/d(output of ``start``) (default: the output node) to every layer."""

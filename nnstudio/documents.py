@@ -1,0 +1,52 @@
+"""Open what a person names on the command line: a preset, a JSON file or a project."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nnstudio.spec.network import NetworkSpec, SpecError
+from nnstudio.spec.presets import load_preset, parse_preset, preset_names
+from nnstudio.spec.training import TrainingSpec, TrainingSpecError
+
+
+@dataclass
+class Opened:
+    name: str
+    network: NetworkSpec
+    training: TrainingSpec
+    weights: dict[str, dict[str, Any]] | None = None
+    history: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def open_source(source: str) -> Opened:
+    """A preset name, a .json (preset, network or document) or a .nnstudio project.
+
+    Raises SpecError with a message fit for a person when it cannot be read.
+    """
+    path = Path(source)
+    if not path.exists():
+        if source in preset_names():
+            preset = load_preset(source)
+            return Opened(source, preset.network, preset.training)
+        raise SpecError(f"{source}: no such file or preset (presets: {', '.join(preset_names())})")
+    if path.suffix == ".nnstudio":
+        from nnstudio.project import load_project
+
+        project = load_project(path)
+        return Opened(path.stem, project.network, project.training, project.weights,
+                      project.history, path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SpecError(f"{path.name}: cannot read it as JSON ({error})") from None
+    try:
+        if isinstance(data, dict) and "network" in data:
+            preset = parse_preset(data, path.stem)
+            return Opened(path.stem, preset.network, preset.training, path=path)
+        return Opened(path.stem, NetworkSpec.from_json(data), TrainingSpec(), path=path)
+    except TrainingSpecError as error:
+        raise SpecError(f"{path.name}: {error}") from None
