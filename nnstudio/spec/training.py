@@ -42,6 +42,8 @@ class TrainingSpec:
     schedule_step: int = 10
     schedule_gamma: float = 0.5
     shuffle: bool = True
+    # With shuffle off, present the training set sorted by class (the course's experiment).
+    sort_by_class: bool = False
     validation_split: float = 0.1
     early_stopping: int = 0  # patience in epochs, 0: off
     augment: bool = False

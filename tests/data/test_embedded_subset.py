@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnstudio.data import DatasetError, find_local_mnist, load_dataset
-from nnstudio.data import embedded
+from nnstudio.data import DatasetError, embedded, find_local_mnist, load_dataset
 from nnstudio.data.make_subset import build_subset
 
 

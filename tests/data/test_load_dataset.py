@@ -15,6 +15,11 @@ from nnstudio.data import (
     load_dataset,
 )
 
+EXPECTED_NAMES = (
+    "mnist-subset mnist fashion-mnist kmnist xor and or circles spirals blobs parabola sine step"
+)
+MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
 
 def assert_matches(dataset: Dataset, arrays: dict) -> None:
     for key in ("x_train", "y_train", "x_test", "y_test"):
@@ -157,8 +162,7 @@ def test_dataset_rejects_inconsistent_arrays():
 def test_list_datasets_names_every_set_and_what_is_offline(monkeypatch, mnist_folder):
     infos = {info.name: info for info in list_datasets()}
     assert set(infos) == set(DATASETS)
-    assert {"mnist-subset", "mnist", "fashion-mnist", "kmnist", "xor", "and", "or", "circles",
-            "spirals", "blobs", "parabola", "sine", "step"} <= set(infos)
+    assert set(EXPECTED_NAMES.split()) <= set(infos)
     assert infos["mnist-subset"].kind == "embedded" and infos["mnist-subset"].available
     assert infos["spirals"].kind == "toy" and infos["spirals"].available
     assert infos["sine"].task == "regression"
@@ -184,6 +188,4 @@ def test_full_mnist_when_present():
     assert dataset.x_train.shape == (60000, 28, 28)
     assert dataset.x_test.shape == (10000, 28, 28)
     assert dataset.y_train[:8].tolist() == [5, 0, 4, 1, 9, 2, 1, 3]
-    assert np.bincount(dataset.y_test).tolist() == [
-        980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009
-    ]
+    assert np.bincount(dataset.y_test).tolist() == MNIST_TEST_COUNTS

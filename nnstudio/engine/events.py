@@ -1,0 +1,80 @@
+"""What a training run reports: small events holding plain numbers and NumPy copies only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
+
+
+@dataclass
+class Started:
+    epochs: int
+    batches_per_epoch: int
+    train_samples: int
+    validation_samples: int
+    parameters: int
+    backend: str
+
+
+@dataclass
+class BatchEnd:
+    epoch: int  # 0-based
+    batch: int  # 0-based within the epoch
+    step: int  # batches since the start of the run
+    loss: float
+    accuracy: float | None
+    lr: float
+    samples_seen: int
+    samples_per_second: float
+    seconds: float
+
+
+@dataclass
+class EpochEnd:
+    epoch: int
+    train_loss: float
+    train_accuracy: float | None
+    val_loss: float | None
+    val_accuracy: float | None
+    lr: float
+    seconds: float
+
+
+@dataclass
+class Snapshot:
+    """A consistent copy of the network for the views, taken between two batches."""
+
+    step: int
+    epoch: int
+    weights: dict[str, dict[str, numpy.ndarray]]
+    grad_norms: dict[str, float]
+    weight_norms: dict[str, float]
+    grads: dict[str, dict[str, numpy.ndarray]] = field(default_factory=dict)
+
+
+@dataclass
+class Paused:
+    step: int
+
+
+@dataclass
+class Diverged:
+    epoch: int
+    batch: int
+    step: int
+    layer: str | None
+    where: str  # "loss", "output" or "gradient"
+    message: str
+
+
+@dataclass
+class Finished:
+    reason: str  # "completed", "stopped", "early_stopping", "diverged"
+    epochs_run: int
+    best_epoch: int | None
+    seconds: float
+    history: dict[str, list[Any]]
+    test_loss: float | None = None
+    test_accuracy: float | None = None

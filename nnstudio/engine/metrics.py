@@ -1,0 +1,33 @@
+"""Accuracy and confusion counts from network outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy
+
+
+def predicted_classes(xp: Any, output: Any) -> Any:
+    """argmax over classes; a single output column is a yes/no probability cut at 0.5."""
+    if output.ndim == 2 and output.shape[1] == 1:
+        return (output[:, 0] > 0.5).astype(xp.int64)
+    return output.argmax(axis=1)
+
+
+def true_classes(xp: Any, target: Any) -> Any:
+    if target.ndim == 1:
+        return target.astype(xp.int64)
+    if target.shape[1] == 1:
+        return (target[:, 0] > 0.5).astype(xp.int64)
+    return target.argmax(axis=1)
+
+
+def accuracy(xp: Any, output: Any, target: Any) -> float:
+    return float((predicted_classes(xp, output) == true_classes(xp, target)).mean())
+
+
+def confusion_matrix(predicted: numpy.ndarray, actual: numpy.ndarray, classes: int) -> numpy.ndarray:
+    """counts[true, predicted]."""
+    counts = numpy.zeros((classes, classes), dtype=numpy.int64)
+    numpy.add.at(counts, (actual.astype(int), predicted.astype(int)), 1)
+    return counts

@@ -1,0 +1,306 @@
+"""The training loop, as a plain generator of small events.
+
+``Trainer.run()`` yields Started, BatchEnd, Snapshot, EpochEnd, Paused, Diverged and
+Finished events. It never blocks anyone but its own thread: pause, resume, stop and
+"step one batch" are flags on ``TrainerControl`` that the loop checks between batches.
+The same seed gives the same run, event for event.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy
+
+from nnstudio.engine.events import (
+    BatchEnd,
+    Diverged,
+    EpochEnd,
+    Finished,
+    Paused,
+    Snapshot,
+    Started,
+)
+from nnstudio.engine.losses import Loss
+from nnstudio.engine.metrics import accuracy
+from nnstudio.engine.network import Network
+from nnstudio.engine.optimizers import Optimizer, Schedule
+
+
+@dataclass
+class TrainerConfig:
+    epochs: int = 5
+    batch_size: int = 64
+    shuffle: bool = True
+    seed: int = 0
+    early_stopping: int = 0  # patience in epochs without a better validation loss; 0: off
+    schedule: Schedule | None = None
+    classification: bool = True
+    snapshot_seconds: float = 0.0  # 0: no snapshots; else at most one per this many seconds
+    snapshot_grads: bool = False  # include full gradient arrays in snapshots
+    eval_batch_size: int = 1000
+
+
+class TrainerControl:
+    """Thread-safe flags a GUI sets and the loop reads between batches."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._stop = False
+        self._paused = False
+        self._steps_allowed = 0
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stop = True
+            self._condition.notify_all()
+
+    def pause(self) -> None:
+        with self._condition:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._condition:
+            self._paused = False
+            self._condition.notify_all()
+
+    def step(self, batches: int = 1) -> None:
+        """While paused, let ``batches`` more batches run, then pause again."""
+        with self._condition:
+            self._paused = True
+            self._steps_allowed += batches
+            self._condition.notify_all()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def may_run_batch(self, on_pause: Callable[[], None] | None = None) -> bool:
+        """Block while paused; False when the run should stop."""
+        with self._condition:
+            if self._paused and not self._steps_allowed and not self._stop and on_pause:
+                on_pause()
+            while self._paused and not self._steps_allowed and not self._stop:
+                self._condition.wait(timeout=0.1)
+            if self._stop:
+                return False
+            if self._paused:
+                self._steps_allowed -= 1
+            return True
+
+
+class Trainer:
+    def __init__(
+        self,
+        network: Network,
+        loss: Loss,
+        optimizer: Optimizer,
+        x_train: numpy.ndarray,
+        y_train: numpy.ndarray,
+        config: TrainerConfig,
+        x_val: numpy.ndarray | None = None,
+        y_val: numpy.ndarray | None = None,
+        augment: Callable[[numpy.ndarray, numpy.random.Generator], numpy.ndarray] | None = None,
+        control: TrainerControl | None = None,
+    ) -> None:
+        self.network = network
+        self.loss = loss
+        self.optimizer = optimizer
+        self.config = config
+        self.control = control or TrainerControl()
+        self.augment = augment
+        device = network.device
+        self.xp = device.xp
+        # Data goes to the device once; batches are slices of it.
+        self.x_train = device.send(x_train, network.dtype)
+        self.y_train = device.send(y_train)
+        self.x_val = None if x_val is None or len(x_val) == 0 else device.send(x_val, network.dtype)
+        self.y_val = None if self.x_val is None else device.send(y_val)
+        self.base_lr = optimizer.lr
+        self.history: dict[str, list[Any]] = {
+            "batch_loss": [], "epoch": [], "train_loss": [], "train_accuracy": [],
+            "val_loss": [], "val_accuracy": [], "lr": []}
+
+    # -- evaluation ----------------------------------------------------------------------
+    def evaluate(self, x: Any, y: Any) -> tuple[float, float | None]:
+        """Mean loss and accuracy in eval mode, batch by batch."""
+        net, xp = self.network, self.xp
+        size = self.config.eval_batch_size
+        total_loss, correct_weighted = 0.0, 0.0
+        x = self.network.device.send(x, net.dtype)
+        y = self.network.device.send(y)
+        for start in range(0, len(x), size):
+            xb, yb = x[start:start + size], y[start:start + size]
+            value, output, _ = net.loss_forward(xb, yb, self.loss, training=False)
+            total_loss += float(value) * len(xb)
+            if self.config.classification:
+                correct_weighted += accuracy(xp, output, yb) * len(xb)
+        n = max(len(x), 1)
+        return total_loss / n, (correct_weighted / n if self.config.classification else None)
+
+    # -- the loop --------------------------------------------------------------------------
+    def run(self) -> Iterator[Any]:
+        cfg, net, xp = self.config, self.network, self.xp
+        n = len(self.x_train)
+        batch_size = max(1, min(cfg.batch_size, n))
+        batches = math.ceil(n / batch_size)
+        rng = numpy.random.default_rng(cfg.seed)
+        yield Started(cfg.epochs, batches, n, 0 if self.x_val is None else len(self.x_val),
+                      net.parameter_count(), net.device.name)
+        start_time = time.perf_counter()
+        last_snapshot = -math.inf
+        step = 0
+        samples_seen = 0
+        best_val, best_epoch, best_weights, waited = math.inf, None, None, 0
+        reason = "completed"
+        epoch = -1
+        paused_event: list[Paused] = []
+        params = [w for node in net.layer_nodes for w in node.layer.params.values()]
+        good_weights = [w.copy() for w in params]
+
+        for epoch in range(cfg.epochs):
+            epoch_start = time.perf_counter()
+            lr = cfg.schedule.lr_at(self.base_lr, epoch) if cfg.schedule else self.base_lr
+            self.optimizer.lr = lr
+            order = rng.permutation(n) if cfg.shuffle else None
+            loss_sum, correct, seen = 0.0, 0.0, 0
+            for batch in range(batches):
+                if not self.control.may_run_batch(lambda: paused_event.append(Paused(step))):
+                    reason = "stopped"
+                    break
+                if paused_event:
+                    yield paused_event.pop()
+                lo, hi = batch * batch_size, min((batch + 1) * batch_size, n)
+                if order is None:
+                    xb, yb = self.x_train[lo:hi], self.y_train[lo:hi]
+                else:
+                    idx = order[lo:hi]
+                    xb, yb = self.x_train[idx], self.y_train[idx]
+                if self.augment is not None:
+                    host = net.device.to_host(xb)
+                    xb = net.device.send(self.augment(host, rng), net.dtype)
+                value, output = net.loss_and_backward(xb, yb, self.loss)
+                problem = self._non_finite(value)
+                if problem is not None:
+                    yield self._diagnose(xb, yb, epoch, batch, step, problem)
+                    for w, good in zip(params, good_weights, strict=True):
+                        w[...] = good
+                    reason = "diverged"
+                    break
+                for w, good in zip(params, good_weights, strict=True):
+                    good[...] = w
+                self.optimizer.step(net.parameters())
+                step += 1
+                m = hi - lo
+                samples_seen += m
+                loss_sum += value * m
+                seen += m
+                acc = accuracy(xp, output, yb) if cfg.classification else None
+                if acc is not None:
+                    correct += acc * m
+                self.history["batch_loss"].append(value)
+                elapsed = time.perf_counter() - start_time
+                yield BatchEnd(epoch, batch, step, value, acc, lr, samples_seen,
+                               samples_seen / max(elapsed, 1e-9), elapsed)
+                now = time.perf_counter()
+                if cfg.snapshot_seconds and now - last_snapshot >= cfg.snapshot_seconds:
+                    last_snapshot = now
+                    yield self.snapshot(step, epoch)
+            if reason in ("stopped", "diverged"):
+                break
+            train_loss = loss_sum / max(seen, 1)
+            train_acc = correct / max(seen, 1) if cfg.classification else None
+            val_loss = val_acc = None
+            if self.x_val is not None:
+                val_loss, val_acc = self.evaluate(self.x_val, self.y_val)
+            self._record(epoch, train_loss, train_acc, val_loss, val_acc, lr)
+            yield EpochEnd(epoch, train_loss, train_acc, val_loss, val_acc, lr,
+                           time.perf_counter() - epoch_start)
+            if cfg.snapshot_seconds:
+                last_snapshot = time.perf_counter()
+                yield self.snapshot(step, epoch)
+            monitored = val_loss if val_loss is not None else train_loss
+            if monitored < best_val:
+                best_val, best_epoch, waited = monitored, epoch, 0
+                if cfg.early_stopping:
+                    best_weights = net.get_weights()
+            else:
+                waited += 1
+                if cfg.early_stopping and waited >= cfg.early_stopping:
+                    reason = "early_stopping"
+                    break
+        if reason == "early_stopping" and best_weights is not None:
+            net.set_weights(best_weights)
+        epochs_run = len(self.history["epoch"])
+        yield Finished(reason, epochs_run, best_epoch, time.perf_counter() - start_time,
+                       self.history)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _record(self, epoch, train_loss, train_acc, val_loss, val_acc, lr) -> None:
+        h = self.history
+        h["epoch"].append(epoch)
+        h["train_loss"].append(train_loss)
+        h["train_accuracy"].append(train_acc)
+        h["val_loss"].append(val_loss)
+        h["val_accuracy"].append(val_acc)
+        h["lr"].append(lr)
+
+    def _non_finite(self, value: float) -> str | None:
+        if not math.isfinite(value):
+            return "loss"
+        xp = self.xp
+        for p in self.network.parameters():
+            if not bool(xp.isfinite(p.grad.sum())):
+                return "gradient"
+        return None
+
+    def _diagnose(self, xb: Any, yb: Any, epoch: int, batch: int, step: int,
+                  found_in: str) -> Diverged:
+        """Rerun the batch with capture on to name the first layer that went non-finite."""
+        net, xp = self.network, self.xp
+        net.capture = True
+        net.output_grads = {}
+        try:
+            with numpy.errstate(all="ignore"):
+                net.loss_and_backward(xb, yb, self.loss)
+            for node in net.layer_nodes:
+                out = net.activations.get(node.name)
+                if out is not None and not bool(xp.isfinite(out).all()):
+                    return self._diverged(epoch, batch, step, node.name, "output")
+            for node in reversed(net.layer_nodes):
+                grads = [net.output_grads.get(node.name), *node.layer.grads.values()]
+                if any(g is not None and not bool(xp.isfinite(g).all()) for g in grads):
+                    return self._diverged(epoch, batch, step, node.name, "gradient")
+            return self._diverged(epoch, batch, step, None, found_in)
+        finally:
+            net.capture = False
+            net.activations, net.output_grads = {}, {}
+
+    @staticmethod
+    def _diverged(epoch: int, batch: int, step: int, layer: str | None, where: str) -> Diverged:
+        place = f"the {where} of layer {layer}" if layer else f"the {where}"
+        message = (f"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {place} became "
+                   "NaN or infinite. The last good weights were restored; try a smaller "
+                   "learning rate.")
+        return Diverged(epoch, batch, step, layer, where, message)
+
+    def snapshot(self, step: int, epoch: int) -> Snapshot:
+        net, xp = self.network, self.xp
+        grad_norms, weight_norms, grads = {}, {}, {}
+        for node in net.layer_nodes:
+            layer = node.layer
+            if "W" in layer.params:
+                weight_norms[node.name] = float(xp.linalg.norm(layer.params["W"]))
+                grad_norms[node.name] = float(xp.linalg.norm(layer.grads["W"]))
+                if self.config.snapshot_grads:
+                    grads[node.name] = {k: net.device.to_host(g) for k, g in layer.grads.items()}
+        return Snapshot(step, epoch, net.get_weights(), grad_norms, weight_norms, grads)
