@@ -63,108 +63,68 @@ class DatasetInfo:
     available: bool = True
 
 
-_IMAGE = (1, 28, 28)
-_POINT = (2,)
-_SCALAR = (1,)
-_BINARY = ("0", "1")
+def _image_set(
+    name: str, kind: str, title: str, description: str, classes: list[str]
+) -> DatasetInfo:
+    return DatasetInfo(
+        name, kind, "classification", title, description, (1, 28, 28), tuple(classes)
+    )
+
+
+def _toy_set(
+    name: str,
+    title: str,
+    description: str,
+    classes: tuple[str, ...] = ("0", "1"),
+    task: str = "classification",
+) -> DatasetInfo:
+    shape = (2,) if task == "classification" else (1,)
+    return DatasetInfo(name, "toy", task, title, description, shape, tuple(classes))
+
 
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info
     for info in (
-        DatasetInfo(
-            "mnist-subset",
-            "embedded",
-            "classification",
-            "MNIST subset (built in)",
+        _image_set(
+            "mnist-subset", "embedded", "MNIST subset (built in)",
             "12,000 training and 2,000 test handwritten digits, 1,200 and 200 per class, "
             "drawn from MNIST; always available offline.",
-            _IMAGE,
-            tuple(DIGITS),
+            DIGITS,
         ),
-        DatasetInfo(
-            "mnist",
-            "download",
-            "classification",
-            "MNIST",
+        _image_set(
+            "mnist", "download", "MNIST",
             "70,000 handwritten digits (60,000 training, 10,000 test) by LeCun, Cortes "
             "and Burges; 11 MB download.",
-            _IMAGE,
-            tuple(DIGITS),
+            DIGITS,
         ),
-        DatasetInfo(
-            "fashion-mnist",
-            "download",
-            "classification",
-            "Fashion-MNIST",
+        _image_set(
+            "fashion-mnist", "download", "Fashion-MNIST",
             "70,000 greyscale photos of clothing in 10 classes by Zalando Research, a "
             "harder drop-in for MNIST; 30 MB download.",
-            _IMAGE,
-            tuple(FASHION_CLASSES),
+            FASHION_CLASSES,
         ),
-        DatasetInfo(
-            "kmnist",
-            "download",
-            "classification",
-            "Kuzushiji-MNIST",
+        _image_set(
+            "kmnist", "download", "Kuzushiji-MNIST",
             "70,000 cursive Japanese characters in 10 classes by ROIS-CODH; 21 MB download.",
-            _IMAGE,
-            tuple(KMNIST_CLASSES),
+            KMNIST_CLASSES,
         ),
-        DatasetInfo(
-            "xor",
-            "toy",
-            "classification",
-            "XOR",
-            "The XOR truth table, or noisy quadrant XOR with n_samples.",
-            _POINT,
-            _BINARY,
-        ),
-        DatasetInfo("and", "toy", "classification", "AND", "The AND truth table.", _POINT, _BINARY),
-        DatasetInfo("or", "toy", "classification", "OR", "The OR truth table.", _POINT, _BINARY),
-        DatasetInfo(
-            "circles",
-            "toy",
-            "classification",
-            "Circles",
-            "A disc inside a ring.",
-            _POINT,
-            ("ring", "disc"),
-        ),
-        DatasetInfo(
-            "spirals",
-            "toy",
-            "classification",
-            "Two spirals",
-            "Two interleaved spirals.",
-            _POINT,
-            ("spiral A", "spiral B"),
-        ),
-        DatasetInfo(
-            "blobs",
-            "toy",
-            "classification",
-            "Gaussian blobs",
-            "Gaussian blobs, one per class (n_classes, default 2).",
-            _POINT,
+        _toy_set("xor", "XOR", "The XOR truth table, or noisy quadrant XOR with n_samples."),
+        _toy_set("and", "AND", "The AND truth table."),
+        _toy_set("or", "OR", "The OR truth table."),
+        _toy_set("circles", "Circles", "A disc inside a ring.", ("ring", "disc")),
+        _toy_set("spirals", "Two spirals", "Two interleaved spirals.", ("spiral A", "spiral B")),
+        _toy_set(
+            "blobs", "Gaussian blobs", "Gaussian blobs, one per class (n_classes, default 2).",
             ("blob 0", "blob 1"),
         ),
-        DatasetInfo(
-            "parabola",
-            "toy",
-            "classification",
-            "Parabola",
-            "Above or below the parabola y = 2x^2 - 0.5.",
-            _POINT,
+        _toy_set(
+            "parabola", "Parabola", "Above or below the parabola y = 2x^2 - 0.5.",
             ("below", "above"),
         ),
-        DatasetInfo("sine", "toy", "regression", "Sine", "y = sin(pi x) on [-1, 1].", _SCALAR, ()),
-        DatasetInfo(
-            "step", "toy", "regression", "Step", "The Heaviside step on [-1, 1].", _SCALAR, ()
-        ),
+        _toy_set("sine", "Sine", "y = sin(pi x) on [-1, 1].", (), "regression"),
+        _toy_set("step", "Step", "The Heaviside step on [-1, 1].", (), "regression"),
     )
-}
-
-_CLASS_NAMES = {"mnist": DIGITS, "fashion-mnist": FASHION_CLASSES, "kmnist": KMNIST_CLASSES}
+}  # fmt: skip
 
 
 def list_datasets() -> list[DatasetInfo]:

@@ -1,0 +1,207 @@
+"""`nnstudio train` and `nnstudio eval`: headless training and evaluation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from nnstudio.engine.backend import BACKEND_NAMES
+from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
+from nnstudio.progress import ProgressBar
+from nnstudio.spec.training import LOSS_NAMES, OPTIMIZER_NAMES
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    train = commands.add_parser("train", help="train a network headless")
+    train.add_argument("source", metavar="PRESET_OR_FILE")
+    _data_options(train)
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--batch-mode", choices=("mini", "full", "online"))
+    train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--loss", choices=LOSS_NAMES)
+    train.add_argument("--no-shuffle", action="store_true",
+                       help="present the samples in a fixed order")
+    train.add_argument("--sort-by-class", action="store_true",
+                       help="with --no-shuffle: order the samples by class")
+    train.add_argument("--validation-split", type=float)
+    train.add_argument("--seed", type=int)
+    train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
+                                                      "or just the weights (.npz)")
+    train.add_argument("--json", action="store_true",
+                       help="end with one JSON object holding the results")
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = commands.add_parser("eval", help="evaluate a saved project on a test set")
+    evaluate.add_argument("source", metavar="PROJECT_OR_PRESET")
+    _data_options(evaluate)
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(handler=cmd_eval)
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", help="dataset name (default: the network's own, usually "
+                                          "the embedded MNIST subset)")
+    parser.add_argument("--data-dir", help="folder of IDX files (or set NNSTUDIO_DATA_DIR)")
+    parser.add_argument("--backend", choices=BACKEND_NAMES)
+
+
+def _training_from_args(training: Any, args: argparse.Namespace) -> Any:
+    changes = {
+        "dataset": args.dataset, "backend": getattr(args, "backend", None),
+        "epochs": getattr(args, "epochs", None), "batch_size": getattr(args, "batch_size", None),
+        "batch_mode": getattr(args, "batch_mode", None),
+        "optimizer": getattr(args, "optimizer", None), "lr": getattr(args, "lr", None),
+        "loss": getattr(args, "loss", None), "seed": getattr(args, "seed", None),
+        "validation_split": getattr(args, "validation_split", None),
+    }
+    if getattr(args, "no_shuffle", False):
+        changes["shuffle"] = False
+    if getattr(args, "sort_by_class", False):
+        changes["sort_by_class"] = True
+    return replace(training, **{k: v for k, v in changes.items() if v is not None})
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nnstudio.documents import open_source
+    from nnstudio.session import create_session
+
+    opened = open_source(args.source)
+    training = _training_from_args(opened.training, args)
+    log = sys.stderr
+    session = create_session(opened.network, training, data_dir=args.data_dir,
+                             weights=opened.weights)
+    trainer = session.trainer
+    print(f'Training "{opened.name}" on {session.dataset.name} '
+          f"({len(trainer.x_train):,} samples, {session.network.parameter_count():,} parameters, "
+          f"{training.optimizer} lr {training.lr:g}, {training.loss}, "
+          f"backend {session.network.device.name})", file=log)
+    bar: ProgressBar | None = None
+    finished: Finished | None = None
+    diverged: Diverged | None = None
+    batches = 1
+    every = max(1, -(-training.epochs // 20))  # long runs report about 20 epochs
+
+    def shown(epoch: int) -> bool:
+        return epoch % every == 0 or epoch == training.epochs - 1
+
+    for event in trainer.run():
+        if isinstance(event, BatchEnd):
+            if not shown(event.epoch):
+                continue
+            if bar is None or event.batch == 0:
+                batches = max(1, -(-len(trainer.x_train) // trainer.config.batch_size))
+                bar = ProgressBar(batches, f"epoch {event.epoch + 1}/{training.epochs}",
+                                  stream=log)
+            bar.update(event.batch + 1, f"loss {event.loss:.4f} "
+                                        f"{event.samples_per_second:,.0f}/s")
+        elif isinstance(event, EpochEnd):
+            if bar is not None:
+                suffix = f"loss {event.train_loss:.4f}"
+                if event.val_accuracy is not None:
+                    suffix += f" val acc {event.val_accuracy:.4f}"
+                bar.close(batches, suffix)
+                bar = None
+        elif isinstance(event, Diverged):
+            diverged = event
+            print(event.message, file=log)
+        elif isinstance(event, Finished):
+            finished = event
+    assert finished is not None
+    test_loss, test_acc = trainer.evaluate(session.x_test, session.y_test)
+    history = finished.history
+    print(_history_table(history), file=log if args.json else sys.stdout)
+    summary = (f"Test: loss {test_loss:.4f}" + (f", accuracy {test_acc:.4f}"
+                                                if test_acc is not None else "")
+               + f" ({len(session.x_test):,} samples); {finished.epochs_run} epochs in "
+                 f"{finished.seconds:.1f} s ({finished.reason})")
+    print(summary, file=log if args.json else sys.stdout)
+    if args.save:
+        _save(args.save, opened, training, session, history)
+        print(f"Saved {args.save}", file=log)
+    if args.json:
+        print(json.dumps({
+            "network": opened.name, "dataset": session.dataset.name,
+            "test_accuracy": test_acc, "test_loss": test_loss,
+            "epochs": finished.epochs_run, "seconds": round(finished.seconds, 3),
+            "reason": finished.reason, "diverged": diverged.message if diverged else None,
+            "final_train_loss": history["train_loss"][-1] if history["train_loss"] else None,
+            "final_val_accuracy": history["val_accuracy"][-1] if history["val_accuracy"] else None,
+            "samples_per_second": round(len(trainer.x_train) * finished.epochs_run
+                                        / max(finished.seconds, 1e-9), 1),
+        }))
+    return 1 if diverged else 0
+
+
+def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
+    import numpy
+
+    from nnstudio.project import Project, save_project
+
+    weights = session.network.get_weights()
+    if Path(path).suffix == ".npz":
+        numpy.savez(path, **{f"{n}/{k}": v for n, d in weights.items() for k, v in d.items()})
+    else:
+        save_project(path, Project(opened.network, training, weights, history, training.dataset))
+
+
+def _history_table(history: dict[str, list]) -> str:
+    lines = [f"{'epoch':>5} {'train loss':>11} {'train acc':>10} {'val loss':>10} "
+             f"{'val acc':>9} {'lr':>9}"]
+    count = len(history["epoch"])
+    every = max(1, -(-count // 20))
+    for i, epoch in enumerate(history["epoch"]):
+        if i % every and i != count - 1:
+            continue
+
+        def cell(key: str, width: int, fmt: str = ".4f") -> str:
+            value = history[key][i]
+            return f"{'-':>{width}}" if value is None else f"{value:>{width}{fmt}}"
+        lines.append(f"{epoch + 1:>5} {cell('train_loss', 11)} {cell('train_accuracy', 10)} "
+                     f"{cell('val_loss', 10)} {cell('val_accuracy', 9)} {cell('lr', 9, '.2g')}")
+    return "\n".join(lines)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import numpy
+
+    from nnstudio.data.datasets import load_dataset
+    from nnstudio.documents import open_source
+    from nnstudio.engine.metrics import confusion_matrix, predicted_classes
+    from nnstudio.session import check_fit, create_session
+
+    opened = open_source(args.source)
+    training = _training_from_args(opened.training, args)
+    if not opened.weights:
+        print(f"note: {opened.name} has no trained weights; evaluating its starting weights",
+              file=sys.stderr)
+    dataset = load_dataset(training.dataset, data_dir=args.data_dir)
+    check_fit(opened.network, dataset, training)
+    session = create_session(opened.network, training, dataset=dataset, weights=opened.weights)
+    start = time.perf_counter()
+    loss, acc = session.trainer.evaluate(session.x_test, session.y_test)
+    result: dict[str, Any] = {"network": opened.name, "dataset": dataset.name,
+                              "test_loss": loss, "test_accuracy": acc,
+                              "samples": len(session.x_test),
+                              "seconds": round(time.perf_counter() - start, 3)}
+    if dataset.task == "classification":
+        out = session.network.predict(session.x_test)
+        predicted = predicted_classes(numpy, out)
+        matrix = confusion_matrix(predicted, session.y_test, max(dataset.num_classes, 2))
+        result["confusion"] = matrix.tolist()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{opened.name} on {dataset.name} test set ({len(session.x_test):,} samples): "
+              f"loss {loss:.4f}" + (f", accuracy {acc:.4f}" if acc is not None else ""))
+        if "confusion" in result:
+            print("confusion matrix (rows: true class, columns: predicted):")
+            for label, row in zip(dataset.classes, result["confusion"], strict=False):
+                print(f"{label:>12} " + " ".join(f"{v:5d}" for v in row))
+    return 0
