@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nnstudio import __version__
+from nnstudio.data.errors import DatasetError
+from nnstudio.project import ProjectError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
 
@@ -100,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SpecError, CliError, ValueError, OSError) as error:
+    except (SpecError, CliError, ValueError, OSError, DatasetError, ProjectError) as error:
         print(f"nnstudio: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

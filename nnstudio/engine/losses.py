@@ -18,10 +18,19 @@ def target_matrix(output: Any, target: Any) -> Any:
     """Targets as an array shaped like ``output``: class indices become one-hot rows."""
     xp = array_module(output)
     if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
-        onehot = xp.zeros_like(output)
-        onehot[xp.arange(len(target)), target.astype(xp.int64)] = 1
-        return onehot
-    return target.reshape(output.shape).astype(output.dtype)
+        return _identity(xp, output.shape[1], output.dtype)[target]
+    return target.reshape(output.shape).astype(output.dtype, copy=False)
+
+
+_IDENTITIES: dict[tuple[Any, int, Any], Any] = {}
+
+
+def _identity(xp: Any, size: int, dtype: Any) -> Any:
+    """Rows of the identity matrix are one-hot vectors; indexing it is one operation."""
+    key = (xp.__name__, size, dtype)
+    if key not in _IDENTITIES:
+        _IDENTITIES[key] = xp.eye(size, dtype=dtype)
+    return _IDENTITIES[key]
 
 
 def safe_log(xp: Any, p: Any) -> Any:

@@ -45,6 +45,9 @@ class Network:
         self.output_grads: dict[str, Any] = {}
         self.input_grad: Any = None
         self._input_grad_wanted = False
+        self._training_mode: bool | None = None
+        # (name, layer, input names) per layer node: the forward pass without lookups.
+        self._plan = [(n.name, n.layer, tuple(n.inputs)) for n in nodes[1:]]
         self.to(device, dtype)
         self.want_input_grad(False)
 
@@ -73,6 +76,9 @@ class Network:
             node.layer.needs_input_grad = wanted or not from_input_only
 
     def set_training(self, training: bool) -> None:
+        if training == self._training_mode:
+            return
+        self._training_mode = training
         for node in self.layer_nodes:
             node.layer.training = training
 
@@ -81,8 +87,11 @@ class Network:
         """The network's output for a batch; keeps every node's output while it runs."""
         self.set_training(training)
         outputs: dict[str, Any] = {self.input_name: self.device.send(x, self.dtype)}
-        for node in self.nodes[1:]:
-            outputs[node.name] = node.layer.forward(*(outputs[src] for src in node.inputs))
+        for name, layer, sources in self._plan:
+            if len(sources) == 1:
+                outputs[name] = layer.forward(outputs[sources[0]])
+            else:
+                outputs[name] = layer.forward(*(outputs[src] for src in sources))
         self._outputs = outputs
         self.activations = outputs if self.capture else {}
         return outputs[self.output_name]

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from nnstudio.engine.backend import array_module
 from nnstudio.engine.regularizers import add_weight_decay, clip_by_global_norm
 
 
@@ -39,19 +40,21 @@ class Optimizer:
     def step(self, params: list[Parameter]) -> None:
         if not params:
             return
-        from nnstudio.engine.backend import array_module
-
         xp = array_module(params[0].value)
-        grads = [
-            add_weight_decay(xp, p.value, p.grad, self.l1, self.l2) if p.decay else p.grad
-            for p in params
-        ]
+        if self.l1 or self.l2:
+            grads = [add_weight_decay(xp, p.value, p.grad, self.l1, self.l2) if p.decay
+                     else p.grad for p in params]
+        else:
+            grads = [p.grad for p in params]
         if self.clip_norm:
             grads, self.last_grad_norm = clip_by_global_norm(xp, grads, self.clip_norm)
         self.t += 1
-        for index, (p, g) in enumerate(zip(params, grads, strict=True)):
-            slot = self.slots.setdefault(index, {})
-            self._update(xp, p.value, g, slot)
+        slots = self.slots
+        for index, p in enumerate(params):
+            slot = slots.get(index)
+            if slot is None:
+                slot = slots[index] = {}
+            self._update(xp, p.value, grads[index], slot)
 
     def _update(self, xp: Any, w: Any, g: Any, slot: dict[str, Any]) -> None:
         raise NotImplementedError

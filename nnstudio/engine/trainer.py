@@ -44,6 +44,11 @@ class TrainerConfig:
     snapshot_seconds: float = 0.0  # 0: no snapshots; else at most one per this many seconds
     snapshot_grads: bool = False  # include full gradient arrays in snapshots
     eval_batch_size: int = 1000
+    # A loss this many times the first batch's (and above 1000) counts as diverged too:
+    # stable losses like cross-entropy can explode without ever reaching NaN.
+    explosion_factor: float = 1000.0
+    # Known-good weights are copied every this many batches (and restored on divergence).
+    checkpoint_batches: int = 50
 
 
 class TrainerControl:
@@ -126,6 +131,7 @@ class Trainer:
         self.x_val = None if x_val is None or len(x_val) == 0 else device.send(x_val, network.dtype)
         self.y_val = None if self.x_val is None else device.send(y_val)
         self.base_lr = optimizer.lr
+        self.first_loss: float | None = None
         self.history: dict[str, list[Any]] = {
             "batch_loss": [], "epoch": [], "train_loss": [], "train_accuracy": [],
             "val_loss": [], "val_accuracy": [], "lr": []}
@@ -196,8 +202,9 @@ class Trainer:
                         w[...] = good
                     reason = "diverged"
                     break
-                for w, good in zip(params, good_weights, strict=True):
-                    good[...] = w
+                if step % cfg.checkpoint_batches == 0:
+                    for w, good in zip(params, good_weights, strict=True):
+                        good[...] = w
                 self.optimizer.step(net.parameters())
                 step += 1
                 m = hi - lo
@@ -257,10 +264,13 @@ class Trainer:
     def _non_finite(self, value: float) -> str | None:
         if not math.isfinite(value):
             return "loss"
-        xp = self.xp
-        for p in self.network.parameters():
-            if not bool(xp.isfinite(p.grad.sum())):
-                return "gradient"
+        if self.first_loss is None:
+            self.first_loss = value
+        limit = max(self.config.explosion_factor * self.first_loss, 1000.0)
+        if self.config.explosion_factor and value > limit:
+            return "exploding loss"
+        # A non-finite gradient shows up as a non-finite loss one batch later; checking
+        # every gradient on every batch would cost more than the small networks' math.
         return None
 
     def _diagnose(self, xb: Any, yb: Any, epoch: int, batch: int, step: int,
@@ -287,10 +297,13 @@ class Trainer:
 
     @staticmethod
     def _diverged(epoch: int, batch: int, step: int, layer: str | None, where: str) -> Diverged:
-        place = f"the {where} of layer {layer}" if layer else f"the {where}"
-        message = (f"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {place} became "
-                   "NaN or infinite. The last good weights were restored; try a smaller "
-                   "learning rate.")
+        if where == "exploding loss":
+            what = "the loss exploded (over 1000 times its starting value)"
+        else:
+            place = f"the {where} of layer {layer}" if layer else f"the {where}"
+            what = f"{place} became NaN or infinite"
+        message = (f"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {what}. "
+                   "The last good weights were restored; try a smaller learning rate.")
         return Diverged(epoch, batch, step, layer, where, message)
 
     def snapshot(self, step: int, epoch: int) -> Snapshot:

@@ -376,8 +376,39 @@ def test_cross_entropy_on_huge_scores(rng: np.random.Generator) -> None:
     o = tt.tensor(output, grad=True)
     expected = F.cross_entropy(o, torch.from_numpy(target))
     expected.backward()
-    close(loss.forward(output, target), expected, "value", rtol=1e-5, atol=1e-3)
+    close(loss.forward(output, target), expected, "value")
     close(loss.backward(), o.grad, "gradient")
+
+
+SAFE_LOG_BUG = (
+    "engine bug: losses.safe_log takes log(max(p, finfo.tiny)) before flooring at -100, and "
+    "in float32 log(tiny) = -87.3 > -100, so the floor is never reached: a saturated "
+    "probability costs 87.3 instead of torch's 100 (float64 is right)")
+BCE_EPS_DIFFERENCE = (
+    "BinaryCrossEntropy.backward divides by max(p(1-p), finfo.eps); torch uses 1e-12, so at "
+    "p within ~1e-7 (float32) of 0 or 1 the gradients differ")
+
+
+@pytest.mark.parametrize("dtype", [
+    np.float64, pytest.param(F32, marks=pytest.mark.xfail(reason=SAFE_LOG_BUG))])
+def test_binary_cross_entropy_of_saturated_probabilities(dtype) -> None:
+    """A sigmoid that saturates gives p = 0 or 1 exactly; torch clamps log at -100."""
+    p = np.array([[0.0, 1.0, 0.3], [1.0, 0.0, 0.9]], dtype=dtype)
+    t = np.array([[1.0, 0.0, 1.0], [1.0, 0.0, 0.0]], dtype=dtype)
+    expected = F.binary_cross_entropy(torch.from_numpy(p), torch.from_numpy(t))
+    close(make_loss("binary_cross_entropy").forward(p, t), expected, "value")
+
+
+@pytest.mark.parametrize("dtype", [
+    np.float64, pytest.param(F32, marks=pytest.mark.xfail(reason=BCE_EPS_DIFFERENCE))])
+def test_binary_cross_entropy_gradient_near_saturation(dtype) -> None:
+    p = np.array([[1e-9, 1 - 1e-9, 0.3]], dtype=dtype)
+    t = np.array([[1.0, 0.0, 1.0]], dtype=dtype)
+    loss = make_loss("binary_cross_entropy")
+    loss.forward(p, t)
+    pt = tt.tensor(p, grad=True)
+    F.binary_cross_entropy(pt, torch.from_numpy(t)).backward()
+    close(loss.backward(), pt.grad, "gradient")
 
 
 # == optimizers =============================================================================
@@ -419,47 +450,58 @@ OPTIMIZER_CASES = {
 
 
 def run_trajectories(name: str, rng: np.random.Generator, l1: float = 0.0, l2: float = 0.0,
-                     clip: float | None = None, l2_in_torch_loss: bool = False):
-    """STEPS steps on both sides; yields (step, ours {W, b}, torch's {W, b}) after each.
+                     clip: float | None = None, l2_in_torch_loss: bool = False) -> list:
+    """STEPS steps on both sides: [(ours {W, b}, torch's {W, b}) after each step].
 
     torch's weight decay goes on the weight's param group only (ours skips biases);
     ``l2_in_torch_loss`` instead adds l2/2 ||W||^2 to torch's loss, the form in which our
     optimizer's L2 is clipped together with the gradient (see test_l2_with_clipping).
+    torch keeps its step count and NAdam's mu_product as float32 scalars unless the default
+    dtype is float64 (optimizer._get_scalar_dtype), which alone moves NAdam by ~1e-8: the
+    torch side therefore runs with float64 as the default dtype.
     """
     (our_name, our_args), torch_cls, torch_args = OPTIMIZER_CASES[name]
     x, t, net, linear = tiny_problem(rng)
     ours = make_optimizer(our_name, **our_args, l1=l1, l2=l2, clip_norm=clip)
     decay = 0.0 if l2_in_torch_loss else l2
-    theirs = torch_cls([{"params": [linear.weight], "weight_decay": decay},
-                        {"params": [linear.bias], "weight_decay": 0.0}], **torch_args)
     loss = make_loss("mse")
     xt, tt_ = torch.from_numpy(x), torch.from_numpy(t)
-    for step in range(STEPS):
-        net.loss_and_backward(x, t, loss)
-        ours.step(net.parameters())
+    trajectory = []
+    default_dtype = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        theirs = torch_cls([{"params": [linear.weight], "weight_decay": decay},
+                            {"params": [linear.bias], "weight_decay": 0.0}], **torch_args)
+        for _ in range(STEPS):
+            net.loss_and_backward(x, t, loss)
+            ours.step(net.parameters())
 
-        theirs.zero_grad()
-        value = 0.5 * ((linear(xt) - tt_) ** 2).sum(1).mean()
-        if l1:
-            value = value + l1 * linear.weight.abs().sum()
-        if l2_in_torch_loss:
-            value = value + 0.5 * l2 * (linear.weight**2).sum()
-        value.backward()
-        if clip:
-            norm = torch.nn.utils.clip_grad_norm_(linear.parameters(), clip)
-            assert ours.last_grad_norm == pytest.approx(float(norm), rel=1e-9)
-            assert float(norm) > clip, "the test wants clipping active at every step"
-        theirs.step()
-        yield step, net.get_weights()["dense"], tt.arrays_of(linear)
+            theirs.zero_grad()
+            value = 0.5 * ((linear(xt) - tt_) ** 2).sum(1).mean()
+            if l1:
+                value = value + l1 * linear.weight.abs().sum()
+            if l2_in_torch_loss:
+                value = value + 0.5 * l2 * (linear.weight**2).sum()
+            value.backward()
+            if clip:
+                norm = float(torch.nn.utils.clip_grad_norm_(linear.parameters(), clip))
+                assert ours.last_grad_norm == pytest.approx(norm, rel=1e-9)
+                assert norm > clip, "the test wants clipping active at every step"
+            theirs.step()
+            trajectory.append((net.get_weights()["dense"], tt.arrays_of(linear)))
+    finally:
+        torch.set_default_dtype(default_dtype)
+    return trajectory
 
 
 def assert_same_trajectory(name: str, rng: np.random.Generator, **kwargs) -> None:
-    steps = 0
-    for step, ours, theirs in run_trajectories(name, rng, **kwargs):
+    trajectory = run_trajectories(name, rng, **kwargs)
+    assert len(trajectory) == STEPS
+    for step, (ours, theirs) in enumerate(trajectory):
         for key in ("W", "b"):
             close(ours[key], theirs[key], f"{name} {key} after step {step + 1}", **TOL64)
-        steps += 1
-    assert steps == STEPS
+    # The comparison means something only if the weights kept moving after the first step.
+    assert np.abs(trajectory[-1][0]["W"] - trajectory[0][0]["W"]).max() > 1e-3
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZER_CASES))

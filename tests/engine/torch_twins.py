@@ -31,8 +31,9 @@ def tensor(array: Any, grad: bool = False) -> torch.Tensor:
 
 
 def numpy_of(t: torch.Tensor | None) -> np.ndarray:
+    """A NumPy copy (never a view that a later in-place torch update would change)."""
     assert t is not None, "torch computed no gradient here"
-    return t.detach().cpu().numpy()
+    return t.detach().cpu().numpy().copy()
 
 
 # -- modules torch lacks under our names ---------------------------------------------------

@@ -18,17 +18,6 @@ def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def window_view(xp: Any, x: Any, kh: int, kw: int, stride: int) -> Any:
-    """A (N, C, OH, OW, KH, KW) view of every kernel-sized window of x, without copying."""
-    n, c, h, w = x.shape
-    oh = (h - kh) // stride + 1
-    ow = (w - kw) // stride + 1
-    sn, sc, sh, sw = x.strides
-    return xp.lib.stride_tricks.as_strided(
-        x, shape=(n, c, oh, ow, kh, kw), strides=(sn, sc, sh * stride, sw * stride, sh, sw)
-    )
-
-
 class Conv2D(Layer):
     def __init__(
         self,
@@ -67,40 +56,47 @@ class Conv2D(Layer):
         if top or bottom or left or right:
             x = xp.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
         kh, kw = self.kernel
+        s = self.stride
         W = self.params["W"]
         f = W.shape[0]
-        windows = window_view(xp, x, kh, kw, self.stride)
-        _, _, oh, ow, _, _ = windows.shape
-        # Rows: one per output pixel of every sample; columns: the C*KH*KW inputs it sees.
-        cols = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
-        y = cols @ W.reshape(f, -1).T
+        oh = (x.shape[2] - kh) // s + 1
+        ow = (x.shape[3] - kw) // s + 1
+        # im2col: row (c, i, j) holds the input pixel under kernel offset (i, j) for every
+        # output pixel of every sample. Filled one offset at a time: KH*KW strided copies,
+        # far faster than one copy through a 6-D window view.
+        cols = xp.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
+        channels_first = x.transpose(1, 0, 2, 3)
+        for i in range(kh):
+            for j in range(kw):
+                cols[:, i, j] = channels_first[:, :, i : i + s * oh : s, j : j + s * ow : s]
+        cols = cols.reshape(c * kh * kw, n * oh * ow)
+        y = W.reshape(f, -1) @ cols
         if self.use_bias:
-            y += self.params["b"]
+            y += self.params["b"][:, None]
         self.cols = cols
         self.padded_shape = x.shape
         self.input_hw = (h, w)
-        return y.reshape(n, oh, ow, f).transpose(0, 3, 1, 2)
+        return y.reshape(f, n, oh, ow).transpose(1, 0, 2, 3)
 
     def backward(self, dy: Any) -> Any:
         xp = self.xp
         W = self.params["W"]
         f, c, kh, kw = W.shape
         n, _, oh, ow = dy.shape
-        dy_rows = dy.transpose(0, 2, 3, 1).reshape(n * oh * ow, f)
-        self.grads["W"] = (dy_rows.T @ self.cols).reshape(W.shape)
+        dy_rows = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
+        self.grads["W"] = (dy_rows @ self.cols.T).reshape(W.shape)
         if self.use_bias:
-            self.grads["b"] = dy_rows.sum(axis=0)
+            self.grads["b"] = dy_rows.sum(axis=1)
         if not self.needs_input_grad:
             return None
         # Each column entry came from one input pixel: add it back there (col2im), one
         # kernel offset at a time - KH*KW strided additions, no loop over samples or pixels.
-        dcols = (dy_rows @ W.reshape(f, -1)).reshape(n, oh, ow, c, kh, kw)
-        dcols = dcols.transpose(4, 5, 0, 3, 1, 2)
-        dx = xp.zeros(self.padded_shape, dtype=dy.dtype)
+        dcols = (W.reshape(f, -1).T @ dy_rows).reshape(c, kh, kw, n, oh, ow)
+        dx = xp.zeros((self.padded_shape[1], n, *self.padded_shape[2:]), dtype=dy.dtype)
         s = self.stride
         for i in range(kh):
             for j in range(kw):
-                dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dcols[i, j]
+                dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dcols[:, i, j]
         h, w = self.input_hw
         top, _, left, _ = self.pads(h, w)
-        return dx[:, :, top : top + h, left : left + w]
+        return dx[:, :, top : top + h, left : left + w].transpose(1, 0, 2, 3)

@@ -1,11 +1,14 @@
-"""Max and average pooling over kernel x kernel windows (NCHW), remainder rows dropped."""
+"""Max and average pooling over kernel x kernel windows (NCHW), remainder rows dropped.
+
+Both work on the K*K strided views "pixel (i, j) of every window": a maximum or a sum of
+K*K views is a handful of fast whole-array operations, with no window copy at all.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nnstudio.engine.layers.base import Layer
-from nnstudio.engine.layers.conv import window_view
 
 
 class _Pool2D(Layer):
@@ -14,51 +17,62 @@ class _Pool2D(Layer):
         self.k = kernel_size
         self.s = stride or kernel_size
 
-    def windows(self, x: Any) -> Any:
-        """(N, C, OH, OW, K*K) copy of the windows; reshape-only when they tile the input."""
+    def offsets(self, x: Any) -> list[Any]:
+        """Views of x, one per kernel offset (i, j), each shaped like the output."""
         k, s = self.k, self.s
-        n, c, h, w = x.shape
+        _, _, h, w = x.shape
         oh, ow = (h - k) // s + 1, (w - k) // s + 1
-        if s == k:
-            tiles = x[:, :, : oh * k, : ow * k].reshape(n, c, oh, k, ow, k)
-            return tiles.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, oh, ow, k * k)
-        return window_view(self.xp, x, k, k, s).reshape(n, c, oh, ow, k * k)
+        self.x, self.out_hw = x, (oh, ow)
+        return [x[:, :, i : i + s * oh : s, j : j + s * ow : s]
+                for i in range(k) for j in range(k)]
 
-    def scatter(self, dwin: Any) -> Any:
-        """Add window gradients (N, C, OH, OW, K*K) back onto the input's pixels."""
-        xp, k, s = self.xp, self.k, self.s
-        n, c, oh, ow, _ = dwin.shape
-        if s == k:
-            dx = xp.zeros(self.x_shape, dtype=dwin.dtype)
-            tiles = dwin.reshape(n, c, oh, ow, k, k).transpose(0, 1, 2, 4, 3, 5)
-            dx[:, :, : oh * k, : ow * k] = tiles.reshape(n, c, oh * k, ow * k)
-            return dx
-        dx = xp.zeros(self.x_shape, dtype=dwin.dtype)
-        for i in range(k):
-            for j in range(k):
-                dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dwin[..., i * k + j]
+    def scatter(self, pieces: list[Any]) -> Any:
+        """Add each offset's gradient back onto the input pixels it came from."""
+        k, s = self.k, self.s
+        oh, ow = self.out_hw
+        # zeros_like keeps the input's memory order (a conv's output is channel-major),
+        # so the layers around never pay for a transposing copy.
+        dx = self.xp.zeros_like(self.x, dtype=pieces[0].dtype)
+        self.x = None
+        for p, piece in enumerate(pieces):
+            i, j = divmod(p, k)
+            dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += piece
         return dx
 
 
 class MaxPool2D(_Pool2D):
     def forward(self, x: Any) -> Any:
-        self.x_shape = x.shape
-        win = self.windows(x)
-        # The first maximum wins ties, as in PyTorch, so each window passes one gradient.
-        self.argmax = win.argmax(axis=-1)[..., None]
-        return win.max(axis=-1)
+        xp = self.xp
+        views = self.offsets(x)
+        y = views[0].copy(order="K")
+        for view in views[1:]:
+            xp.maximum(y, view, out=y)
+        self.views, self.y = views, y
+        return y
 
     def backward(self, dy: Any) -> Any:
-        winner = self.xp.arange(self.k * self.k) == self.argmax
-        return self.scatter(winner * dy[..., None])
+        # The gradient goes to the input that won each window; the first maximum wins
+        # ties, as in PyTorch, so a window never passes its gradient on twice.
+        xp = self.xp
+        zero = dy.dtype.type(0)
+        taken = xp.zeros(dy.shape, dtype=bool)
+        pieces = []
+        for view in self.views:
+            wins = (view == self.y) & ~taken
+            taken |= wins
+            pieces.append(xp.where(wins, dy, zero))
+        self.views = self.y = None
+        return self.scatter(pieces)
 
 
 class AvgPool2D(_Pool2D):
     def forward(self, x: Any) -> Any:
-        self.x_shape = x.shape
-        return self.windows(x).mean(axis=-1)
+        views = self.offsets(x)
+        total = views[0].copy(order="K")
+        for view in views[1:]:
+            total += view
+        return total / total.dtype.type(len(views))
 
     def backward(self, dy: Any) -> Any:
-        kk = self.k * self.k
-        dwin = self.xp.broadcast_to((dy / kk)[..., None], (*dy.shape, kk))
-        return self.scatter(dwin)
+        share = dy / dy.dtype.type(self.k * self.k)
+        return self.scatter([share] * (self.k * self.k))

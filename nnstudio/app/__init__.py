@@ -1,0 +1,44 @@
+"""The desktop application (the only package that imports PySide6, pyqtgraph, superqt).
+
+Importing ``nnstudio.app`` does not import Qt; ``run`` does.
+"""
+
+from __future__ import annotations
+
+import os
+
+SCREENSHOT_SIZE = (1400, 900)
+
+
+def run(open_path: str | None = None, screenshot: str | None = None,
+        settings_path: str | None = None) -> int:
+    """Start the GUI on ``open_path`` (a preset name or a JSON document; the default preset
+    when None). With ``screenshot``, render the window at 1400x900 into that PNG and return
+    0 without entering the event loop (works with QT_QPA_PLATFORM=offscreen)."""
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from nnstudio.app import settings as app_settings
+    from nnstudio.app.main_window import MainWindow, install_exception_hook
+    from nnstudio.app.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([])
+    app.setOrganizationName(app_settings.ORGANIZATION)
+    app.setApplicationName(app_settings.APPLICATION)
+    apply_theme(app)  # type: ignore[arg-type]
+    settings = app_settings.make_settings(settings_path)
+    if screenshot:
+        window = MainWindow(settings=settings, persist=False, interactive=False)
+        if open_path and not window.open_source(open_path):
+            window.document.mark_saved("")
+            window.close()
+            return 2
+        ok = window.take_screenshot(screenshot, *SCREENSHOT_SIZE)
+        window.document.mark_saved(window.document.path)
+        window.close()
+        return 0 if ok else 1
+    window = MainWindow(settings=settings, open_source=open_path)
+    install_exception_hook(window)
+    window.show()
+    return app.exec()

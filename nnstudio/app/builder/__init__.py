@@ -1,0 +1,1 @@
+"""The network builder: document, undo commands, canvas, palette, inspector, summary."""

@@ -1,0 +1,468 @@
+"""Canvas items: a layer (rounded rectangle with ports), its ports, and an edge with its
+shape label. Items draw what they are told; the scene tells them what the document says."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
+
+from nnstudio.app import theme
+from nnstudio.app.builder.layout import NODE_HEIGHT, NODE_WIDTH
+from nnstudio.spec.network import EdgeSpec
+
+if TYPE_CHECKING:
+    from nnstudio.app.builder.canvas import NetworkScene
+
+RADIUS = 8.0
+STRIP = 6.0
+ERROR_LINE = 14.0
+MAX_ERROR_LINES = 2
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+TYPE_FONT = _font(13, bold=True)
+DETAIL_FONT = _font(12)
+META_FONT = _font(11)
+LABEL_FONT = _font(11)
+
+
+@dataclass
+class NodeContent:
+    """What a node shows; built by the scene from the spec and its Analysis."""
+
+    type_name: str
+    group: str | None
+    summary: str = ""
+    shape: str = "?"
+    params: int = 0
+    problems: list[str] = field(default_factory=list)
+    help: str = ""
+    inputs: int | None = 1  # 0: no input port; None: a merge (several ports)
+
+
+class PortItem(QGraphicsItem):
+    """A connection point: inputs on the top edge, the output at the bottom."""
+
+    RADIUS = 5.0
+
+    def __init__(self, node: NodeItem, kind: str, index: int = 0) -> None:
+        super().__init__(node)
+        self.node = node
+        self.kind = kind  # "in" or "out"
+        self.index = index
+        self.connected = False
+        self._hover = False
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setZValue(2)
+        self.setToolTip("Drag to a layer to connect" if kind == "out"
+                        else "Input: drag from here to a layer to feed this one")
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return QRectF(-10, -10, 20, 20)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), 9, 9)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        color = self.node.accent()
+        radius = self.RADIUS + (1.5 if self._hover else 0)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color.darker(115), 1.6))
+        painter.setBrush(color if (self._hover or self.connected) else QColor("#ffffff"))
+        painter.drawEllipse(QPointF(0, 0), radius, radius)
+
+    def hoverEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self._hover = False
+        self.update()
+
+
+class NodeItem(QGraphicsItem):
+    """One layer: type and key parameters, output shape, parameter count, problems."""
+
+    def __init__(self, node_id: str, content: NodeContent) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.content = content
+        self.output_port = PortItem(self, "out")
+        self.input_ports: list[PortItem] = []
+        self._height = NODE_HEIGHT
+        self._error_lines: list[str] = []
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+        self.set_content(content)
+
+    # -- content -----------------------------------------------------------------------
+    def set_content(self, content: NodeContent, used_ports: int = 0) -> None:
+        self.prepareGeometryChange()
+        self.content = content
+        self._error_lines = _wrap(" · ".join(content.problems), META_FONT,
+                                  NODE_WIDTH - 2 * STRIP - 8, MAX_ERROR_LINES)
+        self._height = NODE_HEIGHT + (len(self._error_lines) * ERROR_LINE + 4
+                                      if self._error_lines else 0)
+        self._set_port_count(0 if content.inputs == 0 else
+                             1 if content.inputs == 1 else max(2, used_ports + 1))
+        self.output_port.setPos(NODE_WIDTH / 2, self._height)
+        self.setToolTip(self._tooltip())
+        self.update()
+
+    def set_connected_ports(self, ports: set[int], has_output: bool) -> None:
+        for port in self.input_ports:
+            port.connected = port.index in ports
+            port.update()
+        self.output_port.connected = has_output
+        self.output_port.update()
+
+    def _set_port_count(self, count: int) -> None:
+        while len(self.input_ports) > count:
+            port = self.input_ports.pop()
+            port.setParentItem(None)
+            if port.scene() is not None:
+                port.scene().removeItem(port)
+        while len(self.input_ports) < count:
+            self.input_ports.append(PortItem(self, "in", len(self.input_ports)))
+        for port in self.input_ports:
+            port.setPos(self.input_port_x(port.index), 0)
+
+    def input_port_x(self, index: int) -> float:
+        count = max(len(self.input_ports), 1)
+        if count == 1:
+            return NODE_WIDTH / 2
+        return NODE_WIDTH * (index + 1) / (count + 1)
+
+    def input_anchor(self, port: int) -> QPointF:
+        """Scene point where an edge into ``port`` ends."""
+        x = self.input_port_x(min(port, max(len(self.input_ports) - 1, 0)))
+        return self.mapToScene(QPointF(x, 0))
+
+    def output_anchor(self) -> QPointF:
+        return self.mapToScene(QPointF(NODE_WIDTH / 2, self._height))
+
+    def frame(self) -> QRectF:
+        """The node's rectangle in scene coordinates."""
+        return QRectF(self.scenePos(), self.frame_size())
+
+    def frame_size(self) -> Any:
+        return QRectF(0, 0, NODE_WIDTH, self._height).size()
+
+    def accent(self) -> QColor:
+        return theme.group_color(self.content.group)
+
+    def has_error(self) -> bool:
+        return bool(self.content.problems)
+
+    def error_text(self) -> str:
+        """The small text line shown under the node's details."""
+        return " ".join(self._error_lines)
+
+    def _tooltip(self) -> str:
+        c = self.content
+        parts = [f"<b>{html.escape(self.node_id)}</b> · {html.escape(c.type_name)}"]
+        if c.summary:
+            parts.append(html.escape(c.summary))
+        parts.append(f"output {html.escape(c.shape)} · {c.params:,} parameters")
+        if c.help:
+            parts.append(f"<i>{html.escape(c.help)}</i>")
+        for problem in c.problems:
+            parts.append(f"<span style='color:{theme.ERROR_COLOR}'>⚠ "
+                         f"{html.escape(problem)}</span>")
+        return "<br>".join(parts)
+
+    # -- QGraphicsItem -----------------------------------------------------------------
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return QRectF(-4, -4, NODE_WIDTH + 8, self._height + 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, self._height), RADIUS, RADIUS)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        c = self.content
+        rect = QRectF(0, 0, NODE_WIDTH, self._height)
+        accent = self.accent()
+        error = bool(c.problems)
+        selected = self.isSelected()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(20, 30, 50, 22))
+        painter.drawRoundedRect(rect.translated(0, 2), RADIUS, RADIUS)
+
+        fill = QColor(theme.ERROR_FILL) if error else theme.tint(accent, 0.07)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, RADIUS, RADIUS)
+
+        outline = QPainterPath()
+        outline.addRoundedRect(rect, RADIUS, RADIUS)
+        painter.save()
+        painter.setClipPath(outline)
+        painter.fillRect(QRectF(0, 0, STRIP, self._height), accent)
+        painter.restore()
+
+        if selected:
+            pen = QPen(QColor(theme.SELECTION_COLOR), 2.5)
+        elif error:
+            pen = QPen(QColor(theme.ERROR_COLOR), 2.0)
+        else:
+            pen = QPen(accent.lighter(115), 1.2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, RADIUS, RADIUS)
+
+        left = STRIP + 8
+        right = NODE_WIDTH - 8
+        id_metrics = QFontMetricsF(META_FONT)
+        id_text = id_metrics.elidedText(self.node_id, Qt.TextElideMode.ElideRight, 80)
+        id_width = id_metrics.horizontalAdvance(id_text)
+        painter.setFont(META_FONT)
+        painter.setPen(QColor(theme.MUTED_TEXT))
+        painter.drawText(QPointF(right - id_width, 19), id_text)
+
+        type_metrics = QFontMetricsF(TYPE_FONT)
+        painter.setFont(TYPE_FONT)
+        painter.setPen(accent.darker(135))
+        type_text = type_metrics.elidedText(c.type_name, Qt.TextElideMode.ElideRight,
+                                            right - left - id_width - 8)
+        painter.drawText(QPointF(left, 19), type_text)
+        x = left + type_metrics.horizontalAdvance(type_text) + 6
+        room = right - id_width - 8 - x
+        if c.summary and room > 12:
+            painter.setFont(DETAIL_FONT)
+            painter.setPen(QColor(theme.TEXT_COLOR))
+            painter.drawText(QPointF(x, 19), QFontMetricsF(DETAIL_FONT).elidedText(
+                c.summary, Qt.TextElideMode.ElideRight, room))
+
+        painter.setFont(DETAIL_FONT)
+        painter.setPen(QColor(theme.TEXT_COLOR))
+        painter.drawText(QPointF(left, 39), f"→ {c.shape}")
+        if c.params:
+            count = f"{c.params:,} params"
+            painter.setFont(META_FONT)
+            painter.setPen(QColor(theme.MUTED_TEXT))
+            painter.drawText(QPointF(right - id_metrics.horizontalAdvance(count), 39), count)
+
+        if self._error_lines:
+            painter.setFont(META_FONT)
+            painter.setPen(QColor(theme.ERROR_COLOR))
+            y = NODE_HEIGHT - 2
+            for line in self._error_lines:
+                y += ERROR_LINE
+                painter.drawText(QPointF(left, y - 3), line)
+
+
+class EdgeLabel(QGraphicsItem):
+    """The tensor shape carried by an edge, on a small white tag beside the line."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.setZValue(1)
+
+    def set_text(self, text: str) -> None:
+        self.prepareGeometryChange()
+        self.text = text
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        width = QFontMetricsF(LABEL_FONT).horizontalAdvance(self.text) + 10
+        return QRectF(0, -8, width, 16)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        if not self.text:
+            return
+        rect = self.boundingRect()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("#d3d8e0"), 1))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setFont(LABEL_FONT)
+        painter.setPen(QColor(theme.MUTED_TEXT))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class EdgeItem(QGraphicsPathItem):
+    """A connection from a layer's output to a numbered input port of another layer."""
+
+    def __init__(self, edge: EdgeSpec, source: NodeItem, target: NodeItem) -> None:
+        super().__init__()
+        self.edge = edge
+        self.source = source
+        self.target = target
+        self.highlighted = False
+        self.label = EdgeLabel(self)
+        self.setZValue(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setAcceptHoverEvents(True)
+        self._arrow = QPolygonF()
+
+    def set_shape_text(self, text: str) -> None:
+        self.label.set_text(text)
+        self.setToolTip(f"{self.edge.source} → {self.edge.target}"
+                        + (f" (input {self.edge.port + 1})" if self.edge.port else "")
+                        + f": {text}")
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def update_path(self, obstacles: list[QRectF]) -> None:
+        start = self.source.output_anchor()
+        end = self.target.input_anchor(self.edge.port)
+        path = route(start, end, obstacles)
+        self.setPath(path)
+        self._arrow = _arrow_head(end)
+        mid = path.pointAtPercent(0.5)
+        rect = self.label.boundingRect()
+        if abs(end.x() - start.x()) < 1 or _is_routed(path, start, end):
+            self.label.setPos(mid.x() + 6, mid.y())
+        else:
+            self.label.setPos(mid.x() - rect.width() / 2, mid.y())
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        return super().boundingRect().adjusted(-8, -8, 8, 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        if self.highlighted:
+            color, width = QColor("#f59e0b"), 3.2
+        elif self.isSelected():
+            color, width = QColor(theme.SELECTION_COLOR), 2.6
+        else:
+            color, width = QColor(theme.EDGE_COLOR), 1.6
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(color))
+        painter.drawPolygon(self._arrow)
+
+
+def _arrow_head(tip: QPointF) -> QPolygonF:
+    top = tip.y() - PortItem.RADIUS - 1
+    return QPolygonF([QPointF(tip.x(), top), QPointF(tip.x() - 4.5, top - 7),
+                      QPointF(tip.x() + 4.5, top - 7)])
+
+
+def bezier(start: QPointF, end: QPointF) -> QPainterPath:
+    """A vertical S-curve from an output (below a node) to an input (above one)."""
+    dy = end.y() - start.y()
+    bend = max(30.0, min(abs(dy) / 2, 80.0)) if dy > 0 else max(60.0, abs(dy) / 2 + 40)
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
+    return path
+
+
+LANE_MARGIN = 26.0
+BEND = 24.0
+
+
+def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+    """The direct curve, or, when it would cross other layers, a detour down a free lane
+    beside them (skip connections in residual networks)."""
+    direct = bezier(start, end)
+    if end.y() - start.y() < 4 * BEND:
+        return direct
+    blocking = [r for r in obstacles if _crosses(direct, r)]
+    if not blocking:
+        return direct
+    top, bottom = start.y() + 2 * BEND, end.y() - 2 * BEND
+    lanes = []
+    for side in (1, -1):
+        lane = (max(r.right() for r in blocking) + LANE_MARGIN if side > 0
+                else min(r.left() for r in blocking) - LANE_MARGIN)
+        for _ in range(len(obstacles) + 1):
+            hit = [r for r in obstacles if r.top() < bottom and r.bottom() > top
+                   and r.left() - LANE_MARGIN / 2 < lane < r.right() + LANE_MARGIN / 2]
+            if not hit:
+                break
+            lane = (max(r.right() for r in hit) + LANE_MARGIN if side > 0
+                    else min(r.left() for r in hit) - LANE_MARGIN)
+        lanes.append(lane)
+    lane = min(lanes, key=lambda x: (abs(x - start.x()) + abs(x - end.x()), -x))
+    path = QPainterPath(start)
+    path.cubicTo(QPointF(start.x(), start.y() + BEND), QPointF(lane, start.y() + BEND),
+                 QPointF(lane, top))
+    path.lineTo(QPointF(lane, bottom))
+    path.cubicTo(QPointF(lane, end.y() - BEND), QPointF(end.x(), end.y() - BEND), end)
+    return path
+
+
+def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
+    inner = rect.adjusted(-6, -4, 6, 4)
+    return any(inner.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
+
+
+def _is_routed(path: QPainterPath, start: QPointF, end: QPointF) -> bool:
+    return path.elementCount() > 4
+
+
+def _wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
+    """Word-wrap ``text`` into at most ``max_lines`` lines, eliding the last one."""
+    if not text:
+        return []
+    metrics = QFontMetricsF(font)
+    words, lines, line = text.split(), [], ""
+    for i, word in enumerate(words):
+        trial = f"{line} {word}".strip()
+        if metrics.horizontalAdvance(trial) <= width or not line:
+            line = trial
+            continue
+        lines.append(line)
+        line = word
+        if len(lines) == max_lines - 1:
+            line = " ".join(words[i:])
+            break
+    lines.append(line)
+    lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
+    return lines
+
+
+def distance(a: QPointF, b: QPointF) -> float:
+    return math.hypot(a.x() - b.x(), a.y() - b.y())
+
+
+def scene_of(item: QGraphicsItem) -> NetworkScene | None:
+    return item.scene()  # type: ignore[return-value]

@@ -1,0 +1,108 @@
+"""Reading and writing the network document (JSON for now; a later .nnstudio zip replaces it).
+
+All file I/O of the builder lives here. Saving writes a temporary file next to the target
+and renames it over the target, so a crash never leaves half a file. A file from a newer
+version, or a damaged one, raises DocumentError with a clear message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nnstudio.spec.network import NetworkSpec, SpecError
+from nnstudio.spec.presets import parse_preset, preset_names
+from nnstudio.spec.training import TrainingSpec, TrainingSpecError
+
+DOCUMENT_FORMAT = "nnstudio.document"
+DOCUMENT_VERSION = 1
+FILE_FILTER = "NN Studio network (*.json);;All files (*)"
+
+
+class DocumentError(Exception):
+    """A document that cannot be read or written; the message names the file and why."""
+
+
+def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any]:
+    return {"format": DOCUMENT_FORMAT, "version": DOCUMENT_VERSION,
+            "network": network.to_json(), "training": training.to_json()}
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    target = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                    dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def save_document(path: str | os.PathLike[str], network: NetworkSpec,
+                  training: TrainingSpec) -> None:
+    try:
+        write_text_atomic(path, json.dumps(document_json(network, training), indent=2) + "\n")
+    except OSError as error:
+        raise DocumentError(f"could not save {path}: {error.strerror or error}") from None
+
+
+def save_network_json(path: str | os.PathLike[str], network: NetworkSpec) -> None:
+    """Export the bare network (the format `nnstudio.network`)."""
+    try:
+        write_text_atomic(path, network.dumps() + "\n")
+    except OSError as error:
+        raise DocumentError(f"could not write {path}: {error.strerror or error}") from None
+
+
+def parse_document(data: Any, name: str = "document") -> tuple[NetworkSpec, TrainingSpec]:
+    """A document, a bare network or a preset, as (network, training)."""
+    if not isinstance(data, dict):
+        raise DocumentError(f"{name} is not an NN Studio document (expected a JSON object)")
+    kind = data.get("format", DOCUMENT_FORMAT)
+    version = data.get("version", 1)
+    try:
+        if kind == DOCUMENT_FORMAT:
+            if not isinstance(version, int) or version > DOCUMENT_VERSION:
+                raise DocumentError(
+                    f"{name} was saved by a newer NN Studio (document format {version}; this "
+                    f"version reads up to {DOCUMENT_VERSION}); please update NN Studio")
+            if "network" not in data:
+                raise DocumentError(f"{name} has no network")
+            return (NetworkSpec.from_json(data["network"]),
+                    TrainingSpec.from_json(data.get("training", {})))
+        if kind == "nnstudio.network":
+            return NetworkSpec.from_json(data), TrainingSpec()
+        if kind == "nnstudio.preset":
+            preset = parse_preset(data, name)
+            return preset.network, preset.training
+    except (SpecError, TrainingSpecError) as error:
+        raise DocumentError(f"{name}: {error}") from None
+    raise DocumentError(f"{name} is not an NN Studio document (format {kind!r})")
+
+
+def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:
+    name = Path(path).name
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise DocumentError(f"could not open {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise DocumentError(f"{name} is not a text file; is it damaged?") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DocumentError(f"{name} is damaged: not valid JSON ({error})") from None
+    return parse_document(data, name)
+
+
+def is_preset_name(source: str) -> bool:
+    return source in preset_names()

@@ -1,0 +1,537 @@
+"""The main window: canvas in the middle, docks around it, menus, toolbar, status bar,
+recent files and settings.
+
+Hooks for later views (training, plots, the digit pad):
+- ``window.document``: the NetworkDocument (signals, ``snapshot()`` for a run);
+- ``window.add_dock(widget, title, object_name, area)``: a dock with a View menu toggle,
+  whose place is saved and restored with the rest of the layout;
+- ``window.actions.train_start`` / ``train_pause`` / ``train_stop`` / ``train_step`` and
+  ``window.train_controls`` (signals ``start_requested``... and ``set_state``);
+- ``window.menus``: the menus by name (``file``, ``export``, ``edit``, ``view``, ``train``,
+  ``help``), to add entries to;
+- ``window.closing``: emitted once closing is decided, so a worker can stop and be waited for.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import SimpleNamespace, TracebackType
+
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QImage, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QWidget,
+)
+
+from nnstudio.app import dialogs, document_io, settings as app_settings
+from nnstudio.app.actions import Actions
+from nnstudio.app.builder.canvas import NetworkScene, NetworkView
+from nnstudio.app.builder.clipboard import fragment_from_mime, fragment_to_mime, make_fragment
+from nnstudio.app.builder.document import NetworkDocument, new_network
+from nnstudio.app.builder.gallery import PresetGallery
+from nnstudio.app.builder.inspector import Inspector
+from nnstudio.app.builder.palette import LayerPalette
+from nnstudio.app.builder.summary import SummaryPanel
+from nnstudio.app.train_controls import TrainControls
+from nnstudio.spec.network import Analysis
+from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
+
+APP_TITLE = "NN Studio"
+PASTE_STEP = 30.0
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+
+    def __init__(self, settings: QSettings | None = None, open_source: str | None = None,
+                 persist: bool = True, interactive: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.settings = settings if settings is not None else app_settings.make_settings()
+        self.persist = persist
+        self.interactive = interactive
+        self.current_preset = ""
+        self._paste_count = 0
+        self._fitted_once = False
+        self._closing_emitted = False
+
+        self.document = NetworkDocument(parent=self)
+        self.scene = NetworkScene(self.document, self)
+        self.view = NetworkView(self.scene)
+        self.setCentralWidget(self.view)
+        self.palette = LayerPalette()
+        self.inspector = Inspector(self.document)
+        self.summary = SummaryPanel(self.document)
+
+        stack = self.document.undo_stack
+        self.actions = Actions(self, stack.createUndoAction(self, "&Undo"),
+                               stack.createRedoAction(self, "&Redo"))
+        self.train_controls = TrainControls(self.actions, self)
+        self.menus = SimpleNamespace()
+        self.docks: dict[str, QDockWidget] = {}
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.add_dock(self.palette, "Layers", "palette_dock",
+                      Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock(self.inspector, "Inspector", "inspector_dock",
+                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock(self.summary, "Summary", "summary_dock",
+                      Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.docks["palette_dock"], self.docks["inspector_dock"]],
+                         [210, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["inspector_dock"], self.docks["summary_dock"]],
+                         [430, 330], Qt.Orientation.Vertical)
+        self._connect_signals()
+        self.resize(1400, 900)
+        if self.persist:
+            self.restore_layout()
+
+        if open_source is None or not self.open_source(open_source):
+            self.load_preset(DEFAULT_PRESET)
+        self._update_selection_actions()
+
+    # -- docks -------------------------------------------------------------------------
+    def add_dock(self, widget: QWidget, title: str, object_name: str,
+                 area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+                 tabify_with: str | None = None) -> QDockWidget:
+        """Put ``widget`` in a dock with a View menu toggle; its place and visibility are
+        saved with the window layout (``object_name`` must be unique and stable)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)
+        dock.setWidget(widget)
+        dock.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self.addDockWidget(area, dock)
+        if tabify_with and tabify_with in self.docks:
+            self.tabifyDockWidget(self.docks[tabify_with], dock)
+        self.docks[object_name] = dock
+        toggle = dock.toggleViewAction()
+        toggle.setStatusTip(f"Show or hide the {title} panel")
+        self.menus.docks.addAction(toggle)
+        self.restoreDockWidget(dock)
+        return dock
+
+    # -- building the window -----------------------------------------------------------
+    def _build_menus(self) -> None:
+        a, bar = self.actions, self.menuBar()
+        file = bar.addMenu("&File")
+        file.addAction(a.new)
+        presets = file.addMenu("New from &Preset")
+        presets.addAction(a.new_from_preset)
+        presets.addSeparator()
+        for name in preset_names():
+            title = load_preset(name).title
+            action = presets.addAction(title)
+            action.setData(name)
+            action.setStatusTip(f"Start from the {title} preset")
+            action.triggered.connect(lambda _=False, n=name: self.new_from_preset(n))
+        file.addAction(a.open)
+        recent = file.addMenu("Open &Recent")
+        recent.aboutToShow.connect(self._fill_recent_menu)
+        file.addSeparator()
+        file.addAction(a.save)
+        file.addAction(a.save_as)
+        export = file.addMenu("&Export")
+        export.addAction(a.export_network)
+        export.addAction(a.export_image)
+        file.addSeparator()
+        file.addAction(a.quit)
+
+        edit = bar.addMenu("&Edit")
+        for action in (a.undo, a.redo, None, a.cut, a.copy, a.paste, a.delete, None,
+                       a.select_all, a.auto_layout):
+            edit.addSeparator() if action is None else edit.addAction(action)
+
+        view = bar.addMenu("&View")
+        for action in (a.zoom_in, a.zoom_out, a.fit_view, a.actual_size):
+            view.addAction(action)
+        view.addSeparator()
+        docks = view  # a toggle for every dock and the toolbar goes below
+
+        train = bar.addMenu("&Train")
+        for action in (a.train_start, a.train_pause, a.train_stop, a.train_step):
+            train.addAction(action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a.shortcuts)
+        help_menu.addAction(a.about)
+        self.menus = SimpleNamespace(file=file, presets=presets, recent=recent, export=export,
+                                     edit=edit, view=view, docks=docks, train=train,
+                                     help=help_menu)
+
+    def _build_toolbar(self) -> None:
+        a = self.actions
+        bar = QToolBar("Main toolbar")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (a.new, a.new_from_preset, a.open, a.save, None, a.undo, a.redo,
+                       a.delete, None, a.auto_layout, a.fit_view, None, a.train_start,
+                       a.train_pause, a.train_stop, a.train_step):
+            bar.addSeparator() if action is None else bar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+        self.menus.docks.addAction(bar.toggleViewAction())
+
+    def _build_status_bar(self) -> None:
+        self.validity_label = QLabel()
+        self.validity_label.setObjectName("validity")
+        self.zoom_label = QLabel("100%")
+        self.zoom_label.setMinimumWidth(48)
+        self.statusBar().addPermanentWidget(self.validity_label)
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _connect_signals(self) -> None:
+        a, doc = self.actions, self.document
+        a.new.triggered.connect(self.new_network)
+        a.new_from_preset.triggered.connect(self.show_gallery)
+        a.open.triggered.connect(self.open_dialog)
+        a.save.triggered.connect(self.save)
+        a.save_as.triggered.connect(self.save_as)
+        a.export_network.triggered.connect(self.export_network)
+        a.export_image.triggered.connect(self.export_image)
+        a.quit.triggered.connect(self.close)
+        a.cut.triggered.connect(self.cut)
+        a.copy.triggered.connect(self.copy)
+        a.paste.triggered.connect(self.paste)
+        a.delete.triggered.connect(self.delete_selection)
+        a.select_all.triggered.connect(self.select_all)
+        a.auto_layout.triggered.connect(self.auto_layout)
+        a.zoom_in.triggered.connect(self.view.zoom_in)
+        a.zoom_out.triggered.connect(self.view.zoom_out)
+        a.fit_view.triggered.connect(self.fit_to_view)
+        a.actual_size.triggered.connect(lambda: self.view.set_zoom(1.0))
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(lambda: dialogs.show_about(self))
+        doc.analysis_changed.connect(self._show_validity)
+        doc.modified_changed.connect(self.setWindowModified)
+        doc.path_changed.connect(lambda _: self._update_title())
+        doc.reset.connect(self._update_title)
+        self.scene.selectionChanged.connect(self._on_selection_changed)
+        self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.palette.layer_activated.connect(self.append_layer)
+        self.summary.node_activated.connect(self.select_node)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z:.0%}"))
+
+    # -- documents ---------------------------------------------------------------------
+    def _update_title(self) -> None:
+        path = self.document.path
+        name = Path(path).name if path else (self.document.spec.name or "untitled")
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.document.is_modified)
+
+    def _show_validity(self, analysis: Analysis) -> None:
+        if analysis.ok:
+            self.validity_label.setText(f"Valid network · {analysis.total_params:,} parameters")
+            self.validity_label.setStyleSheet("color: #15803d")
+            self.validity_label.setToolTip("")
+        else:
+            count = len(analysis.problems)
+            self.validity_label.setText(f"{count} problem{'s' * (count != 1)}")
+            self.validity_label.setStyleSheet("color: #d62728")
+            self.validity_label.setToolTip("\n".join(str(p) for p in analysis.problems))
+
+    def validity_text(self) -> str:
+        return self.validity_label.text()
+
+    def _report(self, title: str, text: str) -> None:
+        if self.interactive:
+            dialogs.show_error(self, title, text)
+        else:
+            print(f"{title}: {text}", file=sys.stderr)
+
+    def load_preset(self, name: str) -> bool:
+        try:
+            preset = load_preset(name)
+        except (OSError, ValueError) as error:
+            self._report("Cannot open preset", str(error))
+            return False
+        self.current_preset = name
+        self.settings.setValue(app_settings.LAST_PRESET, name)
+        self.document.replace(preset.network, preset.training, "")
+        self._after_load()
+        return True
+
+    def open_source(self, source: str) -> bool:
+        """Open a preset by name, or a document file by path."""
+        if document_io.is_preset_name(source) and not Path(source).is_file():
+            return self.load_preset(source)
+        return self.open_file(source)
+
+    def open_file(self, path: str) -> bool:
+        try:
+            network, training = document_io.load_document(path)
+        except document_io.DocumentError as error:
+            self._report("Cannot open the file", str(error))
+            return False
+        self.current_preset = ""
+        self.document.replace(network, training, str(Path(path).resolve()))
+        if self.persist:
+            app_settings.add_recent_file(self.settings, path)
+            app_settings.set_last_dir(self.settings, path)
+        self._after_load()
+        return True
+
+    def _after_load(self) -> None:
+        self._paste_count = 0
+        self._update_title()
+        self._show_validity(self.document.analysis)
+        self.fit_to_view()
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current network (saved, discarded)."""
+        if not self.document.is_modified:
+            return True
+        name = Path(self.document.path).name if self.document.path else \
+            (self.document.spec.name or "untitled")
+        answer = dialogs.ask_save_changes(self, name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_network(self) -> None:
+        if self.maybe_save():
+            self.current_preset = ""
+            self.document.replace(new_network())
+            self._after_load()
+
+    def new_from_preset(self, name: str) -> bool:
+        return self.maybe_save() and self.load_preset(name)
+
+    def show_gallery(self) -> None:
+        last = str(self.settings.value(app_settings.LAST_PRESET, DEFAULT_PRESET))
+        gallery = PresetGallery(self, current=self.current_preset or last)
+        if gallery.exec() and gallery.chosen():
+            self.new_from_preset(gallery.chosen() or DEFAULT_PRESET)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open Network",
+                                              app_settings.last_dir(self.settings),
+                                              document_io.FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def save(self) -> bool:
+        if not self.document.path:
+            return self.save_as()
+        return self.save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'untitled'}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Network", suggested,
+                                              document_io.FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            document_io.save_document(path, self.document.spec, self.document.training)
+        except document_io.DocumentError as error:
+            self._report("Cannot save", str(error))
+            return False
+        self.document.mark_saved(str(Path(path).resolve()))
+        if self.persist:
+            app_settings.add_recent_file(self.settings, path)
+            app_settings.set_last_dir(self.settings, path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        menu: QMenu = self.menus.recent
+        menu.clear()
+        files = app_settings.recent_files(self.settings)
+        for path in files:
+            action = menu.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
+        if not files:
+            menu.addAction("No recent files").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear Recent Files")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(lambda: app_settings.clear_recent_files(self.settings))
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).is_file():
+            app_settings.remove_recent_file(self.settings, path)
+            self._report("Cannot open the file", f"{path} no longer exists")
+            return
+        if self.maybe_save():
+            self.open_file(path)
+
+    def export_network(self) -> None:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'network'}.network.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Network", suggested,
+                                              document_io.FILE_FILTER)
+        if path:
+            try:
+                document_io.save_network_json(path, self.document.spec)
+            except document_io.DocumentError as error:
+                self._report("Cannot export", str(error))
+
+    def export_image(self) -> None:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'network'}.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Canvas Image", suggested,
+                                              "PNG image (*.png)")
+        if path and not self.render_network(path):
+            self._report("Cannot export", f"could not write {path}")
+
+    def render_network(self, path: str, scale: float = 2.0) -> bool:
+        """Draw the whole network (not just what is in view) into a PNG."""
+        box = self.scene.network_rect().adjusted(-24, -24, 24, 24)
+        image = QImage(int(box.width() * scale), int(box.height() * scale),
+                       QImage.Format.Format_ARGB32)
+        image.fill(self.scene.backgroundBrush().color())
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scene.clearSelection()
+        self.scene.render(painter, source=box)
+        painter.end()
+        return image.save(path)
+
+    # -- editing -----------------------------------------------------------------------
+    def selected_node_ids(self) -> list[str]:
+        return self.scene.selected_node_ids()
+
+    def select_node(self, node_id: str) -> None:
+        self.scene.select_nodes([node_id])
+        item = self.scene.nodes.get(node_id)
+        if item is not None:
+            self.view.ensureVisible(item, 40, 40)
+
+    def append_layer(self, type_name: str) -> str | None:
+        """What a double-click in the palette does: add after the selected layer."""
+        selected = self.selected_node_ids()
+        try:
+            node_id = self.document.append_layer(type_name, selected[-1] if selected else None)
+        except ValueError as error:
+            self.statusBar().showMessage(str(error), 6000)
+            return None
+        self.select_node(node_id)
+        return node_id
+
+    def copy(self) -> bool:
+        ids = self.selected_node_ids()
+        if not ids:
+            return False
+        QGuiApplication.clipboard().setMimeData(
+            fragment_to_mime(make_fragment(self.document.spec, ids)))
+        self._paste_count = 0
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.document.remove(self.selected_node_ids(), self.scene.selected_edges())
+
+    def paste(self) -> list[str]:
+        fragment = fragment_from_mime(QGuiApplication.clipboard().mimeData())
+        if fragment is None:
+            self.statusBar().showMessage("The clipboard holds no layers", 4000)
+            return []
+        self._paste_count += 1
+        offset = PASTE_STEP * self._paste_count
+        ids = self.document.add_fragment(*fragment, offset=(offset, offset))
+        self.scene.select_nodes(ids)
+        return ids
+
+    def delete_selection(self) -> None:
+        self.document.remove(self.selected_node_ids(), self.scene.selected_edges())
+
+    def select_all(self) -> None:
+        for item in [*self.scene.nodes.values(), *self.scene.edges]:
+            item.setSelected(True)
+
+    def auto_layout(self) -> None:
+        self.document.auto_layout()
+        self.fit_to_view()
+
+    def fit_to_view(self) -> None:
+        self.view.fit_network()
+
+    def _on_selection_changed(self) -> None:
+        self.inspector.show_nodes(self.selected_node_ids())
+        self._update_selection_actions()
+
+    def _update_selection_actions(self) -> None:
+        has_nodes = bool(self.selected_node_ids())
+        self.actions.copy.setEnabled(has_nodes)
+        self.actions.cut.setEnabled(has_nodes)
+        self.actions.delete.setEnabled(has_nodes or bool(self.scene.selected_edges()))
+
+    def show_shortcuts(self) -> None:
+        dialogs.ShortcutsDialog(self.actions.all(), self).exec()
+
+    # -- layout and closing ------------------------------------------------------------
+    def restore_layout(self) -> None:
+        geometry = self.settings.value(app_settings.GEOMETRY)
+        state = self.settings.value(app_settings.STATE)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.settings.setValue(app_settings.GEOMETRY, self.saveGeometry())
+        self.settings.setValue(app_settings.STATE, self.saveState())
+        self.settings.sync()
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._fitted_once:
+            self._fitted_once = True
+            self.fit_to_view()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.maybe_save():
+            event.ignore()
+            return
+        if self.persist:
+            self.save_layout()
+        if not self._closing_emitted:
+            self._closing_emitted = True
+            self.closing.emit()
+        event.accept()
+
+    def take_screenshot(self, path: str, width: int = 1400, height: int = 900) -> bool:
+        """Lay the window out at ``width`` x ``height``, fit the network, save a PNG."""
+        self.resize(width, height)
+        self.show()
+        for _ in range(3):
+            QApplication.processEvents()
+        self.fit_to_view()
+        QApplication.processEvents()
+        return self.grab().save(path)
+
+
+def install_exception_hook(window: MainWindow) -> None:
+    """Show unexpected errors in a dialog instead of losing them (the work is kept)."""
+
+    def hook(kind: type[BaseException], error: BaseException,
+             trace: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, error, trace))
+        print(text, file=sys.stderr)
+        if window.interactive and QApplication.instance() is not None:
+            dialogs.show_error(window, "Unexpected error",
+                               f"{kind.__name__}: {error}\n\nYour network is unchanged. "
+                               "Details were printed to the terminal.")
+
+    sys.excepthook = hook
