@@ -11,10 +11,12 @@ SCREENSHOT_SIZE = (1400, 900)
 
 
 def run(open_path: str | None = None, screenshot: str | None = None,
-        settings_path: str | None = None) -> int:
+        settings_path: str | None = None, train_epochs: int = 0) -> int:
     """Start the GUI on ``open_path`` (a preset name or a JSON document; the default preset
     when None). With ``screenshot``, render the window at 1400x900 into that PNG and return
-    0 without entering the event loop (works with QT_QPA_PLATFORM=offscreen)."""
+    0 without entering the event loop (works with QT_QPA_PLATFORM=offscreen); before the
+    picture is taken the window emits ``prepare_screenshot(train_epochs)`` so the training
+    views can train that many epochs first."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -34,7 +36,7 @@ def run(open_path: str | None = None, screenshot: str | None = None,
             window.document.mark_saved("")
             window.close()
             return 2
-        ok = window.take_screenshot(screenshot, *SCREENSHOT_SIZE)
+        ok = window.take_screenshot(screenshot, *SCREENSHOT_SIZE, train_epochs=train_epochs)
         window.document.mark_saved(window.document.path)
         window.close()
         return 0 if ok else 1

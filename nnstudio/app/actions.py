@@ -33,7 +33,8 @@ class Actions:
         self.new = make("&New", [Key.New], "Start a new network (an Input of 784 values)",
                         pix.SP_FileIcon)
         self.new_from_preset = make("&Gallery…", ["Ctrl+Shift+N"],
-                                    "Start from a ready-made network", pix.SP_FileDialogContentsView)
+                                    "Start from a ready-made network",
+                                    pix.SP_FileDialogContentsView)
         self.open = make("&Open…", [Key.Open], "Open a network document",
                          pix.SP_DialogOpenButton)
         self.save = make("&Save", [Key.Save], "Save the network", pix.SP_DialogSaveButton)

@@ -9,7 +9,8 @@ Hooks for later views (training, plots, the digit pad):
   ``window.train_controls`` (signals ``start_requested``... and ``set_state``);
 - ``window.menus``: the menus by name (``file``, ``export``, ``edit``, ``view``, ``train``,
   ``help``), to add entries to;
-- ``window.closing``: emitted once closing is decided, so a worker can stop and be waited for.
+- ``window.closing``: emitted once closing is decided, so a worker can stop and be waited for;
+- ``window.prepare_screenshot(epochs)``: emitted before a ``--screenshot`` picture is taken.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.app import dialogs, document_io, settings as app_settings
+from nnstudio.app import dialogs, document_io
+from nnstudio.app import settings as app_settings
 from nnstudio.app.actions import Actions
 from nnstudio.app.builder.canvas import NetworkScene, NetworkView
 from nnstudio.app.builder.clipboard import fragment_from_mime, fragment_to_mime, make_fragment
@@ -51,6 +53,9 @@ PASTE_STEP = 30.0
 
 class MainWindow(QMainWindow):
     closing = Signal()
+    # Emitted by take_screenshot before the picture, with the number of epochs to train
+    # first (``nnstudio --screenshot --train-epochs N``); slots run synchronously.
+    prepare_screenshot = Signal(int)
 
     def __init__(self, settings: QSettings | None = None, open_source: str | None = None,
                  persist: bool = True, interactive: bool = True,
@@ -89,9 +94,9 @@ class MainWindow(QMainWindow):
         self.add_dock(self.summary, "Summary", "summary_dock",
                       Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.docks["palette_dock"], self.docks["inspector_dock"]],
-                         [210, 330], Qt.Orientation.Horizontal)
+                         [210, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["inspector_dock"], self.docks["summary_dock"]],
-                         [430, 330], Qt.Orientation.Vertical)
+                         [400, 400], Qt.Orientation.Vertical)
         self._connect_signals()
         self.resize(1400, 900)
         if self.persist:
@@ -511,12 +516,15 @@ class MainWindow(QMainWindow):
             self.closing.emit()
         event.accept()
 
-    def take_screenshot(self, path: str, width: int = 1400, height: int = 900) -> bool:
+    def take_screenshot(self, path: str, width: int = 1400, height: int = 900,
+                        train_epochs: int = 0) -> bool:
         """Lay the window out at ``width`` x ``height``, fit the network, save a PNG."""
         self.resize(width, height)
         self.show()
         for _ in range(3):
             QApplication.processEvents()
+        self.prepare_screenshot.emit(train_epochs)
+        QApplication.processEvents()
         self.fit_to_view()
         QApplication.processEvents()
         return self.grab().save(path)

@@ -42,9 +42,9 @@ def _font(pixels: int, bold: bool = False) -> QFont:
     return font
 
 
-TYPE_FONT = _font(13, bold=True)
-DETAIL_FONT = _font(12)
-META_FONT = _font(11)
+TYPE_FONT = _font(14, bold=True)
+DETAIL_FONT = _font(13)
+META_FONT = _font(12)
 LABEL_FONT = _font(11)
 
 
@@ -251,30 +251,30 @@ class NodeItem(QGraphicsItem):
         id_width = id_metrics.horizontalAdvance(id_text)
         painter.setFont(META_FONT)
         painter.setPen(QColor(theme.MUTED_TEXT))
-        painter.drawText(QPointF(right - id_width, 19), id_text)
+        painter.drawText(QPointF(right - id_width, 20), id_text)
 
         type_metrics = QFontMetricsF(TYPE_FONT)
         painter.setFont(TYPE_FONT)
         painter.setPen(accent.darker(135))
         type_text = type_metrics.elidedText(c.type_name, Qt.TextElideMode.ElideRight,
                                             right - left - id_width - 8)
-        painter.drawText(QPointF(left, 19), type_text)
+        painter.drawText(QPointF(left, 20), type_text)
         x = left + type_metrics.horizontalAdvance(type_text) + 6
         room = right - id_width - 8 - x
         if c.summary and room > 12:
             painter.setFont(DETAIL_FONT)
             painter.setPen(QColor(theme.TEXT_COLOR))
-            painter.drawText(QPointF(x, 19), QFontMetricsF(DETAIL_FONT).elidedText(
+            painter.drawText(QPointF(x, 20), QFontMetricsF(DETAIL_FONT).elidedText(
                 c.summary, Qt.TextElideMode.ElideRight, room))
 
         painter.setFont(DETAIL_FONT)
         painter.setPen(QColor(theme.TEXT_COLOR))
-        painter.drawText(QPointF(left, 39), f"→ {c.shape}")
+        painter.drawText(QPointF(left, 41), f"→ {c.shape}")
         if c.params:
             count = f"{c.params:,} params"
             painter.setFont(META_FONT)
             painter.setPen(QColor(theme.MUTED_TEXT))
-            painter.drawText(QPointF(right - id_metrics.horizontalAdvance(count), 39), count)
+            painter.drawText(QPointF(right - id_metrics.horizontalAdvance(count), 41), count)
 
         if self._error_lines:
             painter.setFont(META_FONT)

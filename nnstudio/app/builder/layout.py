@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nnstudio.spec.network import NetworkSpec
 
-NODE_WIDTH = 190.0
+NODE_WIDTH = 220.0
 NODE_HEIGHT = 52.0
 ROW_STEP = 90.0  # vertical distance between layers; the presets use the same
 COLUMN_GAP = 40.0  # horizontal space between nodes side by side

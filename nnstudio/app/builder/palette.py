@@ -101,8 +101,10 @@ class LayerPalette(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter layers…  (e.g. conv, relu)")
+        self.filter_edit.setPlaceholderText("Filter layers…")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Type part of a layer's name, group or description; "
+                                    "Enter adds the first match")
         self.tree = LayerTree()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -53,7 +53,8 @@ class SummaryPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems = QListWidget()
         self.problems.setWordWrap(True)
         self.problems_title = QLabel()
@@ -67,6 +68,7 @@ class SummaryPanel(QWidget):
         splitter.addWidget(problems_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -112,6 +114,7 @@ class SummaryPanel(QWidget):
             item.setData(NODE_ROLE, problem.node)
             self.problems.addItem(item)
         count = len(analysis.problems)
+        self.problems.setVisible(bool(count))
         self.problems_title.setText(
             "<b>No problems</b>: the network is valid." if not count else
             f"<b>{count} problem{'s' * (count != 1)}</b> (click one to select its layer)")
