@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from nnstudio import __version__
 from nnstudio.data.errors import DatasetError
+from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.project import ProjectError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
@@ -102,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SpecError, CliError, ValueError, OSError, DatasetError, ProjectError) as error:
+    except (SpecError, CliError, ValueError, OSError, DatasetError, ProjectError,
+            BackendUnavailable) as error:
         print(f"nnstudio: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

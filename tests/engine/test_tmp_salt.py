@@ -44,7 +44,7 @@ torch.set_num_threads(1)  # small tensors: threads only add start-up cost and no
 @pytest.fixture
 def rng(request: pytest.FixtureRequest) -> np.random.Generator:
     """A generator seeded by the test's own name: every case is reproducible on its own."""
-    return np.random.default_rng(zlib.crc32(request.node.name.encode()) + int(__import__("os").environ.get("SALT", "0")))
+    return np.random.default_rng(zlib.crc32(request.node.name.encode()) + 77)
 
 
 def close(ours, theirs, what: str = "", **tol) -> None:
