@@ -178,7 +178,8 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
             entry["inference_ratio"] = ours["inference_seconds"] / theirs["inference_seconds"]
             line += (f"\n{'':<16} torch: epoch {theirs['train_seconds']:6.2f} s, inference "
                      f"{theirs['inference_seconds'] * 1000:6.1f} ms  ->  ratio ours/torch: "
-                     f"train {entry['train_ratio']:.2f}x, inference {entry['inference_ratio']:.2f}x")
+                     f"train {entry['train_ratio']:.2f}x, "
+                     f"inference {entry['inference_ratio']:.2f}x")
         log(line)
         results["networks"][preset] = entry
     course = time_ours(COURSE_NETWORK, x, y, 10, 3.0, backend)

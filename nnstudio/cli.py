@@ -117,7 +117,8 @@ def _register_optional_commands() -> None:
         return
     import importlib
 
-    for module in ("nnstudio.cli_train", "nnstudio.cli_data", "nnstudio.bench", "nnstudio.cli_export"):
+    for module in ("nnstudio.cli_train", "nnstudio.cli_data", "nnstudio.bench",
+                   "nnstudio.cli_export"):
         try:
             EXTRA_COMMANDS.append(importlib.import_module(module).register)
         except ModuleNotFoundError as error:

@@ -160,7 +160,7 @@ def _history_table(history: dict[str, list]) -> str:
         if i % every and i != count - 1:
             continue
 
-        def cell(key: str, width: int, fmt: str = ".4f") -> str:
+        def cell(key: str, width: int, fmt: str = ".4f", i: int = i) -> str:
             value = history[key][i]
             return f"{'-':>{width}}" if value is None else f"{value:>{width}{fmt}}"
         lines.append(f"{epoch + 1:>5} {cell('train_loss', 11)} {cell('train_accuracy', 10)} "

@@ -1,4 +1,4 @@
-"""A small text progress bar for the command line (no dependency, redraws at most 5 times a second)."""
+"""A small text progress bar for the command line (no dependency, at most 5 redraws a second)."""
 
 from __future__ import annotations
 

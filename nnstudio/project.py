@@ -131,7 +131,8 @@ def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool)
         raise ProjectError(f"{name}: {member} is not valid JSON ({error})") from None
 
 
-def _read_weights(archive: zipfile.ZipFile, name: str) -> dict[str, dict[str, numpy.ndarray]] | None:
+def _read_weights(archive: zipfile.ZipFile,
+                  name: str) -> dict[str, dict[str, numpy.ndarray]] | None:
     raw = _member(archive, "weights.npz", name, required=False)
     if raw is None:
         return None

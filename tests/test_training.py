@@ -154,11 +154,13 @@ def test_network_that_does_not_fit_the_data_says_how() -> None:
     from nnstudio.spec.network import NetworkSpec
 
     p = load_preset("mlp-784-100-10")
-    ten_outputs = NetworkSpec.sequential([("Dense", {"units": 10}), ("Softmax", {})], input_shape=[2])
+    ten_outputs = NetworkSpec.sequential([("Dense", {"units": 10}), ("Softmax", {})],
+                                         input_shape=[2])
     with pytest.raises(SessionError, match="2 classes; set the last Dense layer to 2 units"):
         create_session(ten_outputs, p.training, dataset=load_dataset("circles"))
-    with pytest.raises(SessionError, match="input takes 2 values per sample but mnist-subset has 28x28"):
-        create_session(load_preset("xor-mlp").network, p.training, dataset=load_dataset("mnist-subset"))
+    with pytest.raises(SessionError, match="takes 2 values per sample but mnist-subset has 28x28"):
+        create_session(load_preset("xor-mlp").network, p.training,
+                       dataset=load_dataset("mnist-subset"))
 
 
 def test_epoch_events_carry_validation_metrics(subset) -> None:

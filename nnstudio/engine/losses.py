@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+
 from nnstudio.engine.backend import array_module
 
 LOG_FLOOR = -100.0  # PyTorch clamps log(p) here so p = 0 costs a lot but stays finite
@@ -34,8 +36,9 @@ def _identity(xp: Any, size: int, dtype: Any) -> Any:
 
 
 def safe_log(xp: Any, p: Any) -> Any:
-    with_floor = xp.log(xp.maximum(p, xp.finfo(p.dtype).tiny))
-    return xp.maximum(with_floor, LOG_FLOOR)
+    """log(p) floored at -100, as PyTorch does: log(0) costs 100, not infinity."""
+    with numpy.errstate(divide="ignore"):
+        return xp.maximum(xp.log(p), LOG_FLOOR)
 
 
 class Loss:
@@ -103,7 +106,7 @@ class NLL(Loss):
     def backward(self) -> Any:
         xp = array_module(self.probs)
         p = self.probs
-        clamped = xp.log(xp.maximum(p, xp.finfo(p.dtype).tiny)) <= LOG_FLOOR
+        clamped = safe_log(xp, p) <= LOG_FLOOR
         return xp.where(clamped, 0, -self.t / xp.maximum(p, xp.finfo(p.dtype).tiny)) / len(p)
 
 
@@ -122,7 +125,7 @@ class BinaryCrossEntropy(Loss):
     def backward(self) -> Any:
         xp = array_module(self.probs)
         p, t = self.probs, self.t
-        eps = xp.finfo(p.dtype).eps
+        eps = 1e-12  # PyTorch's: the gradient stays exact until p(1-p) is truly tiny
         return (p - t) / xp.maximum(p * (1 - p), eps) / p.size
 
 
@@ -171,7 +174,8 @@ class MultiClassHinge(Loss):
 
 
 LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (MSE, CrossEntropy, NLL, BinaryCrossEntropy, KLDivergence, MultiClassHinge)
+    cls.name: cls
+    for cls in (MSE, CrossEntropy, NLL, BinaryCrossEntropy, KLDivergence, MultiClassHinge)
 }
 
 

@@ -28,7 +28,8 @@ def accuracy(xp: Any, output: Any, target: Any) -> float:
     return float((predicted_classes(xp, output) == true_classes(xp, target)).mean())
 
 
-def confusion_matrix(predicted: numpy.ndarray, actual: numpy.ndarray, classes: int) -> numpy.ndarray:
+def confusion_matrix(predicted: numpy.ndarray, actual: numpy.ndarray,
+                     classes: int) -> numpy.ndarray:
     """counts[true, predicted]."""
     counts = numpy.zeros((classes, classes), dtype=numpy.int64)
     numpy.add.at(counts, (actual.astype(int), predicted.astype(int)), 1)

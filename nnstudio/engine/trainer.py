@@ -180,7 +180,10 @@ class Trainer:
             order = rng.permutation(n) if cfg.shuffle else None
             loss_sum, correct, seen = 0.0, 0.0, 0
             for batch in range(batches):
-                if not self.control.may_run_batch(lambda: paused_event.append(Paused(step))):
+                def on_pause(step: int = step) -> None:
+                    paused_event.append(Paused(step))
+
+                if not self.control.may_run_batch(on_pause):
                     reason = "stopped"
                     break
                 if paused_event:

@@ -1,1 +1,1 @@
-"""The document a person edits: networks and training settings as plain Python data (no arrays, no Qt)."""
+"""The document a person edits: networks and training settings as plain data (no arrays, no Qt)."""

@@ -96,7 +96,8 @@ class TrainingSpec:
             expected = type(getattr(spec, key))
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, expected) or (expected is not bool and isinstance(value, bool)):
+            wrong_bool = expected is not bool and isinstance(value, bool)
+            if not isinstance(value, expected) or wrong_bool:
                 raise TrainingSpecError(f"training setting {key} must be a {expected.__name__}")
             setattr(spec, key, value)
         problems = spec.problems()

@@ -31,7 +31,9 @@ NODE_ROLE = Qt.ItemDataRole.UserRole
 
 def summary_rows(spec: NetworkSpec, analysis: Analysis) -> list[tuple[str, str, str, int]]:
     """(layer, type, output shape, parameters) in flow order; layers on a cycle last."""
-    ids = list(analysis.order) + [n.id for n in spec.nodes if n.id not in analysis.order]
+    present = {n.id for n in spec.nodes}
+    ids = [i for i in analysis.order if i in present]
+    ids += [n.id for n in spec.nodes if n.id not in analysis.order]
     return [(node_id, spec.node(node_id).type, format_shape(analysis.shapes.get(node_id)),
              analysis.param_counts.get(node_id, 0)) for node_id in ids]
 
@@ -76,7 +78,6 @@ class SummaryPanel(QWidget):
         self.problems.itemClicked.connect(self._problem_clicked)
         document.analysis_changed.connect(self.refresh)
         document.reset.connect(lambda: self.refresh(document.analysis))
-        document.node_renamed.connect(lambda *_: self.refresh(document.analysis))
         self.refresh(document.analysis)
 
     def refresh(self, analysis: Analysis) -> None:

@@ -55,48 +55,82 @@ class Conv2D(Layer):
         top, bottom, left, right = self.pads(h, w)
         if top or bottom or left or right:
             x = xp.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+        self.input_hw = (h, w)
+        self.padded_shape = x.shape
         kh, kw = self.kernel
         s = self.stride
         W = self.params["W"]
         f = W.shape[0]
-        oh = (x.shape[2] - kh) // s + 1
-        ow = (x.shape[3] - kw) // s + 1
-        # im2col: row (c, i, j) holds the input pixel under kernel offset (i, j) for every
-        # output pixel of every sample. Filled one offset at a time: KH*KW strided copies,
-        # far faster than one copy through a 6-D window view.
-        cols = xp.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
+        hp, wp = x.shape[2:]
+        oh = (hp - kh) // s + 1
+        ow = (wp - kw) // s + 1
+        self.out_hw = (oh, ow)
         channels_first = x.transpose(1, 0, 2, 3)
-        for i in range(kh):
-            for j in range(kw):
-                cols[:, i, j] = channels_first[:, :, i : i + s * oh : s, j : j + s * ow : s]
-        cols = cols.reshape(c * kh * kw, n * oh * ow)
-        y = W.reshape(f, -1) @ cols
+        # im2col: row (c, i, j) of the column matrix holds the input pixel under kernel
+        # offset (i, j) for every output pixel of every sample; one GEMM then does the rest.
+        if s == 1:
+            # Stride 1: each row is the flattened image shifted by i*W + j. Columns are made
+            # for the full input width (the extra ones straddle two rows and are dropped), so
+            # every copy moves long contiguous runs instead of OW-wide fragments.
+            flat = xp.zeros((c, n, hp * wp + kw - 1), dtype=x.dtype)
+            flat[:, :, : hp * wp] = channels_first.reshape(c, n, hp * wp)
+            cols = xp.empty((c, kh, kw, n, oh * wp), dtype=x.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    shift = i * wp + j
+                    cols[:, i, j] = flat[:, :, shift : shift + oh * wp]
+            row_width = wp
+        else:
+            cols = xp.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    cols[:, i, j] = channels_first[:, :, i : i + s * oh : s, j : j + s * ow : s]
+            row_width = ow
+        self.row_width = row_width
+        self.cols = cols.reshape(c * kh * kw, n * oh * row_width)
+        y = W.reshape(f, -1) @ self.cols
         if self.use_bias:
             y += self.params["b"][:, None]
-        self.cols = cols
-        self.padded_shape = x.shape
-        self.input_hw = (h, w)
-        return y.reshape(f, n, oh, ow).transpose(1, 0, 2, 3)
+        y = y.reshape(f, n, oh, row_width)[:, :, :, :ow]
+        return y.transpose(1, 0, 2, 3)
 
     def backward(self, dy: Any) -> Any:
         xp = self.xp
         W = self.params["W"]
         f, c, kh, kw = W.shape
-        n, _, oh, ow = dy.shape
-        dy_rows = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
+        n = dy.shape[0]
+        oh, ow = self.out_hw
+        width = self.row_width
+        if width == ow:
+            dy_rows = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
+        else:  # zeros under the columns that straddle two image rows
+            padded = xp.zeros((f, n, oh, width), dtype=dy.dtype)
+            padded[:, :, :, :ow] = dy.transpose(1, 0, 2, 3)
+            dy_rows = padded.reshape(f, n * oh * width)
         self.grads["W"] = (dy_rows @ self.cols.T).reshape(W.shape)
         if self.use_bias:
             self.grads["b"] = dy_rows.sum(axis=1)
+        self.cols = None
         if not self.needs_input_grad:
             return None
-        # Each column entry came from one input pixel: add it back there (col2im), one
-        # kernel offset at a time - KH*KW strided additions, no loop over samples or pixels.
-        dcols = (W.reshape(f, -1).T @ dy_rows).reshape(c, kh, kw, n, oh, ow)
-        dx = xp.zeros((self.padded_shape[1], n, *self.padded_shape[2:]), dtype=dy.dtype)
+        # col2im: each column entry came from one input pixel; add it back there, one
+        # kernel offset at a time (KH*KW additions, no loop over samples or pixels).
+        dcols = (W.reshape(f, -1).T @ dy_rows).reshape(c, kh, kw, n, -1)
+        _, _, hp, wp = self.padded_shape
         s = self.stride
-        for i in range(kh):
-            for j in range(kw):
-                dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dcols[:, i, j]
+        if s == 1:
+            flat = xp.zeros((c, n, hp * wp + kw - 1), dtype=dy.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    shift = i * wp + j
+                    flat[:, :, shift : shift + oh * wp] += dcols[:, i, j]
+            dx = flat[:, :, : hp * wp].reshape(c, n, hp, wp)
+        else:
+            dcols = dcols.reshape(c, kh, kw, n, oh, ow)
+            dx = xp.zeros((c, n, hp, wp), dtype=dy.dtype)
+            for i in range(kh):
+                for j in range(kw):
+                    dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dcols[:, i, j]
         h, w = self.input_hw
         top, _, left, _ = self.pads(h, w)
         return dx[:, :, top : top + h, left : left + w].transpose(1, 0, 2, 3)
