@@ -42,13 +42,13 @@ class Actions:
         self.export_network = make("Network as &JSON…", [],
                                    "Write the bare network (format nnstudio.network)")
         self.export_image = make("Canvas as &Image…", [], "Save a PNG picture of the network")
-        self.quit = make("&Quit", [Key.Quit], "Close NN Studio")
+        self.quit = make("&Quit", ["Ctrl+Q"], "Close NN Studio")
         # Edit
         self.undo = undo
-        self.undo.setShortcuts([QKeySequence(Key.Undo)])
+        self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.undo.setIcon(icon(pix.SP_ArrowBack))
         self.redo = redo
-        self.redo.setShortcuts([QKeySequence(Key.Redo), QKeySequence("Ctrl+Y")])
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo.setIcon(icon(pix.SP_ArrowForward))
         self.cut = make("Cu&t", [Key.Cut], "Cut the selected layers")
         self.copy = make("&Copy", [Key.Copy], "Copy the selected layers")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,13 +20,13 @@ from PySide6.QtWidgets import (
 import nnstudio
 
 CANVAS_GESTURES = (
-    ("Drag a layer from the palette", "add it where it is dropped (onto a connection: insert)"),
-    ("Double-click a layer in the palette", "append it after the selected layer"),
-    ("Drag from a bottom port to a layer", "connect them (merge layers take more inputs)"),
-    ("Drag on empty canvas", "select layers in a rectangle"),
-    ("Ctrl + mouse wheel", "zoom"),
-    ("Middle-drag, or Space + drag", "pan"),
-    ("Esc", "cancel a connection being dragged"),
+    ("Add a layer where it is dropped (onto a connection: insert it)", "Drag from the palette"),
+    ("Append after the selected layer", "Double-click in the palette"),
+    ("Connect two layers", "Drag from a port to a layer"),
+    ("Select layers in a rectangle", "Drag on empty canvas"),
+    ("Zoom", "Ctrl + mouse wheel"),
+    ("Pan", "Middle-drag, or Space + drag"),
+    ("Cancel a connection being dragged", "Esc"),
 )
 
 
@@ -47,23 +48,29 @@ def show_error(parent: QWidget | None, title: str, text: str) -> None:
 
 
 class ShortcutsDialog(QDialog):
-    """Every menu action with its shortcut, and the canvas gestures."""
+    """Every menu action with its shortcut, by menu, and the canvas gestures."""
 
-    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        self.resize(560, 560)
-        rows = [(a.text().replace("&", "").rstrip("…").rstrip("."),
-                 ", ".join(s.toString() for s in a.shortcuts()))
-                for a in actions if a.shortcuts()]
-        rows += list(CANVAS_GESTURES)
+        self.resize(600, 640)
+        rows = [*rows, ("Canvas", ""), *CANVAS_GESTURES]
         self.table = QTableWidget(len(rows), 2)
         self.table.setHorizontalHeaderLabels(["Action", "Keys"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.table.setShowGrid(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bold = QFont(self.table.font())
+        bold.setBold(True)
         for r, (what, keys) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(what))
+            first = QTableWidgetItem(what if keys else what.upper())
+            if not keys:
+                first.setFont(bold)
+                first.setForeground(QColor("#5b6675"))
+            self.table.setItem(r, 0, first)
             self.table.setItem(r, 1, QTableWidgetItem(keys))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace, TracebackType
 
 from PySide6.QtCore import QEvent, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QImage, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -184,6 +185,10 @@ class MainWindow(QMainWindow):
                        a.delete, None, a.auto_layout, a.fit_view, None, a.train_start,
                        a.train_pause, a.train_stop, a.train_step):
             bar.addSeparator() if action is None else bar.addAction(action)
+        for action in (a.undo, a.redo):  # their text grows ("Undo Set dense1 units")
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
         self.menus.docks.addAction(bar.toggleViewAction())
@@ -482,8 +487,25 @@ class MainWindow(QMainWindow):
         self.actions.cut.setEnabled(has_nodes)
         self.actions.delete.setEnabled(has_nodes or bool(self.scene.selected_edges()))
 
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for every menu action with a shortcut, under its menu's name."""
+        rows: list[tuple[str, str]] = []
+        fixed = {self.actions.undo: "Undo", self.actions.redo: "Redo"}
+        for menu in (self.menus.file, self.menus.edit, self.menus.view, self.menus.train,
+                     self.menus.help):
+            actions = [a for a in menu.actions() if a.menu() is None]
+            actions += [a for a in self.menus.presets.actions() if menu is self.menus.file]
+            entries = [(fixed.get(a, a.text()), a) for a in actions if a.shortcuts()]
+            if entries:
+                rows.append((menu.title().replace("&", ""), ""))
+                rows += [(text.replace("&", "").rstrip("…"),
+                          ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                                    for k in action.shortcuts()))
+                         for text, action in entries]
+        return rows
+
     def show_shortcuts(self) -> None:
-        dialogs.ShortcutsDialog(self.actions.all(), self).exec()
+        dialogs.ShortcutsDialog(self.shortcut_rows(), self).exec()
 
     # -- layout and closing ------------------------------------------------------------
     def restore_layout(self) -> None:

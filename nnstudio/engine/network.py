@@ -62,11 +62,37 @@ class Network:
         return layer
 
     def to(self, device: Device, dtype: Any = None) -> Network:
+        """Move every layer to ``device`` as ``dtype``, then pack the parameters into flat
+        buffers so an optimizer updates them all in a few whole-array operations."""
         self.device = device
         self.dtype = numpy.dtype(dtype or self.dtype)
         for node in self.layer_nodes:
             node.layer.to(device, self.dtype)
+        self._pack_parameters()
         return self
+
+    def _pack_parameters(self) -> None:
+        """Weights ("W", decayed) and the rest (biases, gamma, beta) each become views into
+        one contiguous array, with matching flat gradient buffers."""
+        xp = self.device.xp
+        self._flat: list[Parameter] = []
+        for decay in (True, False):
+            entries = [(node.layer, key) for node in self.layer_nodes if node.layer.trainable
+                       for key in node.layer.params if (key == "W") == decay]
+            if not entries:
+                continue
+            total = sum(int(layer.params[key].size) for layer, key in entries)
+            values = xp.empty(total, dtype=self.dtype)
+            grads = xp.zeros(total, dtype=self.dtype)
+            offset = 0
+            for layer, key in entries:
+                array = layer.params[key]
+                size, shape = int(array.size), array.shape
+                values[offset:offset + size] = array.reshape(-1)
+                layer.params[key] = values[offset:offset + size].reshape(shape)
+                layer.grads[key] = grads[offset:offset + size].reshape(shape)
+                offset += size
+            self._flat.append(Parameter(values, grads, decay))
 
     def want_input_grad(self, wanted: bool) -> None:
         """Backward computes dL/d(input) only when asked (saliency maps): it is not free."""
@@ -148,13 +174,9 @@ class Network:
 
     # -- parameters and weights --------------------------------------------------------
     def parameters(self) -> list[Parameter]:
-        """Every trainable array with its gradient, in a stable order (for optimizer state)."""
-        return [
-            Parameter(layer.params[key], layer.grads[key], decay=key == "W")
-            for node in self.layer_nodes
-            if (layer := node.layer).trainable
-            for key in layer.params
-        ]
+        """The trainable values and gradients as (at most) two flat arrays: weights, which
+        weight decay applies to, and the rest. Each layer's arrays are views into them."""
+        return self._flat
 
     def parameter_count(self) -> int:
         return sum(int(v.size) for node in self.layer_nodes for v in node.layer.params.values())

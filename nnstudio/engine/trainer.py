@@ -170,7 +170,7 @@ class Trainer:
         reason = "completed"
         epoch = -1
         paused_event: list[Paused] = []
-        params = [w for node in net.layer_nodes for w in node.layer.params.values()]
+        params = [p.value for p in net.parameters()]  # flat buffers: a copy is cheap
         good_weights = [w.copy() for w in params]
 
         for epoch in range(cfg.epochs):

@@ -46,6 +46,7 @@ class PresetGallery(QDialog):
         self.presets: dict[str, Preset] = {}
         self.list = QListWidget()
         self.list.setMinimumWidth(260)
+        self.list.setStyleSheet("QListWidget::item { padding: 5px 4px; }")
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

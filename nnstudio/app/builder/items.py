@@ -4,9 +4,8 @@ shape label. Items draw what they are told; the scene tells them what the docume
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -26,9 +25,6 @@ from nnstudio.app import theme
 from nnstudio.app.builder.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import EdgeSpec
 
-if TYPE_CHECKING:
-    from nnstudio.app.builder.canvas import NetworkScene
-
 RADIUS = 8.0
 STRIP = 6.0
 ERROR_LINE = 14.0
@@ -45,6 +41,7 @@ def _font(pixels: int, bold: bool = False) -> QFont:
 TYPE_FONT = _font(14, bold=True)
 DETAIL_FONT = _font(13)
 META_FONT = _font(12)
+ERROR_FONT = _font(11)
 LABEL_FONT = _font(11)
 
 
@@ -128,10 +125,11 @@ class NodeItem(QGraphicsItem):
     def set_content(self, content: NodeContent, used_ports: int = 0) -> None:
         self.prepareGeometryChange()
         self.content = content
-        self._error_lines = _wrap(" · ".join(content.problems), META_FONT,
-                                  NODE_WIDTH - 2 * STRIP - 8, MAX_ERROR_LINES)
-        self._height = NODE_HEIGHT + (len(self._error_lines) * ERROR_LINE + 4
-                                      if self._error_lines else 0)
+        # A node at fault shows why in place of its (unknown) output, on up to two lines.
+        self._error_lines = _wrap("⚠ " + " · ".join(content.problems) if content.problems
+                                  else "", ERROR_FONT, NODE_WIDTH - STRIP - 16,
+                                  MAX_ERROR_LINES)
+        self._height = NODE_HEIGHT + (ERROR_LINE if len(self._error_lines) > 1 else 0)
         self._set_port_count(0 if content.inputs == 0 else
                              1 if content.inputs == 1 else max(2, used_ports + 1))
         self.output_port.setPos(NODE_WIDTH / 2, self._height)
@@ -184,8 +182,8 @@ class NodeItem(QGraphicsItem):
         return bool(self.content.problems)
 
     def error_text(self) -> str:
-        """The small text line shown under the node's details."""
-        return " ".join(self._error_lines)
+        """The small red text shown on the node (may be shortened; the tooltip has all)."""
+        return " ".join(self._error_lines).removeprefix("⚠ ")
 
     def _tooltip(self) -> str:
         c = self.content
@@ -246,27 +244,36 @@ class NodeItem(QGraphicsItem):
 
         left = STRIP + 8
         right = NODE_WIDTH - 8
-        id_metrics = QFontMetricsF(META_FONT)
-        id_text = id_metrics.elidedText(self.node_id, Qt.TextElideMode.ElideRight, 80)
-        id_width = id_metrics.horizontalAdvance(id_text)
-        painter.setFont(META_FONT)
-        painter.setPen(QColor(theme.MUTED_TEXT))
-        painter.drawText(QPointF(right - id_width, 20), id_text)
-
-        type_metrics = QFontMetricsF(TYPE_FONT)
+        type_metrics, detail_metrics = QFontMetricsF(TYPE_FONT), QFontMetricsF(DETAIL_FONT)
+        meta_metrics = QFontMetricsF(META_FONT)
+        # Type and key parameters first; the id takes what room is left on the line.
+        type_text = type_metrics.elidedText(c.type_name, Qt.TextElideMode.ElideRight,
+                                            right - left)
         painter.setFont(TYPE_FONT)
         painter.setPen(accent.darker(135))
-        type_text = type_metrics.elidedText(c.type_name, Qt.TextElideMode.ElideRight,
-                                            right - left - id_width - 8)
         painter.drawText(QPointF(left, 20), type_text)
         x = left + type_metrics.horizontalAdvance(type_text) + 6
-        room = right - id_width - 8 - x
-        if c.summary and room > 12:
+        summary = detail_metrics.elidedText(c.summary, Qt.TextElideMode.ElideRight,
+                                            max(right - x, 0)) if c.summary else ""
+        if summary:
             painter.setFont(DETAIL_FONT)
             painter.setPen(QColor(theme.TEXT_COLOR))
-            painter.drawText(QPointF(x, 20), QFontMetricsF(DETAIL_FONT).elidedText(
-                c.summary, Qt.TextElideMode.ElideRight, room))
+            painter.drawText(QPointF(x, 20), summary)
+            x += detail_metrics.horizontalAdvance(summary)
+        room = right - x - 10
+        if room >= 24:
+            id_text = meta_metrics.elidedText(self.node_id, Qt.TextElideMode.ElideRight, room)
+            painter.setFont(META_FONT)
+            painter.setPen(QColor(theme.MUTED_TEXT))
+            painter.drawText(QPointF(right - meta_metrics.horizontalAdvance(id_text), 20),
+                             id_text)
 
+        if self._error_lines:
+            painter.setFont(ERROR_FONT)
+            painter.setPen(QColor(theme.ERROR_COLOR))
+            for i, line in enumerate(self._error_lines):
+                painter.drawText(QPointF(left, 39 + i * ERROR_LINE), line)
+            return
         painter.setFont(DETAIL_FONT)
         painter.setPen(QColor(theme.TEXT_COLOR))
         painter.drawText(QPointF(left, 41), f"→ {c.shape}")
@@ -274,15 +281,7 @@ class NodeItem(QGraphicsItem):
             count = f"{c.params:,} params"
             painter.setFont(META_FONT)
             painter.setPen(QColor(theme.MUTED_TEXT))
-            painter.drawText(QPointF(right - id_metrics.horizontalAdvance(count), 41), count)
-
-        if self._error_lines:
-            painter.setFont(META_FONT)
-            painter.setPen(QColor(theme.ERROR_COLOR))
-            y = NODE_HEIGHT - 2
-            for line in self._error_lines:
-                y += ERROR_LINE
-                painter.drawText(QPointF(left, y - 3), line)
+            painter.drawText(QPointF(right - meta_metrics.horizontalAdvance(count), 41), count)
 
 
 class EdgeLabel(QGraphicsItem):
@@ -459,10 +458,3 @@ def _wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
     lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
     return lines
 
-
-def distance(a: QPointF, b: QPointF) -> float:
-    return math.hypot(a.x() - b.x(), a.y() - b.y())
-
-
-def scene_of(item: QGraphicsItem) -> NetworkScene | None:
-    return item.scene()  # type: ignore[return-value]

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -59,21 +58,14 @@ class SummaryPanel(QWidget):
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems = QListWidget()
         self.problems.setWordWrap(True)
+        self.problems.setMaximumHeight(130)
         self.problems_title = QLabel()
-        problems_box = QWidget()
-        box = QVBoxLayout(problems_box)
-        box.setContentsMargins(0, 4, 0, 0)
-        box.addWidget(self.problems_title)
-        box.addWidget(self.problems)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(problems_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
+        self.problems_title.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(splitter)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.problems_title)
+        layout.addWidget(self.problems)
         self.table.cellClicked.connect(self._row_clicked)
         self.problems.itemClicked.connect(self._problem_clicked)
         document.analysis_changed.connect(self.refresh)

@@ -107,9 +107,10 @@ class Conv2D(Layer):
             padded = xp.zeros((f, n, oh, width), dtype=dy.dtype)
             padded[:, :, :, :ow] = dy.transpose(1, 0, 2, 3)
             dy_rows = padded.reshape(f, n * oh * width)
-        self.grads["W"] = (dy_rows @ self.cols.T).reshape(W.shape)
+        # Gradients are written in place: they may be views into the network's flat buffer.
+        xp.matmul(dy_rows, self.cols.T, out=self.grads["W"].reshape(f, -1))
         if self.use_bias:
-            self.grads["b"] = dy_rows.sum(axis=1)
+            dy_rows.sum(axis=1, out=self.grads["b"])
         self.cols = None
         if not self.needs_input_grad:
             return None

@@ -27,7 +27,8 @@ class Dense(Layer):
 
     def backward(self, dy: Any) -> Any:
         # dL/dW = x^T dL/dy ; dL/db = sum over the batch of dL/dy ; dL/dx = dL/dy W^T
-        self.grads["W"] = self.x.T @ dy
+        # Written in place: the gradients may be views into the network's flat buffer.
+        self.xp.matmul(self.x.T, dy, out=self.grads["W"])
         if self.use_bias:
-            self.grads["b"] = dy.sum(axis=0)
+            dy.sum(axis=0, out=self.grads["b"])
         return dy @ self.params["W"].T if self.needs_input_grad else None

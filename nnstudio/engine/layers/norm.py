@@ -52,8 +52,8 @@ class BatchNorm(Layer):
     def backward(self, dy: Any) -> Any:
         axes, shape = self.axes, self.bshape
         x_hat = self.x_hat
-        self.grads["gamma"] = (dy * x_hat).sum(axis=axes)
-        self.grads["beta"] = dy.sum(axis=axes)
+        (dy * x_hat).sum(axis=axes, out=self.grads["gamma"])
+        dy.sum(axis=axes, out=self.grads["beta"])
         g = (self.params["gamma"] * self.inv_std).reshape(shape)
         if not self.training:
             return dy * g
