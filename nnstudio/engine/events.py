@@ -40,6 +40,8 @@ class EpochEnd:
     val_accuracy: float | None
     lr: float
     seconds: float
+    # The network's outputs on the validation set (host copy), when the config asks for them.
+    val_outputs: numpy.ndarray | None = None
 
 
 @dataclass

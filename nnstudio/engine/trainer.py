@@ -44,6 +44,7 @@ class TrainerConfig:
     snapshot_seconds: float = 0.0  # 0: no snapshots; else at most one per this many seconds
     snapshot_grads: bool = False  # include full gradient arrays in snapshots
     eval_batch_size: int = 1000
+    keep_val_outputs: bool = False  # attach validation outputs to EpochEnd (for the views)
     # A loss this many times the first batch's (and above 1000) counts as diverged too:
     # stable losses like cross-entropy can explode without ever reaching NaN.
     explosion_factor: float = 1000.0
@@ -137,20 +138,25 @@ class Trainer:
             "val_loss": [], "val_accuracy": [], "lr": []}
 
     # -- evaluation ----------------------------------------------------------------------
-    def evaluate(self, x: Any, y: Any) -> tuple[float, float | None]:
-        """Mean loss and accuracy in eval mode, batch by batch."""
+    def evaluate(self, x: Any, y: Any, keep_outputs: bool = False) -> tuple[float, float | None]:
+        """Mean loss and accuracy in eval mode, batch by batch; with ``keep_outputs`` the
+        outputs are kept (as one NumPy array) in ``last_outputs``."""
         net, xp = self.network, self.xp
         size = self.config.eval_batch_size
         total_loss, correct_weighted = 0.0, 0.0
+        outputs = []
         x = self.network.device.send(x, net.dtype)
         y = self.network.device.send(y)
         for start in range(0, len(x), size):
             xb, yb = x[start:start + size], y[start:start + size]
             value, output, _ = net.loss_forward(xb, yb, self.loss, training=False)
             total_loss += float(value) * len(xb)
+            if keep_outputs:
+                outputs.append(net.device.to_host(output))
             if self.config.classification:
                 correct_weighted += accuracy(xp, output, yb) * len(xb)
         n = max(len(x), 1)
+        self.last_outputs = numpy.concatenate(outputs) if outputs else None
         return total_loss / n, (correct_weighted / n if self.config.classification else None)
 
     # -- the loop --------------------------------------------------------------------------
@@ -231,10 +237,12 @@ class Trainer:
             train_acc = correct / max(seen, 1) if cfg.classification else None
             val_loss = val_acc = None
             if self.x_val is not None:
-                val_loss, val_acc = self.evaluate(self.x_val, self.y_val)
+                val_loss, val_acc = self.evaluate(self.x_val, self.y_val,
+                                                  keep_outputs=cfg.keep_val_outputs)
             self._record(epoch, train_loss, train_acc, val_loss, val_acc, lr)
             yield EpochEnd(epoch, train_loss, train_acc, val_loss, val_acc, lr,
-                           time.perf_counter() - epoch_start)
+                           time.perf_counter() - epoch_start,
+                           self.last_outputs if cfg.keep_val_outputs else None)
             if cfg.snapshot_seconds:
                 last_snapshot = time.perf_counter()
                 yield self.snapshot(step, epoch)
