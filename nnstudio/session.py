@@ -94,7 +94,8 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     problems = training.problems()
     if problems:
         raise SessionError("Training settings: " + "; ".join(problems))
-    dataset = dataset or load_dataset(training.dataset, data_dir=data_dir)
+    dataset = dataset or load_dataset(training.dataset, data_dir=data_dir or training.data_dir
+                                      or None)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
     network = build_network(spec, training, device=device)

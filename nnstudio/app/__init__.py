@@ -25,6 +25,7 @@ def run(open_path: str | None = None, screenshot: str | None = None,
     from nnstudio.app.main_window import MainWindow, install_exception_hook
     from nnstudio.app.theme import apply_theme
 
+    _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName(app_settings.ORGANIZATION)
     app.setApplicationName(app_settings.APPLICATION)
@@ -44,3 +45,23 @@ def run(open_path: str | None = None, screenshot: str | None = None,
     install_exception_hook(window)
     window.show()
     return app.exec()
+
+
+def _quiet_offscreen_warnings() -> None:
+    """Drop Qt's 'This plugin does not support propagateSizeHints()' from the offscreen
+    platform, which says nothing useful; every other message goes through as before."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message: str) -> None:  # noqa: ANN001 - Qt's types
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            import sys
+
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)

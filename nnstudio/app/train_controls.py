@@ -11,10 +11,11 @@ from PySide6.QtCore import QObject, Signal
 
 from nnstudio.app.actions import Actions
 
-STATES = ("unavailable", "idle", "running", "paused")
+STATES = ("unavailable", "idle", "starting", "running", "paused")
 ENABLED = {
     "unavailable": (),
     "idle": ("train_start", "train_step"),
+    "starting": ("train_stop",),
     "running": ("train_pause", "train_stop"),
     "paused": ("train_start", "train_stop", "train_step"),
 }

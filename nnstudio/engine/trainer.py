@@ -259,6 +259,8 @@ class Trainer:
         if reason == "early_stopping" and best_weights is not None:
             net.set_weights(best_weights)
         epochs_run = len(self.history["epoch"])
+        if cfg.snapshot_seconds:  # the views end on the weights the run ends with
+            yield self.snapshot(step, max(epoch, 0))
         yield Finished(reason, epochs_run, best_epoch, time.perf_counter() - start_time,
                        self.history)
 

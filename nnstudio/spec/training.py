@@ -26,6 +26,7 @@ class TrainingSpecError(ValueError):
 @dataclass
 class TrainingSpec:
     dataset: str = "mnist-subset"
+    data_dir: str = ""  # a folder of IDX files to read the dataset from ("" = default places)
     loss: str = "cross_entropy"
     optimizer: str = "adam"
     lr: float = 0.001

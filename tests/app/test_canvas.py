@@ -205,3 +205,39 @@ def test_zoom_and_fit(window) -> None:  # noqa: ANN001
     visible = view.mapToScene(view.viewport().rect()).boundingRect()
     for item in window.scene.nodes.values():
         assert visible.contains(item.frame())
+
+
+def test_ctrl_wheel_zooms_and_middle_drag_pans(window) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = window.view
+    view.set_zoom(1.0)
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(centre, view.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom() > 1.2
+    assert window.zoom_label.text() == f"{view.zoom():.0%}"
+
+    before = view.mapToScene(view.viewport().rect().center())
+    start = view.viewport().rect().center()
+    viewport = view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, start + QPoint(60, 40))
+    QTest.mouseRelease(viewport, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier,
+                       start + QPoint(60, 40))
+    after = view.mapToScene(view.viewport().rect().center())
+    assert after.x() < before.x() and after.y() < before.y()
+    assert window.document.undo_stack.count() == 0  # panning is not an edit
+
+
+def test_delete_key_on_the_canvas(window, qtbot) -> None:  # noqa: ANN001
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    window.scene.select_nodes(["relu1"])
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert not window.document.spec.has_node("relu1")

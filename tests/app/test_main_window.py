@@ -193,7 +193,7 @@ def test_export_network_json(window, monkeypatch, tmp_path) -> None:  # noqa: AN
 def test_shortcuts_dialog_lists_actions(window) -> None:  # noqa: ANN001
     from nnstudio.app.dialogs import ShortcutsDialog
 
-    dialog = ShortcutsDialog(window.actions.all(), window)
+    dialog = ShortcutsDialog(window.shortcut_rows(), window)
     keys = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     assert "Ctrl+Z" in keys and "F5" in keys
     dialog.deleteLater()

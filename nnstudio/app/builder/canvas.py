@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPen
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
@@ -46,8 +45,8 @@ class NetworkScene(QGraphicsScene):
         self.setBackgroundBrush(QColor(theme.CANVAS_COLOR))
         document.node_added.connect(self._on_node_added)
         document.node_removed.connect(self._on_node_removed)
-        document.node_changed.connect(self._on_node_changed)
         document.node_moved.connect(self._on_node_moved)
+        # Parameter changes (node_changed) show through the analysis that follows them.
         document.node_renamed.connect(self._on_node_renamed)
         document.edge_added.connect(self._on_edge_added)
         document.edge_removed.connect(self._on_edge_removed)
@@ -81,9 +80,6 @@ class NetworkScene(QGraphicsScene):
             for edge in [e for e in self.edges if item in (e.source, e.target)]:
                 self._drop_edge_item(edge)
             self.removeItem(item)
-
-    def _on_node_changed(self, node_id: str) -> None:
-        pass  # parameters show through the analysis, which follows every change
 
     def _on_node_moved(self, node_id: str) -> None:
         item = self.nodes.get(node_id)
@@ -425,6 +421,3 @@ class NetworkView(QGraphicsView):
 def _layer_type_of(mime: Any) -> str:
     return bytes(mime.data(LAYER_MIME).data()).decode("utf-8", errors="replace")
 
-
-def item_is_node(item: QGraphicsItem | None) -> bool:
-    return isinstance(item, NodeItem)

@@ -431,6 +431,8 @@ def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath
 
 def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
     inner = rect.adjusted(-6, -4, 6, 4)
+    if not path.controlPointRect().intersects(inner):
+        return False
     return any(inner.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
 
 

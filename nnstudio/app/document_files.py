@@ -1,0 +1,181 @@
+"""The main window's file side: new, presets, open, recent files, save, export.
+
+A mixin of MainWindow (it uses the window's document, settings, scene, menus and status
+bar); all reading and writing goes through ``document_io``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QFileDialog, QMenu
+
+from nnstudio.app import dialogs, document_io
+from nnstudio.app import settings as app_settings
+from nnstudio.app.builder.document import new_network
+from nnstudio.app.builder.gallery import PresetGallery
+from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
+
+
+class DocumentFilesMixin:
+    """File menu behaviour; mixed into MainWindow."""
+
+    def load_preset(self, name: str) -> bool:
+        try:
+            preset = load_preset(name)
+        except (OSError, ValueError) as error:
+            self._report("Cannot open preset", str(error))
+            return False
+        self.current_preset = name
+        if self.persist:
+            self.settings.setValue(app_settings.LAST_PRESET, name)
+        self.document.replace(preset.network, preset.training, "")
+        self._after_load()
+        return True
+
+    def open_source(self, source: str) -> bool:
+        """Open a preset by name, or a document file by path."""
+        if document_io.is_preset_name(source) and not Path(source).is_file():
+            return self.load_preset(source)
+        return self.open_file(source)
+
+    def open_file(self, path: str) -> bool:
+        try:
+            network, training = document_io.load_document(path)
+        except document_io.DocumentError as error:
+            self._report("Cannot open the file", str(error))
+            return False
+        self.current_preset = ""
+        self.document.replace(network, training, str(Path(path).resolve()))
+        if self.persist:
+            app_settings.add_recent_file(self.settings, path)
+            app_settings.set_last_dir(self.settings, path)
+        self._after_load()
+        return True
+
+    def _after_load(self) -> None:
+        self._paste_count = 0
+        self._update_title()
+        self._show_validity(self.document.analysis)
+        self.fit_to_view()
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current network (saved, discarded)."""
+        if not self.document.is_modified:
+            return True
+        name = Path(self.document.path).name if self.document.path else \
+            (self.document.spec.name or "untitled")
+        answer = dialogs.ask_save_changes(self, name)
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_network(self) -> None:
+        if self.maybe_save():
+            self.current_preset = ""
+            self.document.replace(new_network())
+            self._after_load()
+
+    def new_from_preset(self, name: str) -> bool:
+        return self.maybe_save() and self.load_preset(name)
+
+    def show_gallery(self) -> None:
+        last = str(self.settings.value(app_settings.LAST_PRESET, DEFAULT_PRESET))
+        gallery = PresetGallery(self, current=self.current_preset or last)
+        if gallery.exec() and gallery.chosen():
+            self.new_from_preset(gallery.chosen() or DEFAULT_PRESET)
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open Network",
+                                              app_settings.last_dir(self.settings),
+                                              document_io.FILE_FILTER)
+        if path:
+            self.open_file(path)
+
+    def save(self) -> bool:
+        if not self.document.path:
+            return self.save_as()
+        return self.save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'untitled'}.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Network", suggested,
+                                              document_io.FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            document_io.save_document(path, self.document.spec, self.document.training)
+        except document_io.DocumentError as error:
+            self._report("Cannot save", str(error))
+            return False
+        self.document.mark_saved(str(Path(path).resolve()))
+        if self.persist:
+            app_settings.add_recent_file(self.settings, path)
+            app_settings.set_last_dir(self.settings, path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def _fill_recent_menu(self) -> None:
+        menu: QMenu = self.menus.recent
+        menu.clear()
+        files = app_settings.recent_files(self.settings)
+        for path in files:
+            action = menu.addAction(Path(path).name)
+            action.setStatusTip(path)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._open_recent(p))
+        if not files:
+            menu.addAction("No recent files").setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear Recent Files")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(lambda: app_settings.clear_recent_files(self.settings))
+
+    def _open_recent(self, path: str) -> None:
+        if not Path(path).is_file():
+            app_settings.remove_recent_file(self.settings, path)
+            self._report("Cannot open the file", f"{path} no longer exists")
+            return
+        if self.maybe_save():
+            self.open_file(path)
+
+    def export_network(self) -> None:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'network'}.network.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Network", suggested,
+                                              document_io.FILE_FILTER)
+        if path:
+            try:
+                document_io.save_network_json(path, self.document.spec)
+            except document_io.DocumentError as error:
+                self._report("Cannot export", str(error))
+
+    def export_image(self) -> None:
+        suggested = str(Path(app_settings.last_dir(self.settings))
+                        / f"{self.document.spec.name or 'network'}.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Canvas Image", suggested,
+                                              "PNG image (*.png)")
+        if path and not self.render_network(path):
+            self._report("Cannot export", f"could not write {path}")
+
+    def render_network(self, path: str, scale: float = 2.0) -> bool:
+        """Draw the whole network (not just what is in view) into a PNG."""
+        box = self.scene.network_rect().adjusted(-24, -24, 24, 24)
+        image = QImage(int(box.width() * scale), int(box.height() * scale),
+                       QImage.Format.Format_ARGB32)
+        image.fill(self.scene.backgroundBrush().color())
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.scene.clearSelection()
+        self.scene.render(painter, source=box)
+        painter.end()
+        return image.save(path)

@@ -1,0 +1,1 @@
+"""Training in the app: the worker thread, its controller and the settings panel."""

@@ -1,0 +1,244 @@
+"""Runs training for the window: one worker thread per run, the controls, the progress.
+
+Lives on the GUI thread. Every signal from the worker lands on a slot of this object
+(queued across threads); the views are fed from here, never from the worker.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nnstudio.app.training.worker import BatchBlock, TrainingWorker
+from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
+from nnstudio.engine.trainer import TrainerControl
+from nnstudio.progress import format_seconds
+from nnstudio.session import Session, create_session
+from nnstudio.spec.network import NetworkSpec
+from nnstudio.spec.training import TrainingSpec
+from nnstudio.viewer import RunContext, ViewerModel
+
+SNAPSHOT_SECONDS = 0.25
+
+
+def describe_run(run_id: int, training: TrainingSpec) -> str:
+    text = f"run {run_id}: {training.optimizer} lr {training.lr:g}"
+    if training.batch_mode != "mini":
+        text += f", {training.batch_mode} batch"
+    else:
+        text += f", batch {training.batch_size}"
+    if not training.shuffle:
+        text += ", sorted by class" if training.sort_by_class else ", not shuffled"
+    return text
+
+
+class TrainingController(QObject):
+    state_changed = Signal(str)  # "idle", "starting", "running", "paused"
+    progress = Signal(float, str)  # fraction done, "epoch 2/5 · 12,345 samples/s · 0:12 left"
+    message = Signal(str)  # one line for the status bar
+    problem = Signal(str, str)  # title, text: something the person must read
+    run_started = Signal(object)  # RunContext
+    run_finished = Signal(object)  # Finished
+    viewer_changed = Signal(object)  # ViewerModel with new weights
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = "idle"
+        self.dashboard = None  # set by the window: plots.Dashboard
+        self.viewer: ViewerModel | None = None
+        self.context: RunContext | None = None
+        self.last_finished: Finished | None = None
+        self.control = TrainerControl()
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._run_id = 0
+        self._started: Started | None = None
+        self._last_progress = 0.0
+
+    # -- commands ------------------------------------------------------------------------
+    def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False) -> bool:
+        """Train a copy of ``spec``: later edits to the canvas do not reach this run."""
+        if self.state in ("running", "paused", "starting"):
+            if self.state == "paused" and not paused:
+                self.resume()
+            return False
+        analysis = spec.analyze()
+        if not analysis.ok:
+            problems = "\n".join(f"• {p}" for p in analysis.problems)
+            self.problem.emit("The network cannot be trained",
+                              f"Fix these problems first:\n{problems}")
+            return False
+        problems = training.problems()
+        if problems:
+            self.problem.emit("Check the training settings", "\n".join(problems))
+            return False
+        spec, training = spec.copy(), replace(training)
+        self._run_id += 1
+        run_id = self._run_id
+        self.viewer = ViewerModel(spec, training)
+        self.control = TrainerControl()
+        if paused:
+            self.control.pause()
+        control = self.control
+
+        def make_session() -> tuple[Session, RunContext]:  # runs on the worker thread
+            session = create_session(spec, training, control=control,
+                                     snapshot_seconds=SNAPSHOT_SECONDS)
+            session.trainer.config.keep_val_outputs = True
+            session.trainer.config.snapshot_grads = True
+            device = session.network.device
+            x_val, y_val = session.trainer.x_val, session.trainer.y_val
+            if x_val is None:  # no validation split: the views look at the test set
+                x_val, y_val = session.x_test, session.y_test
+                session.trainer.x_val = device.send(x_val, session.network.dtype)
+                session.trainer.y_val = device.send(y_val)
+            context = RunContext(run_id, describe_run(run_id, training), spec, training,
+                                 session.dataset, session.input_shape,
+                                 device.to_host(x_val), device.to_host(y_val),
+                                 list(session.dataset.classes))
+            return session, context
+
+        thread = QThread()
+        worker = TrainingWorker(make_session)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.ready.connect(self._on_ready)
+        worker.event.connect(self._on_event)
+        worker.failed.connect(self._on_failed)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker
+        self._set_state("starting")
+        self.message.emit("Preparing the data and the network…")
+        thread.start()
+        return True
+
+    def pause(self) -> None:
+        if self.state == "running":
+            self.control.pause()
+            self._set_state("paused")
+            self.message.emit("Paused between two batches")
+
+    def resume(self) -> None:
+        if self.state == "paused":
+            self.control.resume()
+            self._set_state("running")
+
+    def stop(self) -> None:
+        if self.state in ("running", "paused", "starting"):
+            self.control.stop()
+            self.message.emit("Stopping after the current batch…")
+
+    def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None) -> None:
+        """One batch: from a paused run, or a new run that starts paused."""
+        if self.state == "paused":
+            self.control.step(1)
+        elif self.state == "idle" and spec is not None and training is not None:
+            if self.start(spec, training, paused=True):
+                self.control.step(1)
+
+    def shutdown(self, timeout_ms: int = 10000) -> bool:
+        """Stop the run and wait for the thread (closing the window)."""
+        if self._thread is None:
+            return True
+        self.control.stop()
+        self._thread.quit()
+        finished = self._thread.wait(timeout_ms)
+        self._on_thread_finished()
+        return finished
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    # -- from the worker -------------------------------------------------------------------
+    @Slot(object)
+    def _on_ready(self, context: RunContext) -> None:
+        self.context = context
+        if self.dashboard is not None:
+            self.dashboard.start_run(context, self.viewer)
+        self.run_started.emit(context)
+        self._set_state("paused" if self.control.paused else "running")
+
+    @Slot(object)
+    def _on_event(self, event: object) -> None:
+        dashboard = self.dashboard
+        if isinstance(event, BatchBlock):
+            if dashboard is not None:
+                for batch in event.batches:
+                    dashboard.on_batch(batch)
+            self._report_progress(event.batches[-1])
+            if self.control.paused and self.state == "running":
+                self._set_state("paused")
+        elif isinstance(event, Started):
+            self._started = event
+            self.message.emit(f"Training {event.train_samples:,} samples, "
+                              f"{event.parameters:,} parameters on {event.backend}")
+        elif isinstance(event, Snapshot):
+            if self.viewer is not None:
+                self.viewer.load_weights(event.weights)
+                self.viewer_changed.emit(self.viewer)
+            if dashboard is not None:
+                dashboard.on_snapshot(event)
+        elif isinstance(event, EpochEnd):
+            if dashboard is not None:
+                dashboard.on_epoch(event)
+            text = f"Epoch {event.epoch + 1}: loss {event.train_loss:.4f}"
+            if event.val_accuracy is not None:
+                text += f", validation accuracy {event.val_accuracy:.2%}"
+            self.message.emit(text)
+        elif isinstance(event, Paused):
+            self._set_state("paused")
+        elif isinstance(event, Diverged):
+            if dashboard is not None:
+                dashboard.on_diverged(event)
+            self.problem.emit("Training diverged", event.message)
+        elif isinstance(event, Finished):
+            self.last_finished = event
+            if dashboard is not None:
+                dashboard.on_finished(event)
+            self.run_finished.emit(event)
+            reasons = {"completed": "Training finished", "stopped": "Training stopped",
+                       "early_stopping": "Early stopping: no better validation loss",
+                       "diverged": "Training diverged"}
+            self.message.emit(f"{reasons.get(event.reason, event.reason)} after "
+                              f"{event.epochs_run} epochs in {format_seconds(event.seconds)}")
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        headline, _, details = text.partition("\n\n")
+        self.problem.emit("Training could not run", headline)
+        self.message.emit(f"Training failed: {headline}")
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if worker is not None:
+            worker.deleteLater()
+        if thread is not None:
+            thread.deleteLater()
+        if self.state != "idle":
+            self._set_state("idle")
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def _report_progress(self, batch: object) -> None:
+        started = self._started
+        now = time.perf_counter()
+        if started is None or now - self._last_progress < 0.1:
+            return
+        self._last_progress = now
+        total = max(started.epochs * started.batches_per_epoch, 1)
+        done = batch.epoch * started.batches_per_epoch + batch.batch + 1
+        fraction = done / total
+        left = batch.seconds / fraction - batch.seconds if fraction > 0 else 0.0
+        self.progress.emit(fraction, f"epoch {batch.epoch + 1}/{started.epochs} · "
+                                     f"{batch.samples_per_second:,.0f} samples/s · "
+                                     f"{format_seconds(left)} left")

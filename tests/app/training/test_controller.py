@@ -1,0 +1,144 @@
+"""The training controller and its worker thread: real runs, controls, a clean shutdown."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from nnstudio.app.training.controller import TrainingController
+from nnstudio.engine.events import EpochEnd, Finished, Snapshot
+from nnstudio.spec.presets import load_preset
+
+
+class RecordingDashboard:
+    """Stands in for the plots: records what the controller feeds it, on the GUI thread."""
+
+    def __init__(self) -> None:
+        self.contexts, self.batches, self.epochs, self.snapshots = [], [], [], []
+        self.finished: list[Finished] = []
+        self.diverged = []
+
+    def start_run(self, context, viewer) -> None:
+        self.contexts.append(context)
+
+    def on_batch(self, event) -> None:
+        self.batches.append(event)
+
+    def on_epoch(self, event: EpochEnd) -> None:
+        self.epochs.append(event)
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        self.snapshots.append(event)
+
+    def on_finished(self, event: Finished) -> None:
+        self.finished.append(event)
+
+    def on_diverged(self, event) -> None:
+        self.diverged.append(event)
+
+
+@pytest.fixture
+def controller(qtbot):
+    ctl = TrainingController()
+    ctl.dashboard = RecordingDashboard()
+    yield ctl
+    ctl.shutdown()
+
+
+def xor_setup(epochs: int = 300):
+    preset = load_preset("xor-mlp")
+    return preset.network, replace(preset.training, epochs=epochs)
+
+
+def test_a_run_feeds_every_event_and_ends_idle(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=2000)
+    states = []
+    controller.state_changed.connect(states.append)
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        assert controller.start(spec, training)
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
+    board = controller.dashboard
+    assert board.contexts[0].label.startswith("run 1: sgd lr 2")
+    assert len(board.batches) == 2000  # every batch reached the views, in blocks
+    assert [b.step for b in board.batches] == list(range(1, 2001))
+    assert board.finished[0].reason == "completed"
+    assert board.snapshots, "the views got weight snapshots"
+    assert states[0] == "starting" and "running" in states and states[-1] == "idle"
+    # The viewer holds the final weights: it solves XOR.
+    import numpy as np
+    out = controller.viewer.predict(np.array([[0, 0], [0, 1], [1, 0], [1, 1]]))
+    assert list((out[:, 0] > 0.5).astype(int)) == [0, 1, 1, 0]
+
+
+def test_editing_the_spec_during_a_run_changes_nothing(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=200)
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        controller.start(spec, training)
+        spec.node("dense1").params["units"] = 7  # the canvas edits its own document
+    assert controller.viewer.network.layer("dense1").params["W"].shape == (2, 2)
+
+
+def test_pause_step_resume_and_stop(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 10, timeout=10000)
+    controller.pause()
+    assert controller.state == "paused"
+    qtbot.wait(300)
+    count = len(controller.dashboard.batches)
+    qtbot.wait(300)
+    paused_count = len(controller.dashboard.batches)
+    assert paused_count - count <= 1, "no batches while paused"
+    controller.step()
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) == paused_count + 1, timeout=5000)
+    qtbot.wait(200)
+    assert len(controller.dashboard.batches) == paused_count + 1
+    controller.resume()
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > paused_count + 50,
+                    timeout=10000)
+    with qtbot.waitSignal(controller.run_finished, timeout=10000) as blocker:
+        controller.stop()
+    assert blocker.args[0].reason == "stopped"
+
+
+def test_step_from_idle_runs_exactly_one_batch(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=100)
+    controller.step(spec, training)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) == 1, timeout=10000)
+    qtbot.wait(300)
+    assert len(controller.dashboard.batches) == 1
+    assert controller.state == "paused"
+
+
+def test_divergence_is_reported_and_keeps_last_good_weights(qtbot, controller) -> None:
+    preset = load_preset("mlp-784-100-10")
+    problems = []
+    controller.problem.connect(lambda title, text: problems.append((title, text)))
+    with qtbot.waitSignal(controller.run_finished, timeout=30000) as blocker:
+        controller.start(preset.network, replace(preset.training, optimizer="sgd", lr=100.0))
+    assert blocker.args[0].reason == "diverged"
+    assert problems and problems[0][0] == "Training diverged"
+    assert "last good weights were restored" in problems[0][1]
+    import numpy as np
+    for arrays in controller.viewer.weights().values():
+        for array in arrays.values():
+            assert np.all(np.isfinite(array))
+
+
+def test_an_invalid_network_refuses_to_train_and_says_why(qtbot, controller) -> None:
+    spec, training = xor_setup()
+    spec.node("dense1").params["units"] = 0
+    problems = []
+    controller.problem.connect(lambda title, text: problems.append(text))
+    assert not controller.start(spec, training)
+    assert "dense1: units must be at least 1" in problems[0]
+    assert controller.state == "idle"
+
+
+def test_shutdown_mid_run_stops_the_thread(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 5, timeout=10000)
+    assert controller.shutdown(timeout_ms=5000)
+    assert not controller.running
