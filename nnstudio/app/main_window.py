@@ -97,6 +97,9 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         self.resizeDocks([self.docks["inspector_dock"], self.docks["summary_dock"]],
                          [400, 400], Qt.Orientation.Vertical)
         self._connect_signals()
+        from nnstudio.app.training.attach import TrainingUI
+
+        self.training = TrainingUI(self)
         self.resize(1400, 900)
         if self.persist:
             self.restore_layout()

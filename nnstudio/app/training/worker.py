@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
+from threadpoolctl import threadpool_limits
 
 from nnstudio.engine.events import BatchEnd
 from nnstudio.session import Session
@@ -40,6 +41,12 @@ class TrainingWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        # One BLAS thread: on a two-core machine a second one spins against the GUI thread
+        # and makes both the window and the training slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._run()
+
+    def _run(self) -> None:
         try:
             session, description = self._make_session()
             self.ready.emit(description)

@@ -1,0 +1,172 @@
+"""Puts training into the main window: the settings dock, the dashboard tab, the wiring of
+the Train actions to the controller, and a clean stop when the window closes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
+
+from nnstudio.app.training.controller import TrainingController
+from nnstudio.app.training.downloads import download_with_progress, needs_download
+from nnstudio.app.training.panel import TrainingPanel
+from nnstudio.spec.training import TrainingSpec
+
+BUILD_TAB, DASHBOARD_TAB = 0, 1
+
+
+class TrainingUI(QObject):
+    """Owns the training side of one window."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = TrainingController(self)
+        self.panel = TrainingPanel()
+        self.panel.add_action_buttons([window.actions.train_start, window.actions.train_pause,
+                                       window.actions.train_stop, window.actions.train_step])
+        self.dashboard = self._make_dashboard()
+        self.controller.dashboard = self.dashboard
+
+        # The canvas and the dashboard share the centre as two tabs.
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        canvas = window.centralWidget()
+        self.tabs.addTab(canvas, "Network")
+        self.tabs.addTab(self.dashboard_widget, "Training dashboard")
+        window.setCentralWidget(self.tabs)
+        window.add_dock(self.panel, "Training", "training_dock",
+                        Qt.DockWidgetArea.RightDockWidgetArea, tabify_with="inspector_dock")
+        window.docks["inspector_dock"].raise_()
+
+        controls, ctl, doc = window.train_controls, self.controller, window.document
+        controls.start_requested.connect(self.start)
+        controls.pause_requested.connect(ctl.pause)
+        controls.stop_requested.connect(ctl.stop)
+        controls.step_requested.connect(self.step)
+        ctl.state_changed.connect(controls.set_state)
+        ctl.progress.connect(self.panel.show_progress)
+        ctl.message.connect(self._status)
+        ctl.problem.connect(self._problem)
+        ctl.run_started.connect(self._on_run_started)
+        self.panel.changed.connect(self._on_panel_changed)
+        doc.training_changed.connect(self._on_document_training)
+        window.closing.connect(self.shutdown)
+        window.prepare_screenshot.connect(self.train_for_screenshot)
+        self.panel.set_training(doc.training)
+        controls.set_state("idle")
+        self._hidden_for_dashboard: list[str] = []
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._show_views_for(None)
+
+    # -- building ----------------------------------------------------------------------------
+    def _make_dashboard(self):  # noqa: ANN202 - the plots package's Dashboard
+        from nnstudio.app.plots.dashboard import Dashboard
+        from nnstudio.app.training.dashboard_layout import dashboard_widget
+
+        dashboard = Dashboard(self)
+        self.dashboard_widget = dashboard_widget(dashboard)
+        return dashboard
+
+    # -- commands ----------------------------------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        if self.controller.state == "paused":
+            self.controller.resume()
+            return
+        spec, training = self.window.document.snapshot()
+        if not self._data_ready(training):
+            return
+        if self.controller.start(spec, training):
+            self.tabs.setCurrentIndex(DASHBOARD_TAB)
+
+    @Slot()
+    def step(self) -> None:
+        spec, training = self.window.document.snapshot()
+        if self.controller.state == "idle" and not self._data_ready(training):
+            return
+        self.controller.step(spec, training)
+
+    def _data_ready(self, training: TrainingSpec) -> bool:
+        if not needs_download(training.dataset, training.data_dir):
+            return True
+        if not getattr(self.window, "interactive", True):
+            self._status(f"{training.dataset} is not downloaded; use `nnstudio datasets "
+                         f"fetch {training.dataset}`")
+            return False
+        return download_with_progress(self.window, training.dataset)
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+        self.dashboard.stop()
+
+    @Slot(int)
+    def train_for_screenshot(self, epochs: int) -> None:
+        """Train ``epochs`` epochs and wait (``nnstudio --screenshot --train-epochs N``)."""
+        if epochs <= 0:
+            return
+        spec, training = self.window.document.snapshot()
+        training.epochs = epochs
+        loop = QEventLoop()
+        self.controller.run_finished.connect(loop.quit)
+        self.controller.problem.connect(lambda *_: loop.quit())
+        if not self.controller.start(spec, training):
+            return
+        self.tabs.setCurrentIndex(DASHBOARD_TAB)
+        loop.exec()
+        self.controller.shutdown()
+        # Let the dashboard's timer draw the final state before the picture is taken.
+        wait = QEventLoop()
+        QTimer.singleShot(300, wait.quit)
+        wait.exec()
+        self.dashboard.refresh()
+        QApplication.processEvents()
+
+    # -- reactions ---------------------------------------------------------------------------
+    def _on_run_started(self, context: object) -> None:
+        self._show_views_for(context)
+        self.tabs.setCurrentIndex(DASHBOARD_TAB)
+
+    def _show_views_for(self, context: object | None) -> None:
+        """Only the views that mean something for this data: decision boundaries for 2-D
+        sets, filters and activation maps for images."""
+        frames = getattr(self.dashboard_widget, "frames", {})
+        toy = bool(context is not None and context.is_2d_toy)
+        if "Decision boundary" in frames:
+            frames["Decision boundary"].setVisible(toy)
+        if "Filters" in frames:
+            frames["Filters"].setVisible(not toy)
+
+    # The builder's panels make room for the dashboard while it is shown.
+    BUILDER_DOCKS = ("palette_dock", "summary_dock")
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        docks = self.window.docks
+        if index == DASHBOARD_TAB:
+            self._hidden_for_dashboard = [name for name in self.BUILDER_DOCKS
+                                          if name in docks and docks[name].isVisible()]
+            for name in self._hidden_for_dashboard:
+                docks[name].hide()
+            if "training_dock" in docks:
+                docks["training_dock"].raise_()
+        else:
+            for name in self._hidden_for_dashboard:
+                docks[name].show()
+            self._hidden_for_dashboard = []
+
+    def _on_panel_changed(self, training: TrainingSpec) -> None:
+        if training != self.window.document.training:
+            self.window.document.set_training(training)
+
+    def _on_document_training(self, training: TrainingSpec) -> None:
+        if training != self.panel.training():
+            self.panel.set_training(training)
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10000)
+
+    def _problem(self, title: str, text: str) -> None:
+        self._status(f"{title}: {text.splitlines()[0] if text else ''}")
+        if getattr(self.window, "interactive", True):
+            QMessageBox.warning(self.window, title, text)

@@ -1,0 +1,40 @@
+"""The dashboard tab: every live view at once, in resizable splitters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+
+ROWS = (("Loss", "Gradients", "Confusion", "Decision boundary"),
+        ("Activations", "Filters", "Misclassified"))
+
+
+def _framed(title: str, view: QWidget) -> QWidget:
+    box = QGroupBox(title)
+    box.setObjectName(f"view_{title.lower().replace(' ', '_')}")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addWidget(view)
+    return box
+
+
+def dashboard_widget(dashboard) -> QWidget:  # noqa: ANN001 - plots.Dashboard
+    """Two rows of views; the loss curves get the most room."""
+    views = dashboard.views()
+    rows = QSplitter(Qt.Orientation.Vertical)
+    for names in ROWS:
+        row = QSplitter(Qt.Orientation.Horizontal)
+        for name in names:
+            if name in views:
+                row.addWidget(_framed(name, views[name]))
+        row.setSizes([400 if name == "Loss" else 300 for name in names if name in views])
+        rows.addWidget(row)
+    rows.setSizes([450, 450])
+    container = QWidget()
+    layout = QVBoxLayout(container)
+    layout.setContentsMargins(2, 2, 2, 2)
+    layout.addWidget(rows)
+    container.frames = {name: box for name, box in  # type: ignore[attr-defined]
+                        ((n, rows.findChild(QGroupBox, f"view_{n.lower().replace(' ', '_')}"))
+                         for n in views)}
+    return container
