@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy
+from numpy.lib import format as npy_format
 
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -54,6 +56,10 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
     weights = io.BytesIO()
     flat = {f"{node}/{name}": numpy.asarray(array)
             for node, arrays in (project.weights or {}).items() for name, array in arrays.items()}
+    unstorable = [key.rpartition("/")[0] for key in flat if not _storable_name(key)]
+    if unstorable:
+        raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
+                           f"(a NUL character or an unpaired surrogate); rename the layer")
     numpy.savez(weights, **flat)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
@@ -64,45 +70,82 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
                 archive.writestr("history.json", json.dumps(_plain(project.history)))
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600): give it the old file's mode, or the
+        # mode any new file would get under the current umask.
+        os.chmod(tmp, _target_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _storable_name(key: str) -> bool:
+    """Whether a zip member can carry this name: it ends at a NUL, and is stored as UTF-8."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in key
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read a project; any problem with the file raises ProjectError, never another error."""
     path = Path(path)
     name = path.name
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise ProjectError(f"{name}: no such file") from None
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except IsADirectoryError:
+        raise ProjectError(f"{name}: is a folder, not a project file") from None
+    except Exception as error:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError...
         raise ProjectError(f"{name}: not an NN Studio project (damaged or not a zip: "
                            f"{error})") from None
-    with archive:
-        meta = _read_json(archive, "project.json", name, required=True)
-        if not isinstance(meta, dict):
-            raise ProjectError(f"{name}: project.json must hold an object")
-        version = meta.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise ProjectError(f"{name}: project.json has no valid format version")
-        if version > FORMAT_VERSION:
-            raise ProjectError(f"{name} was saved by a newer NN Studio (format {version}; this "
-                               f"version reads up to {FORMAT_VERSION}); please update")
-        try:
-            network = NetworkSpec.from_json(meta.get("network"))
-            training = TrainingSpec.from_json(meta.get("training", {}))
-        except (SpecError, TrainingSpecError) as error:
-            raise ProjectError(f"{name}: {error}") from None
-        layout = meta.get("layout", {})
-        dataset = meta.get("dataset")
-        if not isinstance(layout, dict) or not (dataset is None or isinstance(dataset, str)):
-            raise ProjectError(f"{name}: project.json has a malformed layout or dataset")
-        history = _read_json(archive, "history.json", name, required=False) or {}
-        if not isinstance(history, dict):
-            raise ProjectError(f"{name}: history.json must hold an object")
-        weights = _read_weights(archive, name)
+    try:
+        with archive:
+            return _read_project(archive, name)
+    except ProjectError:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever else damage provokes: still "damaged"
+        raise ProjectError(f"{name}: the project file is damaged ({type(error).__name__}: "
+                           f"{error})") from None
+
+
+def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
+    meta = _read_json(archive, "project.json", name, required=True)
+    if not isinstance(meta, dict):
+        raise ProjectError(f"{name}: project.json must hold an object")
+    version = meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProjectError(f"{name}: project.json has no valid format version")
+    if version > FORMAT_VERSION:
+        raise ProjectError(f"{name} was saved by a newer NN Studio (format {version}; this "
+                           f"version reads up to {FORMAT_VERSION}); please update")
+    try:
+        network = NetworkSpec.from_json(meta.get("network"))
+        training = TrainingSpec.from_json(meta.get("training", {}))
+    except (SpecError, TrainingSpecError) as error:
+        raise ProjectError(f"{name}: {error}") from None
+    except (ValueError, TypeError, OverflowError) as error:  # e.g. a number too big for a float
+        raise ProjectError(f"{name}: project.json holds a malformed network or training "
+                           f"settings ({error})") from None
+    layout = meta.get("layout", {})
+    dataset = meta.get("dataset")
+    if not isinstance(layout, dict) or not (dataset is None or isinstance(dataset, str)):
+        raise ProjectError(f"{name}: project.json has a malformed layout or dataset")
+    history = _read_json(archive, "history.json", name, required=False) or {}
+    if not isinstance(history, dict):
+        raise ProjectError(f"{name}: history.json must hold an object")
+    weights = _read_weights(archive, name)
     return Project(network, training, weights, history, dataset, layout)
 
 
@@ -127,29 +170,58 @@ def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool)
         return None
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+    # ValueError covers bad UTF-8, bad JSON and integers too long to convert.
+    except (ValueError, RecursionError) as error:
         raise ProjectError(f"{name}: {member} is not valid JSON ({error})") from None
 
 
-def _read_weights(archive: zipfile.ZipFile,
-                  name: str) -> dict[str, dict[str, numpy.ndarray]] | None:
+def _read_weights(archive: zipfile.ZipFile, name: str
+                  ) -> dict[str, dict[str, numpy.ndarray]] | None:
     raw = _member(archive, "weights.npz", name, required=False)
     if raw is None:
         return None
     weights: dict[str, dict[str, numpy.ndarray]] = {}
     try:
-        with numpy.load(io.BytesIO(raw), allow_pickle=False) as arrays:
-            for key in arrays.files:
-                node, _, param = key.partition("/")
-                array = arrays[key]
-                if array.dtype.kind not in "fiu" or not param:
-                    raise ProjectError(f"{name}: weights.npz holds an unusable array {key!r}")
-                weights.setdefault(node, {})[param] = array
+        with zipfile.ZipFile(io.BytesIO(raw)) as arrays:
+            for info in arrays.infolist():
+                # rpartition: a node id may contain '/', a parameter name never does.
+                node, slash, param = info.filename.removesuffix(".npy").rpartition("/")
+                if not slash or not param or not info.filename.endswith(".npy"):
+                    raise ProjectError(f"{name}: weights.npz holds an unusable array "
+                                       f"{info.filename!r}")
+                with arrays.open(info) as member:
+                    weights.setdefault(node, {})[param] = _read_npy(member, info, name)
     except ProjectError:
         raise
-    except Exception as error:  # noqa: BLE001 - numpy raises many kinds for damaged npz
-        raise ProjectError(f"{name}: weights.npz is damaged or unsafe ({error})") from None
+    except Exception as error:  # noqa: BLE001 - zip and header errors all mean "damaged"
+        raise ProjectError(f"{name}: weights.npz is damaged ({error})") from None
     return weights or None
+
+
+def _read_npy(member: IO[bytes], info: zipfile.ZipInfo, name: str) -> numpy.ndarray:
+    """One .npy array of numbers, its header checked against its size before any allocation:
+    never a pickled object, never a claimed shape larger than the data that is there."""
+    key = info.filename
+    version = npy_format.read_magic(member)
+    if version == (1, 0):
+        shape, fortran_order, dtype = npy_format.read_array_header_1_0(member)
+    elif version == (2, 0):
+        shape, fortran_order, dtype = npy_format.read_array_header_2_0(member)
+    else:
+        raise ProjectError(f"{name}: weights.npz: {key} has an unsupported version {version}")
+    if dtype.hasobject or dtype.kind not in "fiu" or any(s < 0 for s in shape):
+        raise ProjectError(f"{name}: weights.npz holds an unusable array {key!r} "
+                           f"(type {dtype}, shape {shape})")
+    size = math.prod(shape) * dtype.itemsize
+    if size > info.file_size:
+        raise ProjectError(f"{name}: weights.npz: {key} claims {size} bytes but holds "
+                           f"{info.file_size}")
+    data = member.read(size)
+    if len(data) != size:
+        raise ProjectError(f"{name}: weights.npz: {key} is cut short")
+    array = numpy.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order
+                                                         else "C")
+    return array.copy(order="K")
 
 
 def _plain(value: Any) -> Any:

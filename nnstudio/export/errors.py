@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 INSTALL_HINTS = {
@@ -22,6 +23,10 @@ def require(module: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError:
         top = module.split(".")[0]
+        if getattr(sys, "frozen", False):  # the packaged app: pip cannot add to it
+            raise ExportError(f"{purpose} needs the '{top}' package, which this packaged "
+                              f"NN Studio does not include; run NN Studio from Python with "
+                              f"'{top}' installed") from None
         hint = INSTALL_HINTS.get(top, f"pip install {top}")
         raise ExportError(f"{purpose} needs the '{top}' package, which is not installed; "
                           f"install it with: {hint}") from None

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy
 
+from nnstudio.export.errors import ExportError
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import Shape, format_shape
-from nnstudio.export.errors import ExportError
 
 Weights = dict[str, dict[str, Any]]
 

@@ -18,7 +18,7 @@ def identifier(text: str, fallback: str = "layer") -> str:
 def class_name(text: str) -> str:
     """A CamelCase class name from a network's name: 'LeNet-5 (MNIST)' -> 'LeNet5Mnist'."""
     words = re.findall(r"[A-Za-z0-9]+", text)
-    name = "".join(w[:1].upper() + w[1:] for w in words) or "Network"
+    name = "".join(w[:1].upper() + w[1:] for w in words)[:40] or "Network"
     return f"Net{name}" if name[0].isdigit() else name
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+
 import numpy
 
 from nnstudio import __version__
@@ -35,16 +36,14 @@ INLINE = ("Add", "Concat")  # no module: written as an expression in forward
 BATCHNORM_CLASSES = {2: "nn.BatchNorm1d", 3: "nn.BatchNorm1d", 4: "nn.BatchNorm2d",
                      5: "nn.BatchNorm3d"}
 
-HEAVISIDE_CODE = '''
-class Heaviside(nn.Module):
+HEAVISIDE_CODE = '''class Heaviside(nn.Module):
     """The perceptron's step: 1 where x >= 0, else 0."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return (x >= 0).to(x.dtype)
 '''
 
-RESHAPE_CODE = '''
-class Reshape(nn.Module):
+RESHAPE_CODE = '''class Reshape(nn.Module):
     """Gives each sample a new shape; the batch axis stays."""
 
     def __init__(self, *shape: int) -> None:
@@ -112,7 +111,8 @@ def module_code(plan: ExportPlan, names: dict[str, str], weights_file: str) -> s
     forward_lines.append(f"return {var[plan.output_id]}")
     batch_shape = ", ".join(["batch", *map(str, plan.input_shape)])
     out_shape = ", ".join(["batch", *map(str, plan.output_shape)])
-    about = f"{plan.name} as a PyTorch module, exported by NN Studio {__version__}."
+    about = textwrap.fill(f"The network {plan.name!r} as a PyTorch module, exported by "
+                          f"NN Studio {__version__}.", 88)
     if plan.description:
         about += "\n\n" + textwrap.fill(" ".join(plan.description.split()), 88)
     docstring = f'''{about}
@@ -125,8 +125,9 @@ mode (dropout off, batch normalization with its running averages), as NN Studio 
 '''
     pads_in_forward = any("F.pad(" in line for line in forward_lines)
     functional = "import torch.nn.functional as F  # noqa: N812\n" if pads_in_forward else ""
-    helpers = (HEAVISIDE_CODE if "Heaviside" in used else "") + (
-        RESHAPE_CODE if "Reshape" in used else "")
+    blocks = [code for kind, code in (("Heaviside", HEAVISIDE_CODE), ("Reshape", RESHAPE_CODE))
+              if kind in used]
+    helpers = "".join(f"\n\n\n{code.strip()}" for code in blocks)
     body = "\n".join(f"        {line}" for line in init_lines) or "        pass"
     forward = "\n".join(f"        {line}" for line in forward_lines)
     return f'''"""{_escape_docstring(docstring)}"""
@@ -137,8 +138,8 @@ import torch
 {functional}from torch import nn
 
 WEIGHTS_FILE = Path(__file__).with_name({weights_file!r})
-INPUT_SHAPE = {tuple(plan.input_shape)!r}
-{helpers}
+INPUT_SHAPE = {tuple(plan.input_shape)!r}{helpers}
+
 
 class {cls}(nn.Module):
     def __init__(self) -> None:
@@ -149,7 +150,8 @@ class {cls}(nn.Module):
 {forward}
 
 
-def load_model(weights: str | Path = WEIGHTS_FILE, map_location: str = "cpu") -> {cls}:
+def load_model(weights: str | Path = WEIGHTS_FILE,
+               map_location: str = "cpu") -> {cls}:
     """The network with its exported weights, in eval mode."""
     model = {cls}()
     model.load_state_dict(torch.load(weights, map_location=map_location, weights_only=True))

@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from nnstudio.resources import resources_dir
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec
 
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "resources" / "presets"
+PRESETS_DIR = resources_dir() / "presets"  # also right inside the packaged (frozen) app
 DEFAULT_PRESET = "mlp-784-100-10"
 
 

@@ -1,0 +1,50 @@
+"""The weights alone as a NumPy .npz: one array per "node/param" key, no pickled objects.
+
+The arrays keep the engine's layout (Dense W is (in, out); Conv2D W is (F, C, KH, KW)).
+Load them back with ``load_npz`` or ``numpy.load(path, allow_pickle=False)``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy
+
+from nnstudio.export.errors import ExportError
+from nnstudio.export.graph import Weights, export_plan
+from nnstudio.spec.network import NetworkSpec
+
+
+def export_npz(spec: NetworkSpec, weights: Weights | None,
+               path: str | os.PathLike[str]) -> list[Path]:
+    """Write the network's weights (checked against ``spec``) to ``path``; returns [path]."""
+    plan = export_plan(spec, weights)
+    flat = {f"{node.id}/{name}": array for node in plan.nodes
+            for name, array in node.arrays.items()}
+    path = Path(path)
+    with path.open("wb") as handle:  # a file object: numpy would append .npz to a bare name
+        numpy.savez(handle, **flat)
+    return [path]
+
+
+def load_npz(path: str | os.PathLike[str]) -> dict[str, dict[str, numpy.ndarray]]:
+    """{node: {param: array}} from a file written by ``export_npz``."""
+    name = Path(path).name
+    try:
+        loaded = numpy.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise ExportError(f"{name}: cannot read the weights ({error})") from None
+    if not isinstance(loaded, numpy.lib.npyio.NpzFile):
+        raise ExportError(f"{name}: not an .npz archive of weights")
+    weights: dict[str, dict[str, numpy.ndarray]] = {}
+    with loaded:
+        for key in loaded.files:
+            node, _, param = key.rpartition("/")
+            if not node:
+                raise ExportError(f"{name}: key {key!r} is not 'node/param'")
+            try:
+                weights.setdefault(node, {})[param] = loaded[key]
+            except (OSError, ValueError, EOFError) as error:
+                raise ExportError(f"{name}: cannot read {key} ({error})") from None
+    return weights

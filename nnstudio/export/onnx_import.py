@@ -1,0 +1,379 @@
+"""An ONNX model back into a NetworkSpec and weights, for graphs made of the ops we export.
+
+Ops map one to one onto catalogue layers, with three patterns folded back: MatMul followed
+by Add of a vector (a Dense with bias), GreaterOrEqual 0 followed by Cast to float
+(Heaviside), and chains of Add (one Add layer with several inputs). Node names become layer
+ids. What ONNX attributes cannot say (a Dropout exported as Identity, 'same' padding) is
+read from the doc_string that ``export_onnx`` writes. Anything else raises ExportError
+naming the op.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy
+
+from nnstudio.engine.layers.activations import SELU
+from nnstudio.engine.layers.conv import same_padding
+from nnstudio.export.errors import ExportError, require
+from nnstudio.export.onnx_export import SAME_DOC
+from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
+from nnstudio.spec.shapes import Shape, ShapeError
+
+Weights = dict[str, dict[str, numpy.ndarray]]
+DROPOUT_RATE = re.compile(r"^Dropout\(rate=([0-9.eE+-]+)\)")
+SIMPLE = {"Sigmoid": "Sigmoid", "Tanh": "Tanh", "Relu": "ReLU"}
+
+
+def import_onnx(source: str | os.PathLike[str] | Any) -> tuple[NetworkSpec, Weights]:
+    """(network, weights) from an ONNX file or ``onnx.ModelProto``."""
+    onnx = require("onnx", "Importing ONNX")
+    if isinstance(source, onnx.ModelProto):
+        model = source
+    else:
+        try:
+            model = onnx.load(os.fspath(source))
+        except Exception as error:  # noqa: BLE001 - protobuf's decode errors have no common base
+            raise ExportError(f"cannot read {os.fspath(source)} as ONNX ({error})") from None
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
+    return _Importer(onnx, model.graph, opset).run()
+
+
+@dataclass
+class _Layer:
+    """A layer being built: its spec node, weights, output shape and (for Add) open chain."""
+
+    node: NodeSpec
+    arrays: dict[str, numpy.ndarray] = field(default_factory=dict)
+    shape: Shape = ()
+
+
+class _Importer:
+    def __init__(self, onnx: Any, graph: Any, opset: int) -> None:
+        self.onnx = onnx
+        self.graph = graph
+        self.opset = opset
+        self.nodes = list(graph.node)
+        self.constants = {t.name: onnx.numpy_helper.to_array(t) for t in graph.initializer}
+        self.spec = NetworkSpec(name=graph.name or "imported", description=graph.doc_string)
+        self.layers: dict[str, _Layer] = {}
+        self.producer: dict[str, str] = {}  # ONNX tensor name -> layer id
+        self.consumers: dict[str, list[int]] = {}  # tensor -> indexes of the nodes using it
+        for index, node in enumerate(self.nodes):
+            for name in node.input:
+                self.consumers.setdefault(name, []).append(index)
+        self.skip: set[int] = set()  # ONNX nodes already folded into a layer
+
+    # -- the walk ----------------------------------------------------------------------
+    def run(self) -> tuple[NetworkSpec, Weights]:
+        inputs = [i for i in self.graph.input if i.name not in self.constants]
+        if len(inputs) != 1 or len(self.graph.output) != 1:
+            raise ExportError("only graphs with one input and one output can be imported")
+        self._add_input(inputs[0])
+        for index, node in enumerate(self.nodes):
+            if index in self.skip:
+                continue
+            if node.op_type == "Constant":
+                self._constant(node)
+                continue
+            self._translate(node)
+        output = self.graph.output[0].name
+        if output not in self.producer:
+            raise ExportError(f"the graph's output {output!r} is not computed by its nodes")
+        analysis = self.spec.analyze()
+        if not analysis.ok:
+            raise ExportError("the imported graph is not a valid network: "
+                              + "; ".join(str(p) for p in analysis.problems))
+        weights = {i: layer.arrays for i, layer in self.layers.items() if layer.arrays}
+        return self.spec, weights
+
+    def _add_input(self, value_info: Any) -> None:
+        dims = value_info.type.tensor_type.shape.dim
+        shape = [d.dim_value for d in dims[1:]]
+        if not dims or not shape or any(d <= 0 for d in shape):
+            raise ExportError(f"the input {value_info.name!r} needs a fixed shape after the "
+                              f"batch axis")
+        node = NodeSpec(self._fresh_id(value_info.name, "Input"), "Input", {"shape": shape})
+        self._register(node, value_info.name, tuple(shape))
+
+    def _constant(self, node: Any) -> None:
+        value = next((a for a in node.attribute if a.name == "value"), None)
+        if value is None:
+            raise ExportError(f"{node.name or 'a Constant'}: only tensor constants are supported")
+        self.constants[node.output[0]] = self.onnx.numpy_helper.to_array(value.t)
+
+    # -- one op ------------------------------------------------------------------------
+    def _translate(self, node: Any) -> None:
+        op, attrs = node.op_type, self._attributes(node)
+        where = f"{node.name or op} ({op})"
+        if op in SIMPLE:
+            self._layer(node, SIMPLE[op], {}, node.input[:1])
+        elif op == "Identity":
+            match = DROPOUT_RATE.match(node.doc_string or "")
+            if match:
+                self._layer(node, "Dropout", {"rate": float(match.group(1))}, node.input[:1])
+            else:
+                self._layer(node, "Identity", {}, node.input[:1])
+        elif op == "Dropout":
+            rate = attrs.get("ratio", 0.5)
+            if len(node.input) > 1 and node.input[1]:
+                rate = float(self._constant_of(node.input[1], where))
+            self._layer(node, "Dropout", {"rate": round(float(rate), 6)}, node.input[:1])
+        elif op == "LeakyRelu":
+            self._layer(node, "LeakyReLU", {"alpha": _f32(attrs.get("alpha", 0.01))},
+                        node.input[:1])
+        elif op == "Elu":
+            self._layer(node, "ELU", {"alpha": _f32(attrs.get("alpha", 1.0))}, node.input[:1])
+        elif op == "Selu":
+            alpha, gamma = attrs.get("alpha", SELU.alpha), attrs.get("gamma", SELU.scale)
+            if abs(alpha - SELU.alpha) > 1e-6 or abs(gamma - SELU.scale) > 1e-6:
+                raise ExportError(f"{where}: only SELU's standard constants are supported")
+            self._layer(node, "SELU", {}, node.input[:1])
+        elif op == "Softmax":
+            rank = len(self._shape_of(node.input[0], where)) + 1
+            if self.opset < 13 and rank != 2:
+                raise ExportError(f"{where}: before opset 13, Softmax flattens its input; "
+                                  f"only 2-D inputs are supported there")
+            self._check_axis(node, attrs.get("axis", -1 if self.opset >= 13 else 1), where)
+            self._layer(node, "Softmax", {}, node.input[:1])
+        elif op == "Gemm":
+            self._gemm(node, attrs, where)
+        elif op == "MatMul":
+            self._matmul(node, where)
+        elif op == "Conv":
+            self._conv(node, attrs, where)
+        elif op in ("MaxPool", "AveragePool"):
+            self._pool(node, attrs, where)
+        elif op == "Flatten":
+            if attrs.get("axis", 1) != 1:
+                raise ExportError(f"{where}: only Flatten with axis 1 is supported")
+            self._layer(node, "Flatten", {}, node.input[:1])
+        elif op == "Reshape":
+            self._reshape(node, where)
+        elif op == "BatchNormalization":
+            self._batchnorm(node, attrs, where)
+        elif op == "Add":
+            self._add(node, where)
+        elif op == "Concat":
+            self._check_axis(node, attrs.get("axis"), where)
+            self._layer(node, "Concat", {}, list(node.input))
+        elif op == "GreaterOrEqual":
+            self._heaviside(node, where)
+        else:
+            raise ExportError(f"{where}: the ONNX op {op} is not supported; NN Studio imports "
+                              f"graphs of the ops it exports")
+
+    def _gemm(self, node: Any, attrs: dict[str, Any], where: str) -> None:
+        if attrs.get("transA", 0) or attrs.get("alpha", 1.0) != 1.0 \
+                or attrs.get("beta", 1.0) != 1.0:
+            raise ExportError(f"{where}: only Gemm with alpha 1, beta 1 and no transA is "
+                              f"supported")
+        b = self._constant_of(node.input[1], where)
+        w = b.T if attrs.get("transB", 0) else b
+        arrays = {"W": w}
+        if len(node.input) > 2 and node.input[2]:
+            arrays["b"] = self._bias(self._constant_of(node.input[2], where), w.shape[1], where)
+        self._dense(node, node.input[0], arrays, where)
+
+    def _matmul(self, node: Any, where: str) -> None:
+        arrays = {"W": self._constant_of(node.input[1], where)}
+        output = node.output[0]
+        followers = self.consumers.get(output, [])
+        add = self.nodes[followers[0]] if len(followers) == 1 else None
+        if add is not None and add.op_type == "Add" and not self._is_graph_output(output):
+            other = [name for name in add.input if name != output]
+            if len(other) == 1 and other[0] in self.constants:
+                arrays["b"] = self._bias(self.constants[other[0]], arrays["W"].shape[-1], where)
+                self.skip.add(followers[0])
+                self._dense(node, node.input[0], arrays, where, output=add.output[0])
+                return
+        self._dense(node, node.input[0], arrays, where)
+
+    def _dense(self, node: Any, source: str, arrays: dict[str, numpy.ndarray], where: str,
+               output: str | None = None) -> None:
+        w = arrays["W"]
+        if w.ndim != 2:
+            raise ExportError(f"{where}: the weight must be a matrix")
+        params = {"units": int(w.shape[1]), "use_bias": "b" in arrays}
+        self._layer(node, "Dense", params, [source], arrays, output)
+
+    def _conv(self, node: Any, attrs: dict[str, Any], where: str) -> None:
+        w = self._constant_of(node.input[1], where)
+        if w.ndim != 4 or w.shape[2] != w.shape[3]:
+            raise ExportError(f"{where}: only 2-D convolutions with square kernels are supported")
+        k = int(w.shape[2])
+        stride = self._square(attrs.get("strides", [1, 1]), "strides", where)
+        if attrs.get("group", 1) != 1 or any(d != 1 for d in attrs.get("dilations", [1, 1])):
+            raise ExportError(f"{where}: grouped or dilated convolutions are not supported")
+        _, h, width = self._image_shape(node.input[0], where)
+        same = (*same_padding(h, k, stride), *same_padding(width, k, stride))
+        auto_pad = attrs.get("auto_pad", b"NOTSET")
+        auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad
+        if auto_pad == "SAME_UPPER":
+            pads = (same[0], same[2], same[1], same[3])
+        elif auto_pad in ("NOTSET", "VALID"):
+            pads = tuple(attrs.get("pads", [0, 0, 0, 0])) if auto_pad == "NOTSET" else (0,) * 4
+        else:
+            raise ExportError(f"{where}: auto_pad {auto_pad} is not supported")
+        top, left, bottom, right = pads
+        padding: str | int
+        if (top, bottom, left, right) == same and (SAME_DOC in (node.doc_string or "")
+                                                   or auto_pad == "SAME_UPPER"
+                                                   or top != bottom or left != right):
+            padding = "same"
+        elif len(set(pads)) == 1:
+            padding = "valid" if top == 0 else int(top)
+        else:
+            raise ExportError(f"{where}: padding {list(pads)} is neither symmetric nor "
+                              f"TensorFlow's 'same'")
+        arrays = {"W": w}
+        if len(node.input) > 2 and node.input[2]:
+            arrays["b"] = self._bias(self._constant_of(node.input[2], where), w.shape[0], where)
+        params = {"filters": int(w.shape[0]), "kernel_size": k, "stride": stride,
+                  "padding": padding, "use_bias": "b" in arrays}
+        self._layer(node, "Conv2D", params, node.input[:1], arrays)
+
+    def _pool(self, node: Any, attrs: dict[str, Any], where: str) -> None:
+        k = self._square(attrs.get("kernel_shape", []), "kernel_shape", where)
+        stride = self._square(attrs.get("strides", [1, 1]), "strides", where)
+        if any(attrs.get("pads", [0])) or attrs.get("ceil_mode", 0) \
+                or any(d != 1 for d in attrs.get("dilations", [1])) \
+                or attrs.get("auto_pad", b"NOTSET") not in (b"NOTSET", b"VALID", "NOTSET",
+                                                             "VALID"):
+            raise ExportError(f"{where}: only unpadded, floor-mode pooling is supported")
+        kind = "MaxPool2D" if node.op_type == "MaxPool" else "AvgPool2D"
+        params = {"pool_size": k} if stride == k else {"pool_size": k, "stride": stride}
+        self._layer(node, kind, params, node.input[:1])
+
+    def _reshape(self, node: Any, where: str) -> None:
+        target = [int(v) for v in self._constant_of(node.input[1], where).reshape(-1)]
+        in_shape = self._shape_of(node.input[0], where)
+        if not target or target[0] not in (0, -1):
+            raise ExportError(f"{where}: a Reshape must keep the batch axis first")
+        rest = [in_shape[i - 1] if v == 0 and i - 1 < len(in_shape) else v
+                for i, v in enumerate(target) if i > 0]
+        if rest.count(-1) > (0 if target[0] == -1 else 1) or any(v == 0 for v in rest):
+            raise ExportError(f"{where}: cannot resolve the Reshape target {target}")
+        if -1 in rest:
+            known = int(numpy.prod([v for v in rest if v != -1]))
+            rest[rest.index(-1)] = int(numpy.prod(in_shape)) // max(known, 1)
+        self._layer(node, "Reshape", {"shape": rest}, node.input[:1])
+
+    def _batchnorm(self, node: Any, attrs: dict[str, Any], where: str) -> None:
+        if attrs.get("training_mode", 0) or len(node.output) > 1 and any(node.output[1:]):
+            raise ExportError(f"{where}: only BatchNormalization for inference is supported")
+        names = ("gamma", "beta", "running_mean", "running_var")
+        arrays = {name: self._constant_of(t, where) for name, t in zip(names, node.input[1:5],
+                                                                       strict=True)}
+        params = {"eps": _f32(attrs.get("epsilon", 1e-5)),
+                  "momentum": round(1.0 - float(attrs.get("momentum", 0.9)), 6)}
+        self._layer(node, "BatchNorm", params, node.input[:1], arrays)
+
+    def _add(self, node: Any, where: str) -> None:
+        if any(name in self.constants for name in node.input):
+            raise ExportError(f"{where}: adding a constant is only supported after a MatMul")
+        first = node.input[0]
+        chain = self.producer.get(first)
+        layer = self.layers.get(chain) if chain else None
+        if layer is not None and layer.node.type == "Add" \
+                and len(self.consumers.get(first, [])) == 1 and not self._is_graph_output(first):
+            # a chain (a + b) + c: one Add layer with one more input
+            port = len(self.spec.inputs_of(layer.node.id))
+            self.spec.edges.append(EdgeSpec(self._source(node.input[1], where), layer.node.id,
+                                            port))
+            self.producer[node.output[0]] = layer.node.id
+            return
+        self._layer(node, "Add", {}, list(node.input))
+
+    def _heaviside(self, node: Any, where: str) -> None:
+        threshold = self._constant_of(node.input[1], where)
+        followers = self.consumers.get(node.output[0], [])
+        cast = self.nodes[followers[0]] if len(followers) == 1 else None
+        to_float = cast is not None and cast.op_type == "Cast" and \
+            self._attributes(cast).get("to") == self.onnx.TensorProto.FLOAT
+        if cast is None or not to_float or threshold.size != 1 \
+                or float(threshold.reshape(-1)[0]) != 0.0:
+            raise ExportError(f"{where}: only GreaterOrEqual 0 followed by a Cast to float "
+                              f"(a Heaviside step) is supported")
+        self.skip.add(followers[0])
+        self._layer(node, "Heaviside", {}, node.input[:1], output=cast.output[0])
+
+    # -- bookkeeping -------------------------------------------------------------------
+    def _layer(self, node: Any, type_name: str, params: dict[str, Any], inputs: list[str],
+               arrays: dict[str, numpy.ndarray] | None = None, output: str | None = None) -> None:
+        where = f"{node.name or node.op_type} ({node.op_type})"
+        sources = [self._source(name, where) for name in inputs]
+        spec_node = NodeSpec(self._fresh_id(node.name, type_name), type_name, params)
+        in_shapes = [self.layers[s].shape for s in sources]
+        layer_type = LAYER_TYPES[type_name]
+        try:
+            shape = layer_type.shape_rule(in_shapes, {**layer_type.defaults(), **params})
+        except ShapeError as error:
+            raise ExportError(f"{where}: {error}") from None
+        for port, source in enumerate(sources):
+            self.spec.edges.append(EdgeSpec(source, spec_node.id, port))
+        arrays = {k: numpy.asarray(v, dtype=numpy.float32) for k, v in (arrays or {}).items()}
+        self._register(spec_node, output or node.output[0], shape, arrays)
+
+    def _register(self, node: NodeSpec, output: str, shape: Shape,
+                  arrays: dict[str, numpy.ndarray] | None = None) -> None:
+        self.spec.nodes.append(node)
+        self.layers[node.id] = _Layer(node, arrays or {}, tuple(shape))
+        self.producer[output] = node.id
+
+    def _fresh_id(self, wanted: str, type_name: str) -> str:
+        if wanted and not self.spec.has_node(wanted):
+            return wanted
+        return self.spec.new_id(type_name)
+
+    def _source(self, tensor: str, where: str) -> str:
+        if tensor not in self.producer:
+            raise ExportError(f"{where}: its input {tensor!r} is not computed by an earlier "
+                              f"node (only constant weights may come from initializers)")
+        return self.producer[tensor]
+
+    def _shape_of(self, tensor: str, where: str) -> Shape:
+        return self.layers[self._source(tensor, where)].shape
+
+    def _image_shape(self, tensor: str, where: str) -> Shape:
+        shape = self._shape_of(tensor, where)
+        if len(shape) != 3:
+            raise ExportError(f"{where}: needs an image input (channels x height x width)")
+        return shape
+
+    def _constant_of(self, tensor: str, where: str) -> numpy.ndarray:
+        if tensor not in self.constants:
+            raise ExportError(f"{where}: {tensor!r} must be a constant (an initializer)")
+        return self.constants[tensor]
+
+    def _bias(self, value: numpy.ndarray, size: int, where: str) -> numpy.ndarray:
+        if value.size != size:
+            raise ExportError(f"{where}: the bias has {value.size} values, not {size}")
+        return value.reshape(size)
+
+    def _square(self, values: Any, what: str, where: str) -> int:
+        values = [int(v) for v in values]
+        if len(values) != 2 or values[0] != values[1]:
+            raise ExportError(f"{where}: only equal {what} along height and width are supported")
+        return values[0]
+
+    def _check_axis(self, node: Any, axis: Any, where: str) -> None:
+        rank = len(self._shape_of(node.input[0], where)) + 1
+        if axis is None or not (axis == 1 or axis < 0 and axis + rank == 1):
+            raise ExportError(f"{where}: only axis 1 (features or channels) is supported")
+
+    def _attributes(self, node: Any) -> dict[str, Any]:
+        return {a.name: self.onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    def _is_graph_output(self, tensor: str) -> bool:
+        return any(o.name == tensor for o in self.graph.output)
+
+
+def _f32(value: float) -> float:
+    """A float32 attribute as the short decimal it was written from (0.2, not 0.200000003)."""
+    return float(str(numpy.float32(value)))

@@ -1,0 +1,44 @@
+"""What changes when NN Studio runs as the PyInstaller bundle (packaging/nnstudio.spec)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from nnstudio.export import ExportError
+from nnstudio.export.errors import require
+from nnstudio.resources import resources_dir
+
+PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
+
+
+def test_resources_come_from_the_bundle_when_frozen(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    source_tree = resources_dir()
+    assert (source_tree / "presets" / "lenet5.json").exists()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert resources_dir() == tmp_path / "resources"
+
+
+def test_a_missing_package_in_the_bundle_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ExportError, match="packaged NN Studio does not include"):
+        require("onnx", "Exporting to ONNX")
+
+
+def test_packaging_files() -> None:
+    spec = (PACKAGING / "nnstudio.spec").read_text()
+    compile(spec, "nnstudio.spec", "exec")
+    assert 'name="nnstudio"' in spec and "__main__.py" in spec and '"resources"' in spec
+    build = PACKAGING / "build.sh"
+    assert build.stat().st_mode & 0o111, "build.sh must be executable"
+    assert "--version" in build.read_text()
+    desktop = dict(line.split("=", 1) for line in
+                   (PACKAGING / "nnstudio.desktop").read_text().splitlines() if "=" in line)
+    assert desktop["Exec"] == "nnstudio" and desktop["Icon"] == "nnstudio"
+    assert (PACKAGING / "nnstudio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (PACKAGING / "nnstudio.svg").read_text()
