@@ -42,12 +42,13 @@ class DocumentFilesMixin:
 
     def open_file(self, path: str) -> bool:
         try:
-            network, training = document_io.load_document(path)
+            project = document_io.load_project_document(path)
         except document_io.DocumentError as error:
             self._report("Cannot open the file", str(error))
             return False
         self.current_preset = ""
-        self.document.replace(network, training, str(Path(path).resolve()))
+        self.document.replace(project.network, project.training, str(Path(path).resolve()))
+        self.training.load_saved(project.weights, project.history)
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -102,18 +103,20 @@ class DocumentFilesMixin:
 
     def save_as(self) -> bool:
         suggested = str(Path(app_settings.last_dir(self.settings))
-                        / f"{self.document.spec.name or 'untitled'}.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save Network", suggested,
+                        / f"{self.document.spec.name or 'untitled'}{document_io.PROJECT_SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Project", suggested,
                                               document_io.FILE_FILTER)
         if not path:
             return False
         if not Path(path).suffix:
-            path += ".json"
+            path += document_io.PROJECT_SUFFIX
         return self.save_to(path)
 
     def save_to(self, path: str) -> bool:
+        weights, history = self.training.weights_for(self.document.spec)
         try:
-            document_io.save_document(path, self.document.spec, self.document.training)
+            document_io.save_document(path, self.document.spec, self.document.training,
+                                      weights, history)
         except document_io.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

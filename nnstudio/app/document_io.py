@@ -1,6 +1,7 @@
-"""Reading and writing the network document (JSON for now; a later .nnstudio zip replaces it).
+"""Reading and writing the network document: .nnstudio projects (a zip with the network,
+training settings, trained weights and history) and plain JSON networks.
 
-All file I/O of the builder lives here. Saving writes a temporary file next to the target
+All file I/O of the window lives here. Saving writes a temporary file next to the target
 and renames it over the target, so a crash never leaves half a file. A file from a newer
 version, or a damaged one, raises DocumentError with a clear message and changes nothing.
 """
@@ -13,13 +14,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from nnstudio.project import Project, ProjectError, load_project, save_project
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import parse_preset, preset_names
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
 DOCUMENT_FORMAT = "nnstudio.document"
 DOCUMENT_VERSION = 1
-FILE_FILTER = "NN Studio network (*.json);;All files (*)"
+FILE_FILTER = "NN Studio project (*.nnstudio);;Network JSON (*.json);;All files (*)"
+PROJECT_SUFFIX = ".nnstudio"
 
 
 class DocumentError(Exception):
@@ -48,9 +51,18 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
-                  training: TrainingSpec) -> None:
+                  training: TrainingSpec, weights: dict | None = None,
+                  history: dict | None = None) -> None:
+    """A .nnstudio project (with weights and history when given), or a JSON document."""
     try:
-        write_text_atomic(path, json.dumps(document_json(network, training), indent=2) + "\n")
+        if Path(path).suffix == PROJECT_SUFFIX:
+            save_project(path, Project(network, training, weights, history or {},
+                                       training.dataset))
+        else:
+            write_text_atomic(path,
+                              json.dumps(document_json(network, training), indent=2) + "\n")
+    except ProjectError as error:
+        raise DocumentError(f"could not save {path}: {error}") from None
     except OSError as error:
         raise DocumentError(f"could not save {path}: {error.strerror or error}") from None
 
@@ -87,6 +99,17 @@ def parse_document(data: Any, name: str = "document") -> tuple[NetworkSpec, Trai
     except (SpecError, TrainingSpecError) as error:
         raise DocumentError(f"{name}: {error}") from None
     raise DocumentError(f"{name} is not an NN Studio document (format {kind!r})")
+
+
+def load_project_document(path: str | os.PathLike[str]) -> Project:
+    """Any document as a Project: a .nnstudio file whole, a JSON one without weights."""
+    if Path(path).suffix == PROJECT_SUFFIX:
+        try:
+            return load_project(path)
+        except ProjectError as error:
+            raise DocumentError(str(error)) from None
+    network, training = load_document(path)
+    return Project(network, training)
 
 
 def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:

@@ -9,7 +9,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
+from nnstudio.build import BuildError, build_network
+from nnstudio.engine.events import Finished
+from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
+from nnstudio.viewer import ViewerModel
 
 BUILD_TAB, DASHBOARD_TAB = 0, 1
 
@@ -50,11 +54,16 @@ class TrainingUI(QObject):
         ctl.run_started.connect(self._on_run_started)
         self.panel.changed.connect(self._on_panel_changed)
         doc.training_changed.connect(self._on_document_training)
+        ctl.run_finished.connect(self._on_run_finished)
+        doc.reset.connect(self._forget_weights)
         window.closing.connect(self.shutdown)
         window.prepare_screenshot.connect(self.train_for_screenshot)
         self.panel.set_training(doc.training)
         controls.set_state("idle")
         self._hidden_for_dashboard: list[str] = []
+        # The newest trained (or loaded) weights and their history: what Save writes.
+        self.weights: dict | None = None
+        self.history: dict = {}
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_views_for(None)
 
@@ -121,6 +130,46 @@ class TrainingUI(QObject):
         wait.exec()
         self.dashboard.refresh()
         QApplication.processEvents()
+
+    # -- trained weights, for saving and for the views ------------------------------------
+    def load_saved(self, weights: dict | None, history: dict | None) -> None:
+        """A project's weights: shown by the pad and the inspection views, saved again."""
+        self.weights, self.history = weights, dict(history or {})
+        if not weights:
+            return
+        spec, training = self.window.document.snapshot()
+        if not spec.analyze().ok:
+            return
+        try:
+            viewer = ViewerModel(spec, training)
+            viewer.load_weights(weights)
+        except (KeyError, ValueError) as error:
+            self.weights = None
+            self._status(f"The saved weights do not fit this network ({error}); "
+                         "they were not loaded")
+            return
+        self.controller.viewer = viewer
+        self.controller.viewer_changed.emit(viewer)
+        self._status("Loaded the trained weights saved with this project")
+
+    def weights_for(self, spec: NetworkSpec) -> tuple[dict | None, dict]:
+        """(weights, history) to save with ``spec``; no weights if they no longer fit it
+        (the network was edited after training)."""
+        if not self.weights:
+            return None, self.history
+        try:
+            build_network(spec).set_weights(self.weights)
+        except (KeyError, ValueError, BuildError):
+            return None, self.history
+        return self.weights, self.history
+
+    def _on_run_finished(self, finished: Finished) -> None:
+        if self.controller.viewer is not None:
+            self.weights = self.controller.viewer.weights()
+            self.history = finished.history
+
+    def _forget_weights(self) -> None:
+        self.weights, self.history = None, {}
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_run_started(self, context: object) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 ROWS = (("Loss", "Gradients", "Confusion", "Decision boundary"),
         ("Activations", "Filters", "Misclassified"))
@@ -30,10 +30,11 @@ def dashboard_widget(dashboard) -> QWidget:  # noqa: ANN001 - plots.Dashboard
         row.setSizes([400 if name == "Loss" else 300 for name in names if name in views])
         rows.addWidget(row)
     rows.setSizes([450, 450])
-    container = QWidget()
-    layout = QVBoxLayout(container)
-    layout.setContentsMargins(2, 2, 2, 2)
-    layout.addWidget(rows)
+    # In a scroll area, so a small window scrolls the views instead of refusing to shrink.
+    container = QScrollArea()
+    container.setWidgetResizable(True)
+    container.setFrameShape(QScrollArea.Shape.NoFrame)
+    container.setWidget(rows)
     container.frames = {name: box for name, box in  # type: ignore[attr-defined]
                         ((n, rows.findChild(QGroupBox, f"view_{n.lower().replace(' ', '_')}"))
                          for n in views)}
