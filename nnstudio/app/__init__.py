@@ -41,9 +41,12 @@ def run(open_path: str | None = None, screenshot: str | None = None,
         window.document.mark_saved(window.document.path)
         window.close()
         return 0 if ok else 1
+    from nnstudio.app.recovery import offer_recovery
+
     window = MainWindow(settings=settings, open_source=open_path)
     install_exception_hook(window)
     window.show()
+    offer_recovery(window)
     return app.exec()
 
 

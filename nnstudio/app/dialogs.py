@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,40 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def write_error_log(text: str) -> Path | None:
+    """Append an error report to the log file; its path, or None if it cannot be written."""
+    import time
+
+    import platformdirs
+
+    path = Path(platformdirs.user_log_dir("nnstudio")) / "nnstudio.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} "
+                      f"NN Studio {nnstudio.__version__}\n")
+            log.write(text + "\n")
+    except OSError:
+        return None
+    return path
+
+
+def show_exception(parent: QWidget | None, headline: str, details: str,
+                   log: Path | None) -> None:
+    """The error in plain words, the traceback under Show Details, a button to copy it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Unexpected error")
+    where = f" It was also written to {log}." if log else ""
+    box.setText(f"{headline}\n\nYour work is kept (and saved to the recovery file). "
+                f"Please report this error.{where}")
+    box.setDetailedText(details)
+    copy = box.addButton("Copy Details", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+    box.exec()
 
 
 class ShortcutsDialog(QDialog):

@@ -100,6 +100,9 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         from nnstudio.app.training.attach import TrainingUI
 
         self.training = TrainingUI(self)
+        from nnstudio.app.inspect.attach import InspectUI
+
+        self.inspect = InspectUI(self)
         self.resize(1400, 900)
         if self.persist:
             self.restore_layout()
@@ -107,6 +110,11 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         if open_source is None or not self.open_source(open_source):
             self.load_preset(DEFAULT_PRESET)
         self._update_selection_actions()
+        # After the first document is loaded: loading must not clear a recovery file
+        # before offer_recovery has had its chance.
+        from nnstudio.app.recovery import Autosaver
+
+        self.autosaver = Autosaver(self)
 
     # -- docks -------------------------------------------------------------------------
     def add_dock(self, widget: QWidget, title: str, object_name: str,
@@ -149,6 +157,12 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         file.addAction(a.save)
         file.addAction(a.save_as)
         export = file.addMenu("&Export")
+        for kind, text in (("torch", "&PyTorch Code…"), ("onnx", "&ONNX…"),
+                           ("npz", "&Weights (.npz)…")):
+            action = export.addAction(text)
+            action.setObjectName(f"export_{kind}")
+            action.triggered.connect(lambda _=False, k=kind: self.export_model(k))
+        export.addSeparator()
         export.addAction(a.export_network)
         export.addAction(a.export_image)
         file.addSeparator()
@@ -381,6 +395,11 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
             self.closing.emit()
         event.accept()
 
+    def export_model(self, kind: str, path: str | None = None) -> list:
+        from nnstudio.app.model_export import export_model
+
+        return export_model(self, kind, path)
+
     def take_screenshot(self, path: str, width: int = 1400, height: int = 900,
                         train_epochs: int = 0) -> bool:
         """Lay the window out at ``width`` x ``height``, fit the network, save a PNG."""
@@ -396,15 +415,19 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
 
 
 def install_exception_hook(window: MainWindow) -> None:
-    """Show unexpected errors in a dialog instead of losing them (the work is kept)."""
+    """Show unexpected errors in a dialog (with the details to copy) instead of losing
+    them, log them, and save the work to the recovery file first."""
 
     def hook(kind: type[BaseException], error: BaseException,
              trace: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, error, trace))
         print(text, file=sys.stderr)
+        log = dialogs.write_error_log(text)
+        try:
+            window.autosaver.autosave()
+        except Exception:  # noqa: BLE001 - reporting must not fail on a second error
+            pass
         if window.interactive and QApplication.instance() is not None:
-            dialogs.show_error(window, "Unexpected error",
-                               f"{kind.__name__}: {error}\n\nYour network is unchanged. "
-                               "Details were printed to the terminal.")
+            dialogs.show_exception(window, f"{kind.__name__}: {error}", text, log)
 
     sys.excepthook = hook

@@ -140,6 +140,13 @@ class NetworkDocument(QObject):
         if was and not self.is_modified:
             self.modified_changed.emit(False)
 
+    def mark_modified(self) -> None:
+        """Unsaved work that is not an edit (a recovered autosave)."""
+        was = self.is_modified
+        self._training_dirty = True
+        if not was:
+            self.modified_changed.emit(True)
+
     def _on_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(self.is_modified)
 
