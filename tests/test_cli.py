@@ -1,0 +1,91 @@
+"""The `nnstudio` command line: summary, gradcheck, train, eval, datasets, bench."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nnstudio.cli import main
+from nnstudio.spec.presets import load_preset, preset_names
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_summary_matches_shape_inference(capsys, name: str) -> None:
+    code, out, _ = run(capsys, "summary", name, "--json")
+    assert code == 0
+    data = json.loads(out)
+    analysis = load_preset(name).network.analyze()
+    assert data["total_params"] == analysis.total_params
+    for row in data["layers"]:
+        assert tuple(row["output_shape"]) == analysis.shapes[row["id"]]
+        assert row["params"] == analysis.param_counts[row["id"]]
+
+
+def test_summary_text_is_a_keras_style_table(capsys) -> None:
+    code, out, _ = run(capsys, "summary", "lenet5")
+    assert code == 0
+    assert "conv2d1 (Conv2D)" in out and "6x28x28" in out and "Total params: 61,706" in out
+
+
+def test_gradcheck_passes_for_the_branched_preset(capsys) -> None:
+    code, out, _ = run(capsys, "gradcheck", "residual-mlp", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["passed"] and data["max_error"] <= 1e-6
+    assert {"dense1", "dense2", "dense3", "input"} <= set(data["errors"])
+
+
+def test_train_json_last_line_and_project_round_trip(capsys, tmp_path) -> None:
+    project = tmp_path / "xor.nnstudio"
+    code, out, _ = run(capsys, "train", "xor-mlp", "--epochs", "3000", "--json",
+                       "--save", str(project))
+    assert code == 0
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["test_accuracy"] == 1.0
+    assert {"test_loss", "epochs", "seconds"} <= set(result)
+    code, out, _ = run(capsys, "eval", str(project), "--json")
+    assert code == 0 and json.loads(out)["test_accuracy"] == 1.0
+    # A saved project trains headless again, from its saved weights.
+    code, out, _ = run(capsys, "train", str(project), "--epochs", "1", "--json")
+    assert code == 0 and json.loads(out.strip().splitlines()[-1])["test_accuracy"] == 1.0
+
+
+def test_train_overrides_and_batch_modes(capsys) -> None:
+    code, out, _ = run(capsys, "train", "mlp-784-100-10", "--epochs", "1", "--optimizer",
+                       "sgd", "--lr", "0.1", "--batch-size", "32", "--seed", "4", "--json")
+    assert code == 0
+    assert json.loads(out.strip().splitlines()[-1])["test_accuracy"] > 0.8
+
+
+def test_datasets_list_shows_the_embedded_subset(capsys) -> None:
+    code, out, _ = run(capsys, "datasets", "list", "--json")
+    names = {d["name"]: d for d in json.loads(out)}
+    assert code == 0 and names["mnist-subset"]["available"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("summary", "no-such-net"), "no such file or preset"),
+    (("train", "xor-mlp", "--dataset", "nope"), "unknown dataset"),
+    (("train", "mlp-784-100-10", "--dataset", "circles", "--epochs", "1"),
+     "input takes 784 values"),
+])
+def test_errors_are_one_clear_line(capsys, args, message) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_bench_reports_ratios_in_json(capsys) -> None:
+    code, out, _ = run(capsys, "bench", "--samples", "640", "--json")
+    assert code == 0
+    data = json.loads(out.strip().splitlines()[-1])
+    for name in ("mlp-784-100-10", "small-cnn"):
+        assert data["networks"][name]["ours"]["train_seconds"] > 0
+    assert data["course"]["speedup_vs_per_sample_loop"] > 1
