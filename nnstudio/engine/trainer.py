@@ -133,6 +133,7 @@ class Trainer:
         self.y_val = None if self.x_val is None else device.send(y_val)
         self.base_lr = optimizer.lr
         self.first_loss: float | None = None
+        self.last_outputs: numpy.ndarray | None = None
         self.history: dict[str, list[Any]] = {
             "batch_loss": [], "epoch": [], "train_loss": [], "train_accuracy": [],
             "val_loss": [], "val_accuracy": [], "lr": []}

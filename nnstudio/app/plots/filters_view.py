@@ -1,0 +1,157 @@
+"""Learned convolution kernels as images (blue negative, white zero, red positive), updating
+from each weight snapshot; for a network without convolutions, the first Dense layer's
+weights per unit as 28x28 pictures of what that neuron looks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnstudio.app.plots import style
+from nnstudio.app.plots.base import LiveView
+from nnstudio.app.plots.common import (
+    DIVERGING,
+    as_square_image,
+    lut,
+    symmetric_levels,
+    tile_images,
+)
+from nnstudio.engine.events import Snapshot
+from nnstudio.viewer import RunContext, ViewerModel
+
+MAX_UNITS = 256
+NO_FILTERS = ("This network has no convolution layers, and its first Dense layer does not "
+              "take a square image, so there are no filters to draw.\n\nAdd a Conv2D layer "
+              "to see the kernels it learns.")
+
+
+@dataclass(frozen=True)
+class FilterSource:
+    node: str
+    kind: str  # "conv" or "dense"
+    label: str
+
+
+def filter_sources(viewer: ViewerModel, spec_types: dict[str, str]) -> list[FilterSource]:
+    """Conv2D layers in order; else the first Dense layer fed a square image's pixels."""
+    convs = [FilterSource(n, "conv", f"{n} (Conv2D)") for n in viewer.order
+             if spec_types.get(n) == "Conv2D"]
+    if convs:
+        return convs
+    weights = viewer.weights()
+    for node in viewer.order:
+        if spec_types.get(node) == "Dense" and "W" in weights.get(node, {}):
+            inputs = weights[node]["W"].shape[0]
+            if as_square_image(np.zeros(inputs)) is not None and inputs >= 64:
+                return [FilterSource(node, "dense", f"{node} (Dense, per unit)")]
+            break
+    return []
+
+
+def filter_picture(weights: np.ndarray, kind: str) -> tuple[np.ndarray, str]:
+    """(tiled image, caption) for a conv kernel (F, C, kh, kw) or a Dense W (inputs, units)."""
+    if kind == "dense":
+        units = weights.shape[1]
+        side = int(round(np.sqrt(weights.shape[0])))
+        images = weights.T[:MAX_UNITS].reshape(-1, side, side)
+        shown = f"the first {MAX_UNITS} of {units}" if units > MAX_UNITS else f"all {units}"
+        return tile_images(images), (
+            f"What each unit looks for: {shown} units' {weights.shape[0]} input weights drawn "
+            f"as {side}×{side} images (red: ink there raises the unit, blue: lowers it)")
+    filters, channels, kh, kw = weights.shape
+    if channels == 1:
+        return tile_images(weights[:, 0]), f"{filters} kernels of {kh}×{kw}"
+    image = tile_images(weights.reshape(filters * channels, kh, kw), columns=channels)
+    return image, (f"{filters} filters × {channels} input channels, {kh}×{kw} each: "
+                   f"one row per filter, one column per input channel")
+
+
+class FiltersView(LiveView):
+    min_interval_ms = 150  # kernels change slowly: about 6 Hz is plenty
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer_box = QComboBox()
+        self.layer_box.setToolTip("Which layer's weights to draw")
+        self.layer_box.currentIndexChanged.connect(lambda _: self.mark_dirty())
+        self.caption = style.caption("")
+        self.graphics = style.layout_widget()
+        self.title = self.graphics.addLabel("", row=0, col=0, colspan=2, color=style.TEXT,
+                                            size=style.TITLE_SIZE, bold=True)
+        self.tiled = style.TiledImage(self.graphics, row=1, col=0)
+        self.image = self.tiled.item
+        self.image.setLookupTable(lut(DIVERGING))
+        self.colorbar = style.colorbar(DIVERGING, "weight value", (-1.0, 1.0))
+        self.graphics.addItem(self.colorbar, row=1, col=1)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Layer"))
+        top.addWidget(self.layer_box, 1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.caption)
+        self.set_content(page)
+        self.show_message("Filters appear here when a run starts.")
+        self.sources: list[FilterSource] = []
+        self._weights: dict[str, dict[str, np.ndarray]] = {}
+        self._weights_version = 0
+        self._drawn: tuple[int, str] | None = None
+
+    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+        types = {node.id: node.type for node in context.spec.nodes}
+        self.sources = filter_sources(viewer, types)
+        self._weights = viewer.weights()
+        self._weights_version += 1
+        self._drawn = None
+        self.layer_box.blockSignals(True)
+        self.layer_box.clear()
+        for source in self.sources:
+            self.layer_box.addItem(source.label, source.node)
+        self.layer_box.blockSignals(False)
+        if self.sources:
+            self.show_content()
+        else:
+            self.show_message(NO_FILTERS)
+        super().start_run(context, viewer)
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        self._weights = event.weights
+        self._weights_version += 1
+        self.mark_dirty()
+
+    def selected(self) -> FilterSource | None:
+        index = self.layer_box.currentIndex()
+        return self.sources[index] if 0 <= index < len(self.sources) else None
+
+    def select_layer(self, node: str) -> None:
+        index = self.layer_box.findData(node)
+        if index >= 0:
+            self.layer_box.setCurrentIndex(index)
+
+    def redraw(self) -> None:
+        source = self.selected()
+        if source is None:
+            return
+        state = (self._weights_version, source.node)
+        if state == self._drawn:
+            return
+        self._drawn = state
+        weights = self.current_filters(source.node)
+        image, text = filter_picture(weights, source.kind)
+        levels = symmetric_levels(weights)
+        self.tiled.set_image(image, levels)
+        self.colorbar.setLevels(levels)
+        self.title.setText(f"{source.node} weights")
+        self.caption.setText(f"{text}. Colour range ±{levels[1]:.3g}.")
+
+    # -- data for tests ----------------------------------------------------------------------
+    def current_filters(self, layer: str) -> np.ndarray:
+        """The newest weights of ``layer``: (F, C, kh, kw) for a conv, (in, units) for Dense."""
+        return np.asarray(self._weights[layer]["W"])
+
+    def displayed_image(self) -> np.ndarray | None:
+        return self.image.image

@@ -1,0 +1,54 @@
+"""The numbers one run's loss view draws: per batch (raw and smoothed) and per epoch."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnstudio.app.plots.common import GrowingBuffer
+from nnstudio.engine.events import EpochEnd
+
+SMOOTHING = 0.9  # EMA weight of the past, debiased as TensorBoard does
+EPOCH_SERIES = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "lr")
+X, LOSS, SMOOTHED, LR = range(4)
+
+
+def _number(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+class RunSeries:
+    """Loss per batch in a bounded buffer (fractional epoch, loss, smoothed loss, learning
+    rate), and the few per-epoch numbers in plain lists."""
+
+    def __init__(self, label: str, color: str, max_points: int = 200_000) -> None:
+        self.label = label
+        self.color = color
+        self.batches = GrowingBuffer(4, max_points=max_points)
+        self.epochs: dict[str, list[float]] = {name: [] for name in EPOCH_SERIES}
+        self._ema = 0.0
+        self._ema_weight = 0.0
+
+    def add_batch(self, x: float, loss: float, lr: float) -> None:
+        if math.isfinite(loss):
+            self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * loss
+            self._ema_weight = SMOOTHING * self._ema_weight + (1 - SMOOTHING)
+        smoothed = self._ema / self._ema_weight if self._ema_weight else loss
+        self.batches.append(x, loss, smoothed, lr)
+
+    def add_epoch(self, event: EpochEnd) -> None:
+        values = {"epoch": event.epoch + 1, "train_loss": event.train_loss,
+                  "val_loss": event.val_loss, "train_accuracy": event.train_accuracy,
+                  "val_accuracy": event.val_accuracy, "lr": event.lr}
+        for name, value in values.items():
+            self.epochs[name].append(_number(value))
+
+    def epoch_array(self, name: str) -> np.ndarray:
+        if name not in self.epochs:
+            raise KeyError(f"no epoch series {name!r}; there are {', '.join(EPOCH_SERIES)}")
+        return np.asarray(self.epochs[name], dtype=np.float64)
+
+    @property
+    def has_data(self) -> bool:
+        return len(self.batches) > 0 or bool(self.epochs["epoch"])

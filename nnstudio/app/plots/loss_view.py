@@ -1,0 +1,308 @@
+"""Loss per batch (raw and smoothed) and per epoch, accuracy per epoch, learning rate; with
+earlier runs kept as faint, labelled overlays to compare settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from nnstudio.app.plots import style
+from nnstudio.app.plots.base import LiveView
+from nnstudio.app.plots.common import (
+    EpochClock,
+    GrowingBuffer,
+    batches_per_epoch,
+    series_color,
+    thin_out,
+)
+from nnstudio.app.plots.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.app.plots.run_list import RunList
+from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
+from nnstudio.viewer import RunContext, ViewerModel
+
+MAX_EARLIER_RUNS = 10
+OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
+FAINT = 110
+DASH = Qt.PenStyle.DashLine
+
+
+@dataclass
+class RunItems:
+    """One run's curves on the three plots, and its numbers."""
+
+    series: RunSeries
+    curves: dict[str, pg.PlotDataItem] = field(default_factory=dict)
+    shown: bool = True
+
+
+def _long_curve(item: pg.PlotDataItem) -> pg.PlotDataItem:
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, method="peak")
+    return item
+
+
+class LossView(LiveView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plots = style.layout_widget()
+        self.loss_plot = self.plots.addPlot(row=0, col=0)
+        self.accuracy_plot = self.plots.addPlot(row=1, col=0)
+        self.lr_plot = style.log_plot(self.plots.ci, row=2, col=0)
+        style.style_plot(self.loss_plot, left="loss")
+        style.style_plot(self.accuracy_plot, left="accuracy %")
+        style.style_plot(self.lr_plot, left="lr (log)", bottom="epoch")
+        for plot in (self.accuracy_plot, self.lr_plot):
+            plot.setXLink(self.loss_plot)
+        for plot in (self.loss_plot, self.accuracy_plot, self.lr_plot):
+            plot.getAxis("left").setWidth(58)
+        layout = self.plots.ci.layout
+        for row, stretch in enumerate((5, 3, 2)):
+            layout.setRowStretchFactor(row, stretch)
+        self.accuracy_plot.setMaximumHeight(150)
+        self.lr_plot.setMaximumHeight(100)
+        self.accuracy_plot.setYRange(0, 100, padding=0.02)
+
+        self.status = style.heading("No run yet")
+        self.key = style.key_label()
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis")
+        self.log_scale.toggled.connect(lambda on: self.loss_plot.setLogMode(y=on))
+        self.run_list = RunList()
+        self.run_list.setFixedWidth(190)
+        self.run_list.setVisible(False)
+        self.run_list.visibility_changed.connect(self.set_run_visible)
+        self.run_list.remove_requested.connect(self.remove_run)
+        self.run_list.clear_requested.connect(self.clear_earlier_runs)
+
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.log_scale)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.plots, 1)
+        body.addWidget(self.run_list)
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(2, 2, 2, 2)
+        outer.addLayout(top)
+        outer.addWidget(self.key)
+        outer.addLayout(body, 1)
+        self.set_content(page)
+
+        self.current: RunItems | None = None
+        self.earlier: dict[int, RunItems] = {}
+        self._runs_started = 0
+        self._clock = EpochClock()
+        self._diverged_line: pg.InfiniteLine | None = None
+        self._finished: Finished | None = None
+
+    # -- runs ---------------------------------------------------------------------------
+    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+        if self.current is not None:
+            self._retire_current()
+        color = series_color(self._runs_started)
+        self._runs_started += 1
+        self.current = RunItems(RunSeries(context.label, color))
+        self._add_current_curves(self.current)
+        self._clock = EpochClock(batches_per_epoch(context))
+        self._finished = None
+        if self._diverged_line is not None:
+            self.loss_plot.removeItem(self._diverged_line)
+            self._diverged_line = None
+        self.accuracy_plot.setVisible(context.dataset.task == "classification")
+        super().start_run(context, viewer)
+
+    def _add_current_curves(self, run: RunItems) -> None:
+        color = run.series.color
+        curves = run.curves
+        circles = {"symbol": "o", "symbolSize": 7, "symbolPen": style.pen(color, 1.5),
+                   "symbolBrush": style.brush("#ffffff")}
+        squares = {"symbol": "s", "symbolSize": 7, "symbolPen": style.pen(color, 1),
+                   "symbolBrush": style.brush(color)}
+        curves["raw"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 1, alpha=60)))
+        curves["smoothed"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 2.2)))
+        curves["train_loss"] = self.loss_plot.plot(pen=style.pen(color, 1), **circles)
+        curves["val_loss"] = self.loss_plot.plot(pen=style.pen(color, 1.8, style=DASH),
+                                                 **squares)
+        curves["train_accuracy"] = self.accuracy_plot.plot(pen=style.pen(color, 1), **circles)
+        curves["val_accuracy"] = self.accuracy_plot.plot(
+            pen=style.pen(color, 1.8, style=DASH), **squares)
+        curves["lr"] = _long_curve(self.lr_plot.plot(pen=style.pen(color, 1.6)))
+        self.key.setText(style.key_html([
+            (color, "━━", "smoothed loss"),
+            (style.mix_with_white(color, 0.35), "──", "loss per batch"),
+            (color, "─○─", "train (per epoch)"),
+            (color, "╌■╌", "validation (per epoch)"),
+        ]))
+
+    def _retire_current(self) -> None:
+        """The current run becomes a faint overlay (or vanishes if it drew nothing)."""
+        self.redraw()  # bring its curves up to date first
+        run, self.current = self.current, None
+        assert run is not None
+        for name in ("raw", "train_loss", "train_accuracy"):
+            self._remove_curve(run, name)
+        if not run.series.has_data:
+            self._remove_run_items(run)
+            return
+        color = run.series.color
+        run.curves["smoothed"].setPen(style.pen(color, 1.3, alpha=FAINT))
+        faint = style.mix_with_white(color, 0.45)
+        for name in ("val_loss", "val_accuracy"):
+            run.curves[name].setPen(style.pen(color, 1.2, alpha=FAINT, style=DASH))
+            run.curves[name].setSymbolSize(5)
+            run.curves[name].setSymbolPen(style.pen(faint, 1))
+            run.curves[name].setSymbolBrush(style.brush(faint))
+        run.curves["lr"].setPen(style.pen(color, 1.2, alpha=FAINT))
+        # The overlay keeps a thinned copy of its curves; the run's buffer is let go.
+        buffer = run.series.batches
+        x = thin_out(buffer.column(X), OVERLAY_POINTS)
+        run.curves["smoothed"].setData(x, thin_out(buffer.column(SMOOTHED), OVERLAY_POINTS))
+        run.curves["lr"].setData(x, thin_out(buffer.column(LR), OVERLAY_POINTS))
+        run.series.batches = GrowingBuffer(4, capacity=4)
+        key = self._runs_started
+        self.earlier[key] = run
+        self.run_list.add_run(key, run.series.label, color)
+        self.run_list.setVisible(True)
+        while len(self.earlier) > MAX_EARLIER_RUNS:
+            self.remove_run(next(iter(self.earlier)))
+
+    def _remove_curve(self, run: RunItems, name: str) -> None:
+        item = run.curves.pop(name, None)
+        if item is None:
+            return
+        for plot in (self.loss_plot, self.accuracy_plot, self.lr_plot):
+            if item in plot.listDataItems():
+                plot.removeItem(item)
+
+    def _remove_run_items(self, run: RunItems) -> None:
+        for name in list(run.curves):
+            self._remove_curve(run, name)
+
+    def remove_run(self, key: int) -> None:
+        run = self.earlier.pop(key, None)
+        if run is not None:
+            self._remove_run_items(run)
+        self.run_list.remove_run(key)
+        self.run_list.setVisible(bool(self.earlier))
+
+    def clear_earlier_runs(self) -> None:
+        for key in list(self.earlier):
+            self.remove_run(key)
+        self.run_list.clear()
+        self.run_list.setVisible(False)
+
+    def set_run_visible(self, key: int, shown: bool) -> None:
+        run = self.earlier.get(key)
+        if run is None:
+            return
+        run.shown = shown
+        for item in run.curves.values():
+            item.setVisible(shown)
+
+    def overlay_labels(self) -> list[str]:
+        return [run.series.label for run in self.earlier.values()]
+
+    # -- events -------------------------------------------------------------------------
+    def on_batch(self, event: BatchEnd) -> None:
+        if self.current is None:
+            return
+        x = self._clock.at_batch(event.epoch, event.batch)
+        self.current.series.add_batch(x, event.loss, event.lr)
+        self.mark_dirty()
+
+    def on_epoch(self, event: EpochEnd) -> None:
+        if self.current is None:
+            return
+        self.current.series.add_epoch(event)
+        self.mark_dirty()
+
+    def on_finished(self, event: Finished) -> None:
+        self._finished = event
+        self.mark_dirty()
+
+    def on_diverged(self, event: Diverged) -> None:
+        x = self._clock.at_batch(event.epoch, event.batch)
+        if self._diverged_line is None:
+            self._diverged_line = pg.InfiniteLine(
+                pos=x, angle=90, pen=style.pen("#d62728", 1.5, style=DASH),
+                label="diverged", labelOpts={"color": "#d62728", "position": 0.9})
+            self.loss_plot.addItem(self._diverged_line)
+        self._diverged_line.setValue(x)
+        self.mark_dirty()
+
+    # -- drawing -------------------------------------------------------------------------
+    def redraw(self) -> None:
+        run = self.current
+        if run is None:
+            return
+        buffer, curves = run.series.batches, run.curves
+        x = buffer.column(X)
+        curves["raw"].setData(x, buffer.column(LOSS))
+        curves["smoothed"].setData(x, buffer.column(SMOOTHED))
+        curves["lr"].setData(x, buffer.column(LR))
+        epochs = run.series.epoch_array("epoch")
+        for name in ("train_loss", "val_loss"):
+            self._set_epoch_curve(curves[name], epochs, run.series.epoch_array(name))
+        for name in ("train_accuracy", "val_accuracy"):
+            self._set_epoch_curve(curves[name], epochs, 100 * run.series.epoch_array(name))
+        self.status.setText(self._status_text(run.series))
+
+    @staticmethod
+    def _set_epoch_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+        keep = np.isfinite(y)
+        item.setData(x[keep], y[keep])
+
+    def _status_text(self, series: RunSeries) -> str:
+        parts = [series.label]
+        epochs = series.epochs["epoch"]
+        if len(series.batches):
+            parts.append(f"loss {series.batches.last(SMOOTHED):.4g} (smoothed)")
+        if epochs:
+            parts.append(f"epoch {int(epochs[-1])}")
+            val_acc = series.epochs["val_accuracy"][-1]
+            if np.isfinite(val_acc):
+                parts.append(f"validation accuracy {100 * val_acc:.1f}%")
+        if self._finished is not None:
+            parts.append(f"finished ({self._finished.reason.replace('_', ' ')})")
+            if self._finished.test_accuracy is not None:
+                parts.append(f"test accuracy {100 * self._finished.test_accuracy:.1f}%")
+        return "  ·  ".join(parts)
+
+    # -- data for tests and tools ----------------------------------------------------------
+    def batch_losses(self) -> np.ndarray:
+        return self._batch_column(LOSS)
+
+    def smoothed_losses(self) -> np.ndarray:
+        return self._batch_column(SMOOTHED)
+
+    def batch_epochs(self) -> np.ndarray:
+        """The fractional epoch of each stored batch point (the x axis)."""
+        return self._batch_column(X)
+
+    def learning_rates(self) -> np.ndarray:
+        return self._batch_column(LR)
+
+    def _batch_column(self, index: int) -> np.ndarray:
+        if self.current is None:
+            return np.zeros(0)
+        return self.current.series.batches.column(index).copy()
+
+    def epoch_series(self, name: str) -> np.ndarray:
+        """Per-epoch values of the current run: epoch, train_loss, val_loss,
+        train_accuracy, val_accuracy or lr (NaN where a value is missing)."""
+        if self.current is None:
+            return np.zeros(0)
+        return self.current.series.epoch_array(name)
+
+    def plotted(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the current run's curve ``name`` shows now (x, y)."""
+        assert self.current is not None
+        item = self.current.curves[name]
+        if item.xData is None:
+            return np.zeros(0), np.zeros(0)
+        return np.asarray(item.xData), np.asarray(item.yData)
