@@ -77,6 +77,7 @@ class Dashboard(QObject):
         self._active = True
         self._predict_epoch: int | None = None  # epoch whose outputs must be computed here
         self.refresh_ms: dict[str, float] = {}  # last redraw cost of each view
+        self._ticks = 0  # timer ticks that drew something: every other one is the loss's
         self._drawn_at: dict[str, float] = {}  # perf_counter of each view's last redraw
 
     def views(self) -> dict[str, QWidget]:
@@ -162,12 +163,15 @@ class Dashboard(QObject):
 
     def refresh(self, on_screen: bool = False) -> bool:
         """Redraw every dirty view; True when any drew. With ``on_screen`` (the timer's
-        way) only views on screen, each at most once per its ``min_interval_ms``. Tests
-        call this directly instead of waiting for the timer."""
+        way) only views on screen, each at most once per its ``min_interval_ms``, and only
+        ONE view per tick - the one that waited longest, with the loss curves first every
+        other tick - so a single event-loop pass never paints several plots at once and
+        the window stays responsive. Tests call this directly instead of the timer."""
         if self._predict_epoch is not None:
             self._predict_validation()
         drew = False
         now = time.perf_counter()
+        due = []
         for name, view in self._views.items():
             if not view.dirty:
                 continue
@@ -175,6 +179,13 @@ class Dashboard(QObject):
                               or now - self._drawn_at.get(name, -1e9)
                               < view.min_interval_ms / 1000):
                 continue
+            due.append(name)
+        if on_screen and due:
+            self._ticks += 1
+            loss_turn = self._ticks % 2 == 0 and "Loss" in due
+            due = ["Loss"] if loss_turn else [min(due, key=lambda n: self._drawn_at.get(n, -1e9))]
+        for name in due:
+            view = self._views[name]
             start = time.perf_counter()
             drew |= view.refresh()
             self._drawn_at[name] = start

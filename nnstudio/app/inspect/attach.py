@@ -1,0 +1,120 @@
+"""Puts the inspection views into the main window: the Draw dock, the "Inside" tab with its
+four sub-tabs, and Train > Gradient check…; wires them to the document and to training."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
+
+from nnstudio.app.inspect.backprop import BackpropStepper
+from nnstudio.app.inspect.current_input import CurrentInput
+from nnstudio.app.inspect.diagram import NetworkDiagram
+from nnstudio.app.inspect.draw_panel import DrawPanel
+from nnstudio.app.inspect.filters import FilterExplorer
+from nnstudio.app.inspect.gradcheck_dialog import GradcheckDialog
+from nnstudio.app.inspect.inside import LookInside
+from nnstudio.app.inspect.samples import TestSamples
+from nnstudio.app.inspect.viewer_source import ViewerSource
+from nnstudio.viewer import RunContext
+
+INSIDE_TAB_TITLE = "Inside"
+DRAW_DOCK_WIDTH = 320  # the pad at full size; the palette beside it gets as much
+
+
+def scrollable(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area, so a small window can still be laid out (the
+    scroll bars only appear when the window is smaller than the view needs)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+class InspectUI(QObject):
+    """Owns the inspection side of one window."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        document, controller = window.document, window.training.controller
+        self.source = ViewerSource(self)
+        self.samples = TestSamples()
+        self.current = CurrentInput(self.source, self.samples, self)
+
+        self.draw = DrawPanel(self.source)
+        # Beside the palette, as a tab: building needs the palette, and the pad comes to the
+        # front when a run starts (there is something worth drawing for then).
+        self.draw_dock = window.add_dock(scrollable(self.draw), "Draw", "draw_dock",
+                                         Qt.DockWidgetArea.LeftDockWidgetArea,
+                                         tabify_with="palette_dock")
+        window.docks["palette_dock"].raise_()
+        window.resizeDocks([self.draw_dock], [DRAW_DOCK_WIDTH], Qt.Orientation.Horizontal)
+        self.inside = LookInside(self.current)
+        self.filters = FilterExplorer(self.current)
+        self.diagram = NetworkDiagram(self.source, self.samples)
+        self.backprop = BackpropStepper(self.source, self.samples)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for page, title in ((self.inside, "Look inside"), (self.filters, "Filter explorer"),
+                            (self.diagram, "Network diagram"),
+                            (self.backprop, "Backprop step by step")):
+            self.tabs.addTab(scrollable(page), title)
+        self.tab_index = window.training.tabs.addTab(self.tabs, INSIDE_TAB_TITLE)
+
+        self.gradcheck_dialog: GradcheckDialog | None = None
+        self.gradcheck_action = QAction("&Gradient check…", window)
+        self.gradcheck_action.setStatusTip("Compare backpropagation with finite differences "
+                                           "for the current network")
+        self.gradcheck_action.triggered.connect(self.show_gradcheck)
+        window.menus.train.addSeparator()
+        window.menus.train.addAction(self.gradcheck_action)
+
+        self.draw.digit_changed.connect(self.current.set_drawing)
+        document.analysis_changed.connect(self._on_document_changed)
+        document.training_changed.connect(self._on_document_changed)
+        document.reset.connect(self._on_document_reset)
+        controller.run_started.connect(self._on_run_started)
+        controller.viewer_changed.connect(self.source.weights_updated)
+        window.closing.connect(self.shutdown)
+        self._on_document_changed()
+
+    # -- reactions ---------------------------------------------------------------------------
+    @Slot()
+    def _on_document_changed(self, *_: object) -> None:
+        spec, training = self.window.document.snapshot()
+        self.source.set_document_network(spec, training)
+
+    @Slot()
+    def _on_document_reset(self) -> None:
+        self.source.forget_run(*self.window.document.snapshot())
+
+    @Slot(object)
+    def _on_run_started(self, context: RunContext) -> None:
+        self.samples.adopt(context.dataset)
+        self.source.set_run(context, self.window.training.controller.viewer)
+        if self.draw.why_no_prediction() == "":
+            self.draw_dock.raise_()
+
+    # -- commands ----------------------------------------------------------------------------
+    @Slot()
+    def show_gradcheck(self) -> GradcheckDialog:
+        if self.gradcheck_dialog is None:
+            self.gradcheck_dialog = GradcheckDialog(self.window.document.snapshot, self.window)
+        self.gradcheck_dialog.show()
+        self.gradcheck_dialog.raise_()
+        self.gradcheck_dialog.activateWindow()
+        return self.gradcheck_dialog
+
+    def show_inside(self, page: QWidget | None = None) -> None:
+        """Bring the Inside tab (and one of its pages) to the front."""
+        self.window.training.tabs.setCurrentWidget(self.tabs)
+        if page is not None:
+            self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count())
+                                           if self.tabs.widget(i).widget() is page))
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self.gradcheck_dialog is not None:
+            self.gradcheck_dialog.shutdown()

@@ -1,0 +1,29 @@
+"""The convolution layers of a network and where to read what their filters respond to."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.spec.catalogue import ACTIVATIONS
+from nnstudio.viewer import ViewerModel
+
+
+def conv_nodes(viewer: ViewerModel) -> list[str]:
+    """Conv2D nodes in flow order."""
+    return [n for n in viewer.order if viewer.spec.node(n).type == "Conv2D"]
+
+
+def response_node(viewer: ViewerModel, conv: str) -> str:
+    """Where a filter's response is read: the activation right after the convolution (what
+    the next layer sees), else the convolution's own output."""
+    consumers = viewer.network.consumers.get(conv, [])
+    if len(consumers) == 1 and viewer.spec.node(consumers[0]).type in ACTIVATIONS:
+        return consumers[0]
+    return conv
+
+
+def top_channels(maps: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
+    """(channel, mean activation) of the ``k`` channels of (C, H, W) ``maps`` that fire most."""
+    means = maps.reshape(len(maps), -1).mean(axis=1)
+    order = np.argsort(-means, kind="stable")[:k]
+    return [(int(c), float(means[c])) for c in order]

@@ -1,0 +1,142 @@
+"""Which network the inspection views look at: the newest weights of the latest run, or,
+before any run, the document's network with its starting weights ("untrained")."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from nnstudio.build import BuildError
+from nnstudio.data.datasets import DATASETS
+from nnstudio.spec.network import NetworkSpec
+from nnstudio.spec.training import TrainingSpec
+from nnstudio.viewer import RunContext, ViewerModel
+
+
+def network_key(spec: NetworkSpec, training: TrainingSpec) -> str:
+    """What the network computes, as text: its layers, wiring, hand-set weights and training
+    settings, but not where its boxes sit on the canvas."""
+    data = spec.to_json()
+    for node in data.get("nodes", []):
+        node.pop("pos", None)
+    return json.dumps([data, asdict(training)], sort_keys=True, default=str)
+
+
+class ViewerSource(QObject):
+    """Holds the ViewerModel the views ask, and says when it or its weights changed.
+
+    A run's viewer wins over the document's until the document is replaced (New, Open):
+    then the run was of another network.
+    """
+
+    changed = Signal()  # another viewer, new weights, or another dataset
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.viewer: ViewerModel | None = None
+        self.problem = "No network yet"
+        self.context: RunContext | None = None
+        self.dataset_name = ""
+        self._spec: NetworkSpec | None = None
+        self._training = TrainingSpec()
+        self._key = ""
+
+    # -- what the views read -------------------------------------------------------------
+    @property
+    def trained(self) -> bool:
+        return self.context is not None
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the weights the views see change (viewer identity, version)."""
+        return (id(self.viewer), self.viewer.version if self.viewer else -1)
+
+    @property
+    def training(self) -> TrainingSpec:
+        return self.context.training if self.context is not None else self._training
+
+    def classes(self) -> list[str]:
+        """A name per output of the network: the dataset's classes when they fit."""
+        width = self.output_width()
+        names = list(self.context.classes) if self.context is not None else list(
+            DATASETS[self.dataset_name].classes if self.dataset_name in DATASETS else ())
+        return names if len(names) == width else [str(i) for i in range(width)]
+
+    def output_width(self) -> int:
+        if self.viewer is None:
+            return 0
+        shape = self.viewer.shapes[self.viewer.order[-1]] or (0,)
+        width = 1
+        for size in shape:
+            width *= size
+        return width
+
+    def description(self) -> str:
+        """One line for a panel's header."""
+        if self.viewer is None:
+            return self.problem
+        if self.context is not None:
+            return f"Trained weights: {self.context.label}"
+        name = self._spec.name if self._spec is not None else "network"
+        return f"Untrained: the starting weights of {name}"
+
+    # -- inputs --------------------------------------------------------------------------
+    @Slot(object, object)
+    def set_document_network(self, spec: NetworkSpec, training: TrainingSpec,
+                             force: bool = False) -> None:
+        """The document's network changed; used while no run is shown. Edits that leave
+        the network as it was (moving a layer on the canvas) cost nothing."""
+        key = network_key(spec, training)
+        if key == self._key and not force:
+            return
+        self._key = key
+        self._spec, self._training = spec, training
+        if self.context is not None:
+            return
+        self.dataset_name = training.dataset
+        analysis = spec.analyze()
+        if not analysis.ok:
+            count = len(analysis.problems)
+            self.viewer = None
+            self.problem = (f"The network has {count} problem{'s' * (count != 1)}; "
+                            f"fix {'them' if count != 1 else 'it'} on the canvas first")
+        else:
+            try:
+                self.viewer = ViewerModel(spec, training)
+                self.problem = ""
+            except (BuildError, ValueError, KeyError) as error:
+                self.viewer = None
+                self.problem = f"The network cannot be built: {error}"
+        self.changed.emit()
+
+    @Slot(object)
+    def set_run(self, context: RunContext, viewer: ViewerModel | None = None) -> None:
+        """A run started: from now on show its weights (``viewer`` defaults to the one the
+        run's snapshots are loaded into, passed with ``weights_updated``)."""
+        self.context = context
+        self.dataset_name = context.dataset.name
+        if viewer is not None:
+            self.viewer = viewer
+            self.problem = ""
+        self.changed.emit()
+
+    @Slot(object)
+    def weights_updated(self, viewer: ViewerModel) -> None:
+        """A new snapshot of the running network's weights (about 4 times a second).
+        Ignored once the document was replaced: that run is of another network."""
+        if self.context is None:
+            return
+        self.viewer = viewer
+        self.problem = ""
+        self.changed.emit()
+
+    def forget_run(self, spec: NetworkSpec | None = None,
+                   training: TrainingSpec | None = None) -> None:
+        """The document was replaced: go back to its own (untrained) network, ``spec`` if
+        given, else the last one the document showed."""
+        self.context = None
+        spec = spec if spec is not None else self._spec
+        if spec is not None:
+            self.set_document_network(spec, training or self._training, force=True)
