@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app.training.gc_guard import GuiThreadCollector
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.summary import run_gradcheck
@@ -60,6 +61,7 @@ class GradcheckDialog(QDialog):
     def __init__(self, snapshot: Callable[[], tuple[NetworkSpec, TrainingSpec]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._collector = GuiThreadCollector(self)
         self.setWindowTitle("Gradient check")
         self.setObjectName("gradcheck_dialog")
         self.snapshot = snapshot
@@ -133,6 +135,7 @@ class GradcheckDialog(QDialog):
         worker.finished.connect(thread.quit)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
+        self._collector.begin()
         thread.start()
 
     @Slot(object)
@@ -167,6 +170,7 @@ class GradcheckDialog(QDialog):
     def _on_thread_finished(self) -> None:
         thread, worker = self._thread, self._worker
         self._thread = self._worker = None
+        self._collector.end()
         if worker is not None:
             worker.deleteLater()
         if thread is not None:

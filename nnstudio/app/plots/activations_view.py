@@ -25,7 +25,7 @@ from nnstudio.viewer import RunContext, ViewerModel
 
 
 class ActivationsView(LiveView):
-    min_interval_ms = 150  # a picture per layer: about 6 Hz is plenty
+    min_interval_ms = 500  # a picture per layer, each its own view: twice a second
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -69,7 +69,7 @@ def filter_picture(weights: np.ndarray, kind: str) -> tuple[np.ndarray, str]:
 
 
 class FiltersView(LiveView):
-    min_interval_ms = 150  # kernels change slowly: about 6 Hz is plenty
+    min_interval_ms = 500  # kernels change slowly: twice a second is plenty
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -29,7 +29,7 @@ NO_GRADIENTS = ("No gradient histogram: the snapshots carry only gradient norms.
 
 
 class GradientsView(LiveView):
-    min_interval_ms = 150  # four plots of many curves: about 6 Hz is plenty
+    min_interval_ms = 400  # four plots of many curves: a few times a second
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

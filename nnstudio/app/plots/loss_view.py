@@ -46,6 +46,10 @@ def _long_curve(item: pg.PlotDataItem) -> pg.PlotDataItem:
 
 
 class LossView(LiveView):
+    # Three plots cost ~15 ms to paint on a slow CPU, time the GIL takes from training:
+    # five frames a second keep the curves live and the training at full speed.
+    min_interval_ms = 200
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plots = style.layout_widget()

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from nnstudio.app.training.gc_guard import GuiThreadCollector
 from nnstudio.app.training.worker import BatchBlock, TrainingWorker
 from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
@@ -54,6 +55,7 @@ class TrainingController(QObject):
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._run_id = 0
+        self._collector = GuiThreadCollector(self)
         self._started: Started | None = None
         self._last_progress = 0.0
 
@@ -112,6 +114,7 @@ class TrainingController(QObject):
         self._thread, self._worker = thread, worker
         self._set_state("starting")
         self.message.emit("Preparing the data and the network…")
+        self._collector.begin()
         thread.start()
         return True
 
@@ -216,6 +219,7 @@ class TrainingController(QObject):
     def _on_thread_finished(self) -> None:
         thread, worker = self._thread, self._worker
         self._thread = self._worker = None
+        self._collector.end()
         if worker is not None:
             worker.deleteLater()
         if thread is not None:
