@@ -11,9 +11,30 @@ import pytest
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--headed", action="store_true",
                      help="show windows on a real display (e.g. under Xvfb) instead of offscreen")
+    parser.addoption("--run-slow", action="store_true",
+                     help="also run the long accuracy runs (LeNet-5 for 10 epochs); "
+                          "or set NNSTUDIO_SLOW=1")
     parser.addoption("--mnist-dir", default=None,
                      help="folder with the full MNIST IDX files (else NNSTUDIO_MNIST_DIR or "
                           "../shared/data/mnist); tests that need it skip without it")
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave without tearing the interpreter down: Qt objects destroyed during interpreter
+    shutdown can crash (SIGSEGV) after every test has passed and the summary is printed."""
+    if "PySide6" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -24,3 +45,12 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--mnist-dir"):
         os.environ["NNSTUDIO_MNIST_DIR"] = config.getoption("--mnist-dir")
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow") or os.environ.get("NNSTUDIO_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="a long accuracy run: use --run-slow or NNSTUDIO_SLOW=1")
+    for item in items:
+        if "very_slow" in item.keywords:
+            item.add_marker(skip)

@@ -194,7 +194,7 @@ def test_small_cnn_reaches_98_5_percent_in_3_epochs(mnist) -> None:
     assert accuracy >= 0.985
 
 
-@pytest.mark.slow
+@pytest.mark.very_slow
 def test_lenet5_reaches_99_percent_in_10_epochs(mnist) -> None:
     _, _, _, accuracy = train("lenet5", mnist, epochs=10, validation_split=0.0)
     print(f"lenet5: {accuracy:.4f}")

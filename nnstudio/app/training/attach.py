@@ -187,7 +187,7 @@ class TrainingUI(QObject):
             frames["Filters"].setVisible(not toy)
 
     # The builder's panels make room for the dashboard while it is shown.
-    BUILDER_DOCKS = ("palette_dock", "summary_dock")
+    BUILDER_DOCKS = ("palette_dock", "summary_dock", "draw_dock")
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
