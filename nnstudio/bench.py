@@ -30,6 +30,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--vs-torch", action="store_true", help="time PyTorch (CPU) in the same run")
     bench.add_argument("--samples", type=int, default=60000, help="samples per training epoch")
     bench.add_argument("--backend", choices=BACKEND_NAMES, default="numpy")
+    bench.add_argument("--blas-threads", type=int, default=1,
+                       help="BLAS threads for our engine (default 1: small matrices lose more "
+                            "to thread hand-offs than they gain; 0 = the library's default)")
     bench.add_argument("--json", action="store_true", help="end with one JSON object")
     bench.set_defaults(handler=cmd_bench)
 
@@ -40,7 +43,17 @@ def synthetic_data(n: int, seed: int = 0) -> tuple[numpy.ndarray, numpy.ndarray]
 
 
 def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
-              backend: str, loss_name: str | None = None) -> dict[str, float]:
+              backend: str, loss_name: str | None = None,
+              blas_threads: int | None = None) -> dict[str, float]:
+    """One epoch through the real training loop, then inference of 10,000 samples."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        return _time_ours(preset, x, y, batch_size, lr, backend, loss_name)
+
+
+def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
+               backend: str, loss_name: str | None) -> dict[str, float]:
     from nnstudio.build import build_network
     from nnstudio.spec.presets import load_preset
 
@@ -152,10 +165,10 @@ def course_reference_epoch(x: numpy.ndarray, y: numpy.ndarray, samples: int = 60
 
 
 def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "numpy",
-              log: Callable[[str], None] = print) -> dict[str, Any]:
+              log: Callable[[str], None] = print, blas_threads: int | None = 1) -> dict[str, Any]:
     x, y = synthetic_data(samples)
     results: dict[str, Any] = {"samples": samples, "batch_size": 64, "backend": backend,
-                               "networks": {}}
+                               "blas_threads": blas_threads, "networks": {}}
     torch_ok = False
     if vs_torch:
         try:
@@ -166,7 +179,7 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
         except ImportError:
             log("PyTorch is not installed: timing ours only (pip install torch)")
     for preset in NETWORKS:
-        ours = time_ours(preset, x, y, 64, 0.01, backend)
+        ours = time_ours(preset, x, y, 64, 0.01, backend, blas_threads=blas_threads)
         entry: dict[str, Any] = {"ours": ours}
         line = (f"{preset:<16} ours: epoch {ours['train_seconds']:6.2f} s "
                 f"({ours['samples_per_second']:,.0f} samples/s), inference of 10,000 "
@@ -182,7 +195,7 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
                      f"inference {entry['inference_ratio']:.2f}x")
         log(line)
         results["networks"][preset] = entry
-    course = time_ours(COURSE_NETWORK, x, y, 10, 3.0, backend)
+    course = time_ours(COURSE_NETWORK, x, y, 10, 3.0, backend, blas_threads=blas_threads)
     reference = course_reference_epoch(x, y)
     results["course"] = {
         "ours_seconds": course["train_seconds"], "per_sample_loop_seconds": reference,
@@ -195,7 +208,8 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    results = run_bench(args.samples, args.vs_torch, args.backend)
+    results = run_bench(args.samples, args.vs_torch, args.backend,
+                        blas_threads=args.blas_threads or None)
     if args.json:
         print(json.dumps(results))
     return 0
