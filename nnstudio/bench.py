@@ -33,6 +33,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--blas-threads", type=int, default=1,
                        help="BLAS threads for our engine (default 1: small matrices lose more "
                             "to thread hand-offs than they gain; 0 = the library's default)")
+    bench.add_argument("--pad", action="store_true",
+                       help="also time the digit pad: mouse move to updated prediction bars")
     bench.add_argument("--json", action="store_true", help="end with one JSON object")
     bench.set_defaults(handler=cmd_bench)
 
@@ -210,6 +212,13 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
 def cmd_bench(args: argparse.Namespace) -> int:
     results = run_bench(args.samples, args.vs_torch, args.backend,
                         blas_threads=args.blas_threads or None)
+    if args.pad:
+        from nnstudio.app.inspect.pad_benchmark import run_pad_benchmark
+
+        results["pad"] = run_pad_benchmark()
+        for preset, figures in results["pad"].items():
+            print(f"digit pad, {preset}: median {figures['median_ms']:.1f} ms, "
+                  f"p95 {figures['p95_ms']:.1f} ms from mouse move to updated bars")
     if args.json:
         print(json.dumps(results))
     return 0
