@@ -31,14 +31,15 @@ class GuiThreadCollector(QObject):
             self.timer.stop()
             self.collect()
             if self._was_enabled:
-                gc.enable()
+                gc.enable()  # the automatic collector takes the oldest generation from here
 
     @Slot()
     def collect(self) -> None:
-        """Collect the generations that are due, as the automatic collector would."""
+        """Collect the young generations when due. The oldest one is left for the end of the
+        run: a full collection of a large heap can take seconds on the GUI thread."""
         thresholds = gc.get_threshold()
         counts = gc.get_count()
-        for generation in (2, 1, 0):
-            if counts[generation] > thresholds[generation]:
-                gc.collect(generation)
-                break
+        if counts[1] > thresholds[1]:
+            gc.collect(1)
+        elif counts[0] > thresholds[0]:
+            gc.collect(0)

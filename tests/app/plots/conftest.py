@@ -104,7 +104,9 @@ def mnist_small() -> Dataset:
 @pytest.fixture(scope="session")
 def cnn_run(mnist_small: Dataset) -> RecordedRun:
     preset = load_preset("small-cnn")
-    return record_run(preset.network, replace(preset.training, epochs=2), mnist_small)
+    # A constant learning rate, so the plotted rate can be checked against the setting.
+    training = replace(preset.training, epochs=2, schedule="constant")
+    return record_run(preset.network, training, mnist_small)
 
 
 def circles_spec() -> NetworkSpec:
