@@ -1,3 +1,4 @@
 from nnstudio.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a training process imports this as __mp_main__
+    raise SystemExit(main())

@@ -98,6 +98,9 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a packaged app starts its training processes here
     _register_optional_commands()
     parser = build_parser()
     args = parser.parse_args(argv)

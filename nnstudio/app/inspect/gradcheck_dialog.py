@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.app.training.gc_guard import GuiThreadCollector
+from nnstudio.app.background import BackgroundJob
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.summary import run_gradcheck
@@ -61,13 +61,11 @@ class GradcheckDialog(QDialog):
     def __init__(self, snapshot: Callable[[], tuple[NetworkSpec, TrainingSpec]],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._collector = GuiThreadCollector(self)
         self.setWindowTitle("Gradient check")
         self.setObjectName("gradcheck_dialog")
         self.snapshot = snapshot
         self.results: dict[str, float] = {}
-        self._thread: QThread | None = None
-        self._worker: GradcheckWorker | None = None
+        self._job: BackgroundJob | None = None
         self._input_name = ""
 
         intro = QLabel("Compares the gradients backpropagation computes with finite "
@@ -108,7 +106,7 @@ class GradcheckDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     @Slot()
     def run(self) -> None:
@@ -126,17 +124,12 @@ class GradcheckDialog(QDialog):
         self.status.setText(f"Checking {spec.name or 'the network'}…")
         self.busy.show()
         self.run_button.setEnabled(False)
-        thread = QThread()
         worker = GradcheckWorker(spec, training)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.done.connect(self._on_done)
         worker.failed.connect(self._on_failed)
-        worker.finished.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker = thread, worker
-        self._collector.begin()
-        thread.start()
+        self._job = BackgroundJob(worker, self)
+        self._job.ended.connect(self._on_job_ended)
+        self._job.start()
 
     @Slot(object)
     def _on_done(self, results: dict[str, float]) -> None:
@@ -167,14 +160,10 @@ class GradcheckDialog(QDialog):
         self.status.setText(f"The check could not run: {text}")
 
     @Slot()
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        self._collector.end()
-        if worker is not None:
-            worker.deleteLater()
-        if thread is not None:
-            thread.deleteLater()
+    def _on_job_ended(self) -> None:
+        if self._job is not None:
+            self._job.deleteLater()
+        self._job = None
         self.busy.hide()
         self.run_button.setEnabled(True)
         self.finished_check.emit()
@@ -183,7 +172,5 @@ class GradcheckDialog(QDialog):
         """Wait for a running check (it cannot be interrupted; lenet5 takes about a second).
         Closing the dialog does not wait: the check finishes behind it and shows when the
         dialog is opened again; the window waits for it when it closes."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._on_thread_finished()
+        if self._job is not None:
+            self._job.wait()

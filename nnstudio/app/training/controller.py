@@ -1,4 +1,5 @@
-"""Runs training for the window: one worker thread per run, the controls, the progress.
+"""Runs training for the window: one training process per run (with a thread that listens
+to it), the controls, the progress.
 
 Lives on the GUI thread. Every signal from the worker lands on a slot of this object
 (queued across threads); the views are fed from here, never from the worker.
@@ -9,14 +10,16 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from nnstudio.app.training.gc_guard import GuiThreadCollector
-from nnstudio.app.training.worker import BatchBlock, TrainingWorker
+from nnstudio.app.background import BackgroundJob
+from nnstudio.app.training.worker import TrainingWorker
 from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.progress import format_seconds
-from nnstudio.session import Session, create_session
+from nnstudio.runs.child import RunRequest
+from nnstudio.runs.messages import BatchBlock
+from nnstudio.runs.process import RemoteControl, TrainingProcess
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import RunContext, ViewerModel
@@ -51,11 +54,10 @@ class TrainingController(QObject):
         self.viewer: ViewerModel | None = None
         self.context: RunContext | None = None
         self.last_finished: Finished | None = None
-        self.control = TrainerControl()
-        self._thread: QThread | None = None
-        self._worker: TrainingWorker | None = None
+        self.control: TrainerControl | RemoteControl = TrainerControl()
+        self._job: BackgroundJob | None = None
+        self._process: TrainingProcess | None = None
         self._run_id = 0
-        self._collector = GuiThreadCollector(self)
         self._started: Started | None = None
         self._last_progress = 0.0
 
@@ -80,42 +82,20 @@ class TrainingController(QObject):
         self._run_id += 1
         run_id = self._run_id
         self.viewer = ViewerModel(spec, training)
-        self.control = TrainerControl()
-        if paused:
-            self.control.pause()
-        control = self.control
-
-        def make_session() -> tuple[Session, RunContext]:  # runs on the worker thread
-            session = create_session(spec, training, control=control,
-                                     snapshot_seconds=SNAPSHOT_SECONDS)
-            session.trainer.config.keep_val_outputs = True
-            session.trainer.config.snapshot_grads = True
-            device = session.network.device
-            x_val, y_val = session.trainer.x_val, session.trainer.y_val
-            if x_val is None:  # no validation split: the views look at the test set
-                x_val, y_val = session.x_test, session.y_test
-                session.trainer.x_val = device.send(x_val, session.network.dtype)
-                session.trainer.y_val = device.send(y_val)
-            context = RunContext(run_id, describe_run(run_id, training), spec, training,
-                                 session.dataset, session.input_shape,
-                                 device.to_host(x_val), device.to_host(y_val),
-                                 list(session.dataset.classes))
-            return session, context
-
-        thread = QThread()
-        worker = TrainingWorker(make_session)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+        process = TrainingProcess(RunRequest(run_id, describe_run(run_id, training), spec,
+                                             training, paused=paused,
+                                             snapshot_seconds=SNAPSHOT_SECONDS))
+        self.control = process.control
+        worker = TrainingWorker(process)
         worker.ready.connect(self._on_ready)
         worker.event.connect(self._on_event)
         worker.failed.connect(self._on_failed)
-        worker.finished.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread, self._worker = thread, worker
+        job = BackgroundJob(worker, self)
+        job.ended.connect(self._on_job_ended)
+        self._job, self._process = job, process
         self._set_state("starting")
         self.message.emit("Preparing the data and the network…")
-        self._collector.begin()
-        thread.start()
+        job.start()
         return True
 
     def pause(self) -> None:
@@ -143,18 +123,21 @@ class TrainingController(QObject):
                 self.control.step(1)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Stop the run and wait for the thread (closing the window)."""
-        if self._thread is None:
+        """Stop the run and wait for it (closing the window). A training process that does
+        not stop within ``timeout_ms`` (one very long batch) is killed."""
+        job, process = self._job, self._process
+        if job is None:
             return True
         self.control.stop()
-        self._thread.quit()
-        finished = self._thread.wait(timeout_ms)
-        self._on_thread_finished()
-        return finished
+        if job.wait(timeout_ms):
+            return True
+        if process is not None:
+            process.kill()
+        return job.wait(5000)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     # -- from the worker -------------------------------------------------------------------
     @Slot(object)
@@ -211,19 +194,15 @@ class TrainingController(QObject):
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
-        headline, _, details = text.partition("\n\n")
+        headline, _, _details = text.partition("\n\n")
         self.problem.emit("Training could not run", headline)
         self.message.emit(f"Training failed: {headline}")
 
     @Slot()
-    def _on_thread_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        self._collector.end()
-        if worker is not None:
-            worker.deleteLater()
-        if thread is not None:
-            thread.deleteLater()
+    def _on_job_ended(self) -> None:
+        if self._job is not None:
+            self._job.deleteLater()
+        self._job = self._process = None
         if self.state != "idle":
             self._set_state("idle")
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEventLoop, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from nnstudio.app.background import BackgroundJob
 from nnstudio.data.datasets import DATASETS, list_datasets
 from nnstudio.data.errors import DatasetError, DownloadCancelled
 from nnstudio.data.remote import fetch
@@ -15,6 +16,7 @@ from nnstudio.data.remote import fetch
 class _Fetcher(QObject):
     progress = Signal(int, int)
     done = Signal(str)  # "" on success, else the message
+    finished = Signal()
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -31,6 +33,8 @@ class _Fetcher(QObject):
             self.done.emit("cancelled")
         except DatasetError as error:
             self.done.emit(str(error))
+        finally:
+            self.finished.emit()
 
 
 def needs_download(name: str, data_dir: str = "") -> bool:
@@ -55,9 +59,7 @@ def download_with_progress(parent: QWidget | None, name: str, ask: bool = True) 
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    thread = QThread()
     fetcher = _Fetcher(name)
-    fetcher.moveToThread(thread)
     loop = QEventLoop()
     outcome: list[str] = []
 
@@ -67,18 +69,15 @@ def download_with_progress(parent: QWidget | None, name: str, ask: bool = True) 
             dialog.setLabelText(f"Downloading {info.title}… {done / 1e6:.1f} of "
                                 f"{total / 1e6:.1f} MB")
 
-    def on_done(message: str) -> None:
-        outcome.append(message)
-        thread.quit()
-
     fetcher.progress.connect(on_progress)
-    fetcher.done.connect(on_done)
+    fetcher.done.connect(outcome.append)
     dialog.canceled.connect(fetcher.cancelled.set)
-    thread.started.connect(fetcher.run)
-    thread.finished.connect(loop.quit)
-    thread.start()
+    job = BackgroundJob(fetcher)
+    job.ended.connect(loop.quit)
+    job.start()
     loop.exec()
-    thread.wait()
+    job.wait()
+    job.deleteLater()
     dialog.close()
     message = outcome[0] if outcome else "the download stopped unexpectedly"
     if message and message != "cancelled":

@@ -1,0 +1,126 @@
+"""The child side of a training run: build the session, train, stream the events.
+
+``run_child`` is the process's entry point. A thread of its own applies the window's
+commands (pause, resume, step, stop) to the trainer's control; the main thread trains and
+sends batch events in blocks (at most one message every ``BLOCK_SECONDS``, however fast the
+batches), the other events as they come.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from nnstudio.engine.events import BatchEnd
+from nnstudio.engine.trainer import TrainerControl
+from nnstudio.runs.messages import BatchBlock, Ended, Failed, Ready
+from nnstudio.session import Session, create_session
+from nnstudio.spec.network import NetworkSpec
+from nnstudio.spec.training import TrainingSpec
+from nnstudio.viewer import RunContext
+
+BLOCK_SECONDS = 0.04
+
+
+@dataclass
+class RunRequest:
+    """Everything a child needs to start a run; the specs are copies of the window's."""
+
+    run_id: int
+    label: str
+    spec: NetworkSpec
+    training: TrainingSpec
+    paused: bool = False
+    snapshot_seconds: float = 0.25
+    blas_threads: int = 1
+
+
+def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Session, RunContext]:
+    """The session with everything the views want switched on, and the run's context."""
+    session = create_session(request.spec, request.training, control=control,
+                             snapshot_seconds=request.snapshot_seconds)
+    trainer = session.trainer
+    trainer.config.keep_val_outputs = True
+    trainer.config.snapshot_grads = True
+    device = session.network.device
+    x_val, y_val = trainer.x_val, trainer.y_val
+    if x_val is None:  # no validation split: the views look at the test set
+        x_val, y_val = session.x_test, session.y_test
+        trainer.x_val = device.send(x_val, session.network.dtype)
+        trainer.y_val = device.send(y_val)
+    context = RunContext(request.run_id, request.label, request.spec, request.training,
+                         session.dataset, session.input_shape, device.to_host(x_val),
+                         device.to_host(y_val), list(session.dataset.classes))
+    return session, context
+
+
+def in_blocks(events: Iterable[object], seconds: float = BLOCK_SECONDS,
+              clock: Callable[[], float] = time.perf_counter) -> Iterator[object]:
+    """``events`` with runs of BatchEnd gathered into BatchBlocks of about ``seconds``."""
+    pending: list[BatchEnd] = []
+    last = clock()
+    for event in events:
+        if isinstance(event, BatchEnd):
+            pending.append(event)
+            now = clock()
+            if now - last >= seconds:
+                yield BatchBlock(pending)
+                pending, last = [], now
+            continue
+        if pending:
+            yield BatchBlock(pending)
+            pending = []
+        yield event
+    if pending:
+        yield BatchBlock(pending)
+
+
+def apply_commands(receive: Callable[[], tuple], control: TrainerControl) -> None:
+    """Apply the window's commands until it closes its end (then stop: nobody watches)."""
+    while True:
+        try:
+            command, *args = receive()
+        except (EOFError, OSError):
+            control.stop()
+            return
+        if command == "stop":
+            control.stop()
+            return
+        getattr(control, command)(*args)
+
+
+def serve_run(request: RunRequest, send: Callable[[object], None],
+              receive: Callable[[], tuple]) -> None:
+    """Train ``request``, sending every message through ``send``; ``Ended`` comes last."""
+    control = TrainerControl()
+    if request.paused:
+        control.pause()
+    listener = threading.Thread(target=apply_commands, args=(receive, control),
+                                name="nnstudio-commands", daemon=True)
+    listener.start()
+    try:
+        session, context = prepare_session(request, control)
+        send(Ready(context))
+        for message in in_blocks(session.trainer.run()):
+            send(message)
+    except Exception as error:  # noqa: BLE001 - reported to the person, never swallowed
+        send(Failed(str(error) or type(error).__name__, traceback.format_exc()))
+    send(Ended())
+
+
+def run_child(request: RunRequest, events, commands) -> None:  # noqa: ANN001 - Connections
+    """The training process's entry point (see ``nnstudio.runs.process``)."""
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread by default: a second one spins against the window's thread on a
+    # small machine and makes both the window and the training slower.
+    try:
+        with threadpool_limits(limits=request.blas_threads, user_api="blas"):
+            serve_run(request, events.send, commands.recv)
+    except (BrokenPipeError, EOFError, OSError):
+        pass  # the window went away: nobody to report to
+    finally:
+        events.close()

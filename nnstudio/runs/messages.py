@@ -1,0 +1,35 @@
+"""What crosses the pipe from a training process to the window, besides the engine's events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nnstudio.engine.events import BatchEnd
+from nnstudio.viewer import RunContext
+
+
+@dataclass
+class BatchBlock:
+    """Batch events since the last block; ``batches[-1]`` is the newest."""
+
+    batches: list[BatchEnd]
+
+
+@dataclass
+class Ready:
+    """The session is built: what the views need to know about the run."""
+
+    context: RunContext
+
+
+@dataclass
+class Failed:
+    """The run could not go on: a message for a person, and the details."""
+
+    message: str
+    details: str = ""
+
+
+@dataclass
+class Ended:
+    """The last message of a run that ended by itself (not killed)."""
