@@ -31,6 +31,8 @@ class LiveView(QWidget):
         self.setAutoFillBackground(True)
         self._stack = QStackedLayout()
         self._message = style.message()
+        self._wanted: QWidget = self._message  # what the stack shows (once refreshed)
+        self._holding = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self._stack)
@@ -39,19 +41,34 @@ class LiveView(QWidget):
     def set_content(self, widget: QWidget) -> None:
         self._stack.addWidget(widget)
         self._stack.addWidget(self._message)
-        self._stack.setCurrentWidget(widget)
         self._content = widget
+        self._show(widget)
 
     def show_message(self, text: str) -> None:
         self._message.setText(text)
-        self._stack.setCurrentWidget(self._message)
+        self._show(self._message)
 
     def show_content(self) -> None:
-        self._stack.setCurrentWidget(self._content)
+        self._show(self._content)
+
+    def _show(self, widget: QWidget) -> None:
+        self._wanted = widget
+        if not self._holding:
+            self._stack.setCurrentWidget(widget)
 
     def message_text(self) -> str | None:
         """The message shown instead of the plots, or None when the plots show."""
-        return self._message.text() if self._stack.currentWidget() is self._message else None
+        return self._message.text() if self._wanted is self._message else None
+
+    def begin_run(self, context: RunContext, viewer: ViewerModel) -> None:
+        """``start_run``, with the switch between message and plots left for the first
+        refresh: the dashboard's timer then brings the views up one at a time instead of
+        painting all of them in one pass."""
+        self._holding = True
+        try:
+            self.start_run(context, viewer)
+        finally:
+            self._holding = False
 
     # -- dirty flag and refresh -------------------------------------------------------
     def mark_dirty(self) -> None:
@@ -61,6 +78,8 @@ class LiveView(QWidget):
 
     def refresh(self) -> bool:
         """Redraw if something new arrived; True when it drew."""
+        if self._stack.currentWidget() is not self._wanted:
+            self._stack.setCurrentWidget(self._wanted)
         if not self.dirty:
             return False
         self.dirty = False

@@ -92,7 +92,7 @@ class Dashboard(QObject):
         self._active = True
         self._predict_epoch = None
         for view in self._views.values():
-            view.start_run(context, viewer)
+            view.begin_run(context, viewer)
 
     @Slot(object)
     def on_batch(self, event: BatchEnd) -> None:
@@ -184,12 +184,14 @@ class Dashboard(QObject):
             self._ticks += 1
             loss_turn = self._ticks % 2 == 0 and "Loss" in due
             due = ["Loss"] if loss_turn else [min(due, key=lambda n: self._drawn_at.get(n, -1e9))]
-        for name in due:
-            view = self._views[name]
-            start = time.perf_counter()
-            drew |= view.refresh()
-            self._drawn_at[name] = start
-            self.refresh_ms[name] = 1000 * (time.perf_counter() - start)
+        for _ in range(1 if on_screen else 4):  # a view may draw in parts (Gradients)
+            for name in due:
+                view = self._views[name]
+                start = time.perf_counter()
+                drew |= view.refresh()
+                self._drawn_at[name] = start
+                self.refresh_ms[name] = 1000 * (time.perf_counter() - start)
+            due = [name for name in due if self._views[name].dirty]
         return drew
 
     def stop(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import EpochClock, GrowingBuffer, batches_per_epoch, series_color
+from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import Snapshot
 from nnstudio.viewer import RunContext, ViewerModel
 
@@ -59,6 +60,10 @@ class GradientsView(LiveView):
         self.grad_hist = self.grad_hist_plot.plot(
             stepMode="center", fillLevel=0, pen=style.pen("#d62728", 1.2),
             brush=style.brush("#d62728", 90))
+        self.grad_range, self.weight_range = SteadyRange(self.grad_plot), \
+            SteadyRange(self.weight_plot)
+        self.weight_hist_range = SteadyRange(self.weight_hist_plot, (0.1, 0.1), (0.0, 0.1))
+        self.grad_hist_range = SteadyRange(self.grad_hist_plot, (0.1, 0.1), (0.0, 0.1))
         self.no_grads = style.message(NO_GRADIENTS)
         self.no_grads.setStyleSheet(self.no_grads.styleSheet().replace("11pt", "9.5pt"))
         self.grad_stack = QStackedWidget()
@@ -91,6 +96,8 @@ class GradientsView(LiveView):
         self._snapshot: Snapshot | None = None
         self._snapshots = 0
         self._drawn_hist: tuple[int, str] | None = None
+        self._norms_turn = True
+        self._norms_pending = False
 
     def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
         for grad_curve, weight_curve in self.curves.values():
@@ -115,6 +122,9 @@ class GradientsView(LiveView):
         self.layer_box.addItems(layers)
         self.layer_box.blockSignals(False)
         self._clock = EpochClock(batches_per_epoch(context))
+        for steady in (self.grad_range, self.weight_range, self.weight_hist_range,
+                       self.grad_hist_range):
+            steady.reset()
         self._snapshot = None
         self._drawn_hist = None
         if layers:
@@ -131,6 +141,7 @@ class GradientsView(LiveView):
                               max(event.weight_norms.get(node, FLOOR), FLOOR))
         self._snapshot = event
         self._snapshots += 1
+        self._norms_pending = True
         self.mark_dirty()
 
     def select_layer(self, node: str) -> None:
@@ -139,29 +150,56 @@ class GradientsView(LiveView):
             self.layer_box.setCurrentIndex(index)
 
     def redraw(self) -> None:
+        """The norm curves and the histograms are three plots: drawn on alternate ticks,
+        so no single repaint of the window has to paint all of them."""
+        norms_due, histograms_due = self._norms_pending, not self._histograms_drawn()
+        if norms_due and (self._norms_turn or not histograms_due):
+            self._redraw_norms()
+            self._norms_turn = False
+        elif histograms_due:
+            self._redraw_histograms()
+            self._norms_turn = True
+        if self._norms_pending or not self._histograms_drawn():
+            self.mark_dirty()  # the other half on a later tick
+
+    def _histograms_drawn(self) -> bool:
+        node = self.layer_box.currentText()
+        return self._snapshot is None or not node or (self._snapshots, node) == self._drawn_hist
+
+    def _redraw_norms(self) -> None:
+        self._norms_pending = False
         for node, (grad_curve, weight_curve) in self.curves.items():
             buffer = self.series[node]
             x = buffer.column(X)
             grad_curve.setData(x, buffer.column(GRAD))
             weight_curve.setData(x, buffer.column(WEIGHT))
-        self._redraw_histograms()
+        buffers = list(self.series.values())
+        x_bounds = finite_bounds(*(b.column(X) for b in buffers))
+        if x_bounds is not None:
+            x_bounds = (min(0.0, x_bounds[0]), x_bounds[1])
+        self.grad_range.follow(x_bounds, finite_bounds(*(b.column(GRAD) for b in buffers),
+                                                       log=True))
+        self.weight_range.follow(x_bounds, finite_bounds(*(b.column(WEIGHT) for b in buffers),
+                                                         log=True))
 
     def _redraw_histograms(self) -> None:
+        if self._histograms_drawn():
+            return
         node = self.layer_box.currentText()
         snapshot = self._snapshot
-        if snapshot is None or not node or (self._snapshots, node) == self._drawn_hist:
-            return
         self._drawn_hist = (self._snapshots, node)
         weights = snapshot.weights.get(node, {}).get("W")
         if weights is not None:
             edges, counts = histogram(weights)
             self.weight_hist.setData(edges, counts)
+            self.weight_hist_range.follow(finite_bounds(edges), (0.0, float(counts.max())))
         grads = snapshot.grads.get(node, {}).get("W")
         self.grad_stack.setCurrentWidget(self.no_grads if grads is None
                                          else self.grad_hist_widget)
         if grads is not None:
             edges, counts = histogram(grads)
             self.grad_hist.setData(edges, counts)
+            self.grad_hist_range.follow(finite_bounds(edges), (0.0, float(counts.max())))
         size = 0 if weights is None else weights.size
         self.hist_status.setText(f"{node}: {size:,} weights, snapshot at step {snapshot.step}")
 

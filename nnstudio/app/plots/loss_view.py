@@ -21,6 +21,7 @@ from nnstudio.app.plots.common import (
 )
 from nnstudio.app.plots.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
 from nnstudio.app.plots.run_list import RunList
+from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.viewer import RunContext, ViewerModel
 
@@ -69,12 +70,14 @@ class LossView(LiveView):
         self.accuracy_plot.setMaximumHeight(150)
         self.lr_plot.setMaximumHeight(100)
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.ranges = {name: SteadyRange(plot) for name, plot in (
+            ("loss", self.loss_plot), ("accuracy", self.accuracy_plot), ("lr", self.lr_plot))}
 
         self.status = style.heading("No run yet")
         self.key = style.key_label()
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis")
-        self.log_scale.toggled.connect(lambda on: self.loss_plot.setLogMode(y=on))
+        self.log_scale.toggled.connect(self._set_log_scale)
         self.run_list = RunList()
         self.run_list.setFixedWidth(190)
         self.run_list.setVisible(False)
@@ -104,6 +107,11 @@ class LossView(LiveView):
         self._diverged_line: pg.InfiniteLine | None = None
         self._finished: Finished | None = None
 
+    def _set_log_scale(self, on: bool) -> None:
+        self.loss_plot.setLogMode(y=on)
+        self.ranges["loss"].reset()
+        self.mark_dirty()
+
     # -- runs ---------------------------------------------------------------------------
     def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
         if self.current is not None:
@@ -118,6 +126,8 @@ class LossView(LiveView):
             self.loss_plot.removeItem(self._diverged_line)
             self._diverged_line = None
         self.accuracy_plot.setVisible(context.dataset.task == "classification")
+        for steady in self.ranges.values():
+            steady.reset()
         super().start_run(context, viewer)
 
     def _add_current_curves(self, run: RunItems) -> None:
@@ -254,7 +264,21 @@ class LossView(LiveView):
             self._set_epoch_curve(curves[name], epochs, run.series.epoch_array(name))
         for name in ("train_accuracy", "val_accuracy"):
             self._set_epoch_curve(curves[name], epochs, 100 * run.series.epoch_array(name))
+        self._follow_ranges(run, x)
         self.status.setText(self._status_text(run.series))
+
+    def _follow_ranges(self, run: RunItems, x: np.ndarray) -> None:
+        """Hold the ranges still while the curves stay inside: a range that moves makes
+        every axis rebuild its labels, the dearest part of a repaint."""
+        x_bounds = finite_bounds(x, run.series.epoch_array("epoch"))
+        if x_bounds is not None:
+            x_bounds = (min(0.0, x_bounds[0]), x_bounds[1])
+        buffer, log = run.series.batches, self.log_scale.isChecked()
+        self.ranges["loss"].follow(x_bounds, finite_bounds(
+            buffer.column(LOSS), run.series.epoch_array("train_loss"),
+            run.series.epoch_array("val_loss"), log=log))
+        self.ranges["accuracy"].follow(x_bounds)
+        self.ranges["lr"].follow(x_bounds, finite_bounds(buffer.column(LR), log=True))
 
     @staticmethod
     def _set_epoch_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
