@@ -35,6 +35,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                             "to thread hand-offs than they gain; 0 = the library's default)")
     bench.add_argument("--pad", action="store_true",
                        help="also time the digit pad: mouse move to updated prediction bars")
+    bench.add_argument("--app", action="store_true",
+                       help="also measure the window while it trains: event-loop delay "
+                            "(small-cnn) and throughput with every view open vs headless (mlp)")
+    bench.add_argument("--no-engine", action="store_true",
+                       help="skip the engine timings (with --pad or --app)")
     bench.add_argument("--json", action="store_true", help="end with one JSON object")
     bench.set_defaults(handler=cmd_bench)
 
@@ -210,8 +215,10 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    results = run_bench(args.samples, args.vs_torch, args.backend,
-                        blas_threads=args.blas_threads or None)
+    results: dict[str, Any] = {}
+    if not args.no_engine:
+        results = run_bench(args.samples, args.vs_torch, args.backend,
+                            blas_threads=args.blas_threads or None)
     if args.pad:
         from nnstudio.app.inspect.pad_benchmark import run_pad_benchmark
 
@@ -219,6 +226,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         for preset, figures in results["pad"].items():
             print(f"digit pad, {preset}: median {figures['median_ms']:.1f} ms, "
                   f"p95 {figures['p95_ms']:.1f} ms from mouse move to updated bars")
+    if args.app:
+        from nnstudio.app.training.app_benchmark import run_app_benchmark
+
+        results["app"] = run_app_benchmark()
     if args.json:
         print(json.dumps(results))
     return 0

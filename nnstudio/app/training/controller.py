@@ -195,7 +195,8 @@ class TrainingController(QObject):
     @Slot(str)
     def _on_failed(self, text: str) -> None:
         headline, _, _details = text.partition("\n\n")
-        self.problem.emit("Training could not run", headline)
+        title = "Training could not run" if self.state == "starting" else "Training stopped"
+        self.problem.emit(title, headline)
         self.message.emit(f"Training failed: {headline}")
 
     @Slot()

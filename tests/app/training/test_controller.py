@@ -142,3 +142,33 @@ def test_shutdown_mid_run_stops_the_thread(qtbot, controller) -> None:
     qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 5, timeout=10000)
     assert controller.shutdown(timeout_ms=5000)
     assert not controller.running
+
+
+def test_a_training_process_that_dies_is_reported_and_the_window_goes_idle(
+        qtbot, controller) -> None:
+    import os
+    import signal
+
+    spec, training = xor_setup(epochs=100000)
+    problems = []
+    controller.problem.connect(lambda title, text: problems.append((title, text)))
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 5, timeout=10000)
+    os.kill(controller._process.pid, signal.SIGKILL)  # as the system does when out of memory
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=10000)
+    assert problems == [("Training stopped", "The training process ended unexpectedly: it "
+                         "was killed by SIGKILL (the system may have run out of memory)")]
+    assert not controller.running
+    assert controller.viewer.weights(), "the last weights it published stay in the views"
+
+
+def test_the_training_runs_in_another_process(qtbot, controller) -> None:
+    import os
+
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: controller._process is not None and controller._process.alive,
+                    timeout=10000)
+    assert controller._process.pid != os.getpid()
+    with qtbot.waitSignal(controller.run_finished, timeout=10000):
+        controller.stop()

@@ -1,0 +1,154 @@
+"""Training runs in a child process: the message stream, the commands, and the ways a run
+can end (finished, stopped, failed, killed). No Qt here."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnstudio.engine.events import BatchEnd, EpochEnd, Finished, Snapshot, Started
+from nnstudio.engine.trainer import TrainerControl
+from nnstudio.runs.child import RunRequest, apply_commands, in_blocks, serve_run
+from nnstudio.runs.messages import BatchBlock, Ended, Failed, Ready
+from nnstudio.runs.process import TrainingProcess, describe_exit
+from nnstudio.spec.presets import load_preset
+from nnstudio.viewer import ViewerModel
+
+
+def xor_request(epochs: int = 300, **changes) -> RunRequest:
+    preset = load_preset("xor-mlp")
+    return RunRequest(1, "run 1", preset.network, replace(preset.training, epochs=epochs),
+                      **changes)
+
+
+def batch(step: int) -> BatchEnd:
+    return BatchEnd(0, step, step + 1, 1.0, None, 0.1, step, 1.0, float(step))
+
+
+# -- the pieces, in this process ------------------------------------------------------------
+
+def test_batches_are_sent_in_blocks_and_other_events_flush_them() -> None:
+    clock = iter([0.0, 0.01, 0.02, 0.05, 0.06, 0.07, 0.08]).__next__
+    events = [batch(0), batch(1), batch(2), batch(3), "epoch", batch(4)]
+    out = list(in_blocks(events, seconds=0.04, clock=clock))
+    assert [type(m).__name__ for m in out] == ["BatchBlock", "BatchBlock", "str", "BatchBlock"]
+    assert [[b.step for b in m.batches] for m in out if isinstance(m, BatchBlock)] == \
+        [[1, 2, 3], [4], [5]]
+
+
+def test_commands_drive_the_control_and_a_closed_pipe_stops_it() -> None:
+    control = TrainerControl()
+    commands = iter([("pause",), ("step", 3), ("resume",)])
+
+    def receive() -> tuple:
+        try:
+            return next(commands)
+        except StopIteration:
+            raise EOFError from None
+
+    apply_commands(receive, control)
+    assert not control.paused and control.stopped  # EOF: nobody watches any more
+
+
+def test_a_run_served_in_process_sends_ready_events_and_ended_last() -> None:
+    sent: list[object] = []
+    serve_run(xor_request(epochs=50), sent.append, lambda: threading.Event().wait())
+    assert isinstance(sent[0], Ready) and isinstance(sent[-1], Ended)
+    kinds = {type(m) for m in sent}
+    assert {Started, BatchBlock, EpochEnd, Snapshot, Finished} <= kinds
+    batches = [b for m in sent if isinstance(m, BatchBlock) for b in m.batches]
+    assert [b.step for b in batches] == list(range(1, 51))
+    context = sent[0].context
+    assert context.label == "run 1" and context.input_shape == (2,)
+
+
+def test_a_session_that_cannot_be_built_fails_with_a_message() -> None:
+    request = xor_request()
+    request.training = replace(request.training, dataset="mnist-subset")  # 784 inputs, not 2
+    sent: list[object] = []
+    serve_run(request, sent.append, lambda: threading.Event().wait())
+    assert isinstance(sent[0], Failed) and isinstance(sent[-1], Ended)
+    assert "Input layer" in sent[0].message and "Traceback" in sent[0].details
+
+
+def test_exit_codes_are_described_for_a_person() -> None:
+    assert "SIGKILL" in describe_exit(-signal.SIGKILL) and "memory" in describe_exit(-9)
+    assert describe_exit(3) == "it exited with status 3"
+
+
+# -- a real child process ------------------------------------------------------------------
+
+def collect(process: TrainingProcess, until=None) -> list[object]:  # noqa: ANN001
+    messages = []
+    for message in process.messages():
+        messages.append(message)
+        if until is not None:
+            until(message, messages)
+    return messages
+
+
+def test_a_child_process_trains_and_its_weights_solve_xor() -> None:
+    request = xor_request(epochs=2000)
+    process = TrainingProcess(request)
+    process.start()
+    messages = collect(process)
+    assert not process.alive
+    finished = [m for m in messages if isinstance(m, Finished)]
+    assert finished and finished[0].reason == "completed"
+    snapshot = [m for m in messages if isinstance(m, Snapshot)][-1]
+    viewer = ViewerModel(request.spec, request.training)
+    viewer.load_weights(snapshot.weights)
+    out = viewer.predict(np.array([[0, 0], [0, 1], [1, 0], [1, 1]]))
+    assert list((out[:, 0] > 0.5).astype(int)) == [0, 1, 1, 0]
+
+
+def test_pause_step_and_stop_reach_the_child() -> None:
+    process = TrainingProcess(xor_request(epochs=100_000, paused=True))
+    process.control.step(3)
+    process.start()
+    seen: list[int] = []
+
+    def watch(message: object, messages: list[object]) -> None:
+        if isinstance(message, BatchBlock):
+            seen.extend(b.step for b in message.batches)
+
+    stopper = threading.Timer(1.5, process.control.stop)
+    stopper.start()
+    messages = collect(process, watch)
+    stopper.join()
+    assert seen == [1, 2, 3], "three steps, then paused until stopped"
+    assert [m.reason for m in messages if isinstance(m, Finished)] == ["stopped"]
+
+
+def test_a_killed_child_is_reported_not_hung() -> None:
+    process = TrainingProcess(xor_request(epochs=100_000))
+    process.start()
+
+    def kill_when_training(message: object, messages: list[object]) -> None:
+        if isinstance(message, BatchBlock) and process.alive:
+            os.kill(process.pid, signal.SIGKILL)
+
+    started = time.perf_counter()
+    messages = collect(process, kill_when_training)
+    assert time.perf_counter() - started < 30
+    failed = [m for m in messages if isinstance(m, Failed)]
+    assert failed and "killed by SIGKILL" in failed[-1].message
+    assert isinstance(messages[-1], Ended)
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_closing_the_window_side_stops_the_child(paused: bool) -> None:
+    """The window vanished (its end of the command pipe closed): the child stops by itself,
+    also while paused."""
+    process = TrainingProcess(xor_request(epochs=100_000, paused=paused))
+    process.start()
+    time.sleep(0.5)
+    process.control._connection.close()
+    messages = collect(process)
+    assert [m.reason for m in messages if isinstance(m, Finished)] == ["stopped"]
