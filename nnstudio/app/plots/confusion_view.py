@@ -146,8 +146,8 @@ class ConfusionView(LiveView):
                 text.setText(str(count) if count else "")
                 text.setColor("#ffffff" if strength[r, c] > 0.62 else style.TEXT)
         accuracy = np.trace(self.counts) / max(self.counts.sum(), 1)
-        style.set_title(self.plot, f"Confusion matrix, validation, epoch {self.results.epoch + 1}"
-                                   f"  (accuracy {100 * accuracy:.1f}%)")
+        style.set_title(self.plot, f"Epoch {self.results.epoch + 1}: validation accuracy "
+                                   f"{100 * accuracy:.1f}%")
         if self.selected is not None:
             self._fill_cell(*self.selected)
 

@@ -38,9 +38,9 @@ class GradientsView(LiveView):
         self.key = style.key_label()
         self.grad_plot = style.log_plot(self.norms.ci, row=0, col=0)
         self.weight_plot = style.log_plot(self.norms.ci, row=0, col=1)
-        style.style_plot(self.grad_plot, "Gradient norm  ‖∂L/∂W‖", left="L2 norm (log)",
+        style.style_plot(self.grad_plot, "Gradient ‖∂L/∂W‖", left="L2 norm (log)",
                          bottom="epoch")
-        style.style_plot(self.weight_plot, "Weight norm  ‖W‖", left="L2 norm (log)",
+        style.style_plot(self.weight_plot, "Weights ‖W‖", left="L2 norm (log)",
                          bottom="epoch")
         self.weight_plot.setXLink(self.grad_plot)
 
@@ -79,6 +79,8 @@ class GradientsView(LiveView):
         bar.addWidget(QLabel("Histograms of layer"))
         bar.addWidget(self.layer_box)
         self.hist_status = style.caption("")
+        self.hist_status.setWordWrap(False)  # clipped when narrow, not five lines tall
+        self.hist_status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         bar.addWidget(self.hist_status, 1)
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -201,7 +203,9 @@ class GradientsView(LiveView):
             self.grad_hist.setData(edges, counts)
             self.grad_hist_range.follow(finite_bounds(edges), (0.0, float(counts.max())))
         size = 0 if weights is None else weights.size
-        self.hist_status.setText(f"{node}: {size:,} weights, snapshot at step {snapshot.step}")
+        self.hist_status.setText(f"{size:,} weights · step {snapshot.step}")
+        self.hist_status.setToolTip(f"{node}: {size:,} weights, from the snapshot taken "
+                                    f"after step {snapshot.step}")
 
     # -- data for tests ----------------------------------------------------------------------
     def norm_series(self, layer: str) -> dict[str, np.ndarray]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import types
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QSizePolicy, QWidget
 
 TEXT = "#1f2933"
 MUTED = "#5b6675"
@@ -55,6 +56,26 @@ def set_title(plot: pg.PlotItem, title: str) -> None:
         plot.setTitle(None)  # an empty title still takes a row
         return
     plot.setTitle(title, color=TEXT, size=TITLE_SIZE, bold=True)
+    label = plot.titleLabel
+    if not isinstance(label.__dict__.get("updateMin"), types.MethodType):
+        label.updateMin = types.MethodType(_title_minimum, label)
+        label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+    label.updateMin()
+
+
+def _title_minimum(label: pg.LabelItem) -> None:
+    """pyqtgraph makes a title's text width the plot's minimum width, so in a narrow dock
+    the plot was clipped instead of squeezed; titles ask for their width, but need none."""
+    bounds = label.itemRect()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(bounds.height())
+    label._sizeHint = {  # noqa: SLF001 - what LabelItem.sizeHint reads
+        Qt.SizeHint.MinimumSize: (0, bounds.height()),
+        Qt.SizeHint.PreferredSize: (bounds.width(), bounds.height()),
+        Qt.SizeHint.MaximumSize: (-1, -1),
+        Qt.SizeHint.MinimumDescent: (0, 0),
+    }
+    label.updateGeometry()
 
 
 def _share_space(widget: QWidget) -> None:

@@ -106,9 +106,13 @@ class TrainingPanel(QWidget):
         self.l2 = _spin(0.0, 10.0, 5, 0.0001)
         self.early_stopping = _spin(0, 10000)
         self.early_stopping.setSpecialValueText("off")
-        self.augment = QCheckBox("Shift, rotate and scale images")
+        self.augment = QCheckBox("Augment images")
+        self.augment.setToolTip("Shift, rotate and scale each training image a little, anew "
+                                "every epoch")
         self.shuffle = QCheckBox("Shuffle every epoch")
-        self.sort_by_class = QCheckBox("Otherwise order by class")
+        self.sort_by_class = QCheckBox("Sort by class when not shuffling")
+        self.sort_by_class.setToolTip("Present the samples ordered by class: the course's "
+                                      "experiment of what not shuffling can do")
         self.backend = _combo(BACKEND_CHOICES, {"auto": "Auto (GPU if one works)"})
         self.seed = _spin(0, 2**31 - 1)
 
@@ -116,9 +120,9 @@ class TrainingPanel(QWidget):
         data.addRow("Dataset", self.dataset)
         data.addRow("", self.folder_label)
         data.addRow("Validation split", self.validation)
-        data.addRow("", self.augment)
-        data.addRow("", self.shuffle)
-        data.addRow("", self.sort_by_class)
+        data.addRow(self.augment)
+        data.addRow(self.shuffle)
+        data.addRow(self.sort_by_class)
         learning = QFormLayout()
         learning.addRow("Loss", self.loss)
         learning.addRow("Optimizer", self.optimizer)
