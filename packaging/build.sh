@@ -32,6 +32,10 @@ APP="$ROOT/dist/nnstudio/nnstudio"
 # The bundled presets are found (resources/ inside the bundle), headless.
 QT_QPA_PLATFORM=offscreen "$APP" summary mlp-784-100-10 > /dev/null
 "$APP" export xor-gates --format onnx -o "$ROOT/build/check.onnx" 2> /dev/null
+# Training starts a child process from the bundle (multiprocessing's freeze support).
+QT_QPA_PLATFORM=offscreen "$APP" --open xor-mlp --train-epochs 50 \
+    --screenshot "$ROOT/build/check.png" 2> /dev/null
+test -s "$ROOT/build/check.png"
 echo "built $APP"
 echo "to install for this user:"
 echo "  ln -sf '$APP' ~/.local/bin/nnstudio"

@@ -13,6 +13,7 @@ import pyqtgraph as pg
 
 from nnstudio.app.inspect.image_view import ArrayView
 from nnstudio.app.plots.common import (
+    DIVERGING,
     INK,
     SEQUENTIAL,
     as_square_image,
@@ -22,8 +23,7 @@ from nnstudio.app.plots.common import (
     wrap_strip,
 )
 
-# Signed values: blue positive, red negative, white 0 - as the diagram draws weights.
-SIGNED = pg.ColorMap([0.0, 0.5, 1.0], [(178, 24, 43), (247, 247, 247), (33, 102, 172)])
+SIGNED = DIVERGING  # blue positive, red negative, white 0: as the dashboard and the diagram
 STRIP_WIDTH = 50  # values per row of a heat strip
 STRIP_CELL = (5.6, 16.0)
 SHORT_VECTOR = 16  # this few values get cells wide enough to print them in
