@@ -24,7 +24,7 @@ from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.network import Analysis, NetworkSpec
 from nnstudio.spec.shapes import format_shape
 
-COLUMNS = ("Layer", "Type", "Output shape", "Parameters")
+COLUMNS = ("Layer", "Type", "Output", "Params")
 NODE_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -53,9 +53,11 @@ class SummaryPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
+        # Every column as wide as its contents (a squeezed Type column read "MaxPo..."), the
+        # last one takes what is left; a dock narrower than that scrolls sideways.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.setStretchLastSection(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.problems = QListWidget()
         self.problems.setWordWrap(True)
         self.problems.setMaximumHeight(130)
