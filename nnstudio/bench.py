@@ -81,7 +81,7 @@ def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int,
     train_seconds = time.perf_counter() - start
     test = xs[:10000]
     start = time.perf_counter()
-    net.predict(test, batch_size=1000)
+    net.predict(test)
     device.synchronize()
     infer_seconds = time.perf_counter() - start
     return {"train_seconds": train_seconds * EPOCH / len(x), "inference_seconds": infer_seconds,

@@ -9,6 +9,7 @@ import numpy
 
 from nnstudio.engine.backend import CPU, Device
 from nnstudio.engine.layers import Layer, Softmax
+from nnstudio.engine.layers.conv import Conv2D
 from nnstudio.engine.losses import Loss
 from nnstudio.engine.optimizers import Parameter
 
@@ -166,8 +167,19 @@ class Network:
                 grads[source] = dx if source not in grads else grads[source] + dx
         self.input_grad = grads.get(self.input_name)
 
-    def predict(self, x: Any, batch_size: int = 1000) -> numpy.ndarray:
+    @property
+    def inference_batch_size(self) -> int:
+        """Samples per forward pass when evaluating many. On the CPU a convolution's column
+        matrix for 1000 samples is tens of MB, far past the caches: chunks of 128 ran
+        small-cnn and LeNet-5 inference 1.5x faster. GPUs want large batches."""
+        if self.device.name == "numpy" and any(isinstance(node.layer, Conv2D)
+                                               for node in self.layer_nodes):
+            return 128
+        return 1000
+
+    def predict(self, x: Any, batch_size: int | None = None) -> numpy.ndarray:
         """Outputs in eval mode, as a NumPy array, in batches to bound memory."""
+        batch_size = batch_size or self.inference_batch_size
         parts = [self.device.to_host(self.forward(x[i : i + batch_size]))
                  for i in range(0, len(x), batch_size)]
         return numpy.concatenate(parts) if parts else numpy.zeros((0,))

@@ -43,7 +43,7 @@ class TrainerConfig:
     classification: bool = True
     snapshot_seconds: float = 0.0  # 0: no snapshots; else at most one per this many seconds
     snapshot_grads: bool = False  # include full gradient arrays in snapshots
-    eval_batch_size: int = 1000
+    eval_batch_size: int | None = None  # None: the network's inference_batch_size
     keep_val_outputs: bool = False  # attach validation outputs to EpochEnd (for the views)
     # A loss this many times the first batch's (and above 1000) counts as diverged too:
     # stable losses like cross-entropy can explode without ever reaching NaN.
@@ -143,7 +143,7 @@ class Trainer:
         """Mean loss and accuracy in eval mode, batch by batch; with ``keep_outputs`` the
         outputs are kept (as one NumPy array) in ``last_outputs``."""
         net, xp = self.network, self.xp
-        size = self.config.eval_batch_size
+        size = self.config.eval_batch_size or net.inference_batch_size
         total_loss, correct_weighted = 0.0, 0.0
         outputs = []
         x = self.network.device.send(x, net.dtype)

@@ -55,6 +55,48 @@ def test_drop_onto_an_edge_inserts_the_layer(window) -> None:  # noqa: ANN001
     undo_redo_exact(window, before, after)
 
 
+def test_dragging_an_unconnected_layer_onto_an_edge_inserts_it(window) -> None:  # noqa: ANN001
+    """A layer already on the canvas, dragged by the mouse so its centre lies on a
+    connection: the connection lights up, and the drop puts the layer in the middle of it,
+    move and insertion one undo step."""
+    doc, scene, view = window.document, window.scene, window.view
+    drag_from_palette(window.palette, view, "Dropout", QPointF(650, 60))
+    node_id = next(n.id for n in doc.spec.nodes if n.type == "Dropout")
+    assert not [e for e in doc.spec.edges if node_id in (e.source, e.target)]
+    edge_item = next(e for e in scene.edges if e.edge == EdgeSpec("dense1", "relu1", 0))
+    before = copy.deepcopy(doc.spec.to_json())
+    viewport = view.viewport()
+    start = view.mapFromScene(scene.nodes[node_id].frame().center())
+    end = view.mapFromScene(edge_item.path().pointAtPercent(0.5))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 6):
+        QTest.mouseMove(viewport, start + (end - start) * step / 5)
+    assert scene._hover_edge is edge_item, "the connection under the layer lights up"
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    after = copy.deepcopy(doc.spec.to_json())
+    assert EdgeSpec("dense1", node_id, 0) in doc.spec.edges
+    assert EdgeSpec(node_id, "relu1", 0) in doc.spec.edges
+    assert EdgeSpec("dense1", "relu1", 0) not in doc.spec.edges
+    assert doc.analysis.ok and scene._hover_edge is None
+    undo_redo_exact(window, before, after)
+
+
+def test_a_connected_layer_dragged_over_an_edge_only_moves(window) -> None:  # noqa: ANN001
+    doc, scene, view = window.document, window.scene, window.view
+    edges_before = list(doc.spec.edges)
+    pos_before = doc.spec.node("softmax1").pos
+    viewport = view.viewport()
+    start = view.mapFromScene(scene.nodes["softmax1"].frame().center())
+    edge_item = next(e for e in scene.edges if e.edge == EdgeSpec("dense1", "relu1", 0))
+    end = view.mapFromScene(edge_item.path().pointAtPercent(0.5))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, (start + end) / 2)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    assert doc.spec.edges == edges_before
+    assert doc.spec.node("softmax1").pos != pos_before
+
+
 def test_unknown_drop_is_refused(window) -> None:  # noqa: ANN001
     from PySide6.QtCore import QMimeData
     from PySide6.QtGui import QDragEnterEvent

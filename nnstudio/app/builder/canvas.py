@@ -198,14 +198,29 @@ class NetworkScene(QGraphicsScene):
                 return item
         return None
 
-    def edge_at(self, scene_pos: QPointF) -> EdgeItem | None:
-        if self.node_at(scene_pos) is not None:
-            return None
+    def edge_at(self, scene_pos: QPointF, ignore: NodeItem | None = None) -> EdgeItem | None:
+        """The connection under ``scene_pos``; none where a node (other than ``ignore``)
+        covers it."""
+        for item in self.items(scene_pos):
+            node = item.node if isinstance(item, PortItem) else item
+            if isinstance(node, NodeItem) and node is not ignore:
+                return None
         area = QRectF(scene_pos - QPointF(4, 4), scene_pos + QPointF(4, 4))
         for item in self.items(area):
             if isinstance(item, EdgeItem):
                 return item
         return None
+
+    def splice_target(self) -> tuple[str, EdgeItem] | None:
+        """While one unconnected one-input layer is dragged: the connection its centre is
+        over, where dropping it inserts it (as a palette drop would)."""
+        grabbed = self.mouseGrabberItem()
+        selected = self.selected_node_ids()
+        if not isinstance(grabbed, NodeItem) or selected != [grabbed.node_id] \
+                or not self.document.can_splice(grabbed.node_id):
+            return None
+        edge = self.edge_at(grabbed.sceneBoundingRect().center(), ignore=grabbed)
+        return None if edge is None else (grabbed.node_id, edge)
 
     def highlight_edge(self, edge: EdgeItem | None) -> None:
         if self._hover_edge is not None and self._hover_edge is not edge:
@@ -274,6 +289,8 @@ class NetworkScene(QGraphicsScene):
         super().mouseMoveEvent(event)
         if event.buttons() & Qt.MouseButton.LeftButton and self.mouseGrabberItem() is not None:
             self.update_edges()  # nodes being dragged: their edges follow
+            target = self.splice_target()
+            self.highlight_edge(None if target is None else target[1])
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
         if self._connect is not None:
@@ -281,9 +298,25 @@ class NetworkScene(QGraphicsScene):
             gesture.finish(event.scenePos())
             event.accept()
             return
+        target = self.splice_target() if event.button() == Qt.MouseButton.LeftButton else None
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
-            self.commit_moves()
+            self.highlight_edge(None)
+            if target is None:
+                self.commit_moves()
+                return
+            node_id, edge = target
+            stack = self.document.undo_stack
+            stack.beginMacro(f"Insert {node_id} on {edge.edge.source} → {edge.edge.target}")
+            try:
+                self.commit_moves()
+                self.document.splice_into_edge(node_id, edge.edge)
+            except EditError as error:
+                self.message.emit(str(error))
+            finally:
+                stack.endMacro()
+            self.message.emit(f"Inserted {node_id} between {edge.edge.source} and "
+                              f"{edge.edge.target}")
 
     def cancel_gesture(self) -> None:
         if self._connect is not None:

@@ -107,12 +107,15 @@ class ConnectCommand(QUndoCommand):
 
 
 class InsertOnEdgeCommand(QUndoCommand):
-    """Put a new one-input layer in the middle of an edge: a -> b becomes a -> new -> b."""
+    """Put a one-input layer in the middle of an edge: a -> b becomes a -> new -> b. The
+    layer is new, or (``existing``) one already on the canvas with no connections."""
 
-    def __init__(self, doc: NetworkDocument, node: NodeSpec, edge: EdgeSpec) -> None:
-        super().__init__(f"Insert {node.type}")
+    def __init__(self, doc: NetworkDocument, node: NodeSpec, edge: EdgeSpec,
+                 existing: bool = False) -> None:
+        super().__init__(f"Insert {node.id if existing else node.type}")
         self.doc = doc
         self.node = copy.deepcopy(node)
+        self.existing = existing
         self.edge = edge
         self.first = EdgeSpec(edge.source, node.id, 0)
         self.second = EdgeSpec(node.id, edge.target, edge.port)
@@ -121,7 +124,8 @@ class InsertOnEdgeCommand(QUndoCommand):
     def redo(self) -> None:
         with self.doc.changing():
             self.index = self.doc.take_edge(self.edge)
-            self.doc.insert_node_at(len(self.doc.spec.nodes), copy.deepcopy(self.node))
+            if not self.existing:
+                self.doc.insert_node_at(len(self.doc.spec.nodes), copy.deepcopy(self.node))
             self.doc.insert_edge_at(self.index, self.first)
             self.doc.insert_edge_at(self.index + 1, self.second)
 
@@ -129,7 +133,8 @@ class InsertOnEdgeCommand(QUndoCommand):
         with self.doc.changing():
             self.doc.take_edge(self.second)
             self.doc.take_edge(self.first)
-            self.doc.take_node(self.node.id)
+            if not self.existing:
+                self.doc.take_node(self.node.id)
             self.doc.insert_edge_at(self.index, self.edge)
 
 

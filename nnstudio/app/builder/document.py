@@ -221,6 +221,24 @@ class NetworkDocument(QObject):
         self.undo_stack.push(commands.InsertOnEdgeCommand(self, node, edge))
         return node.id
 
+    def can_splice(self, node_id: str) -> bool:
+        """Whether ``node_id`` could go onto a connection: a one-input layer with none."""
+        if not self._spec.has_node(node_id):
+            return False
+        lt = LAYER_TYPES.get(self._spec.node(node_id).type)
+        return (lt is not None and lt.inputs == 1
+                and not any(node_id in (e.source, e.target) for e in self._spec.edges))
+
+    def splice_into_edge(self, node_id: str, edge: EdgeSpec) -> None:
+        """Put the unconnected one-input layer ``node_id`` in the middle of ``edge``."""
+        if not self.can_splice(node_id):
+            raise EditError(f"only an unconnected one-input layer can go on a connection, "
+                            f"and {node_id} is not one")
+        if edge not in self._spec.edges:
+            raise EditError("that connection is not in the network")
+        self.undo_stack.push(commands.InsertOnEdgeCommand(self, self._spec.node(node_id),
+                                                          edge, existing=True))
+
     def set_param(self, node_id: str, name: str, value: Any) -> None:
         current = self._spec.node(node_id).params
         if name in current and current[name] == value and type(current[name]) is type(value):
