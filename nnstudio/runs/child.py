@@ -111,10 +111,22 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
     send(Ended())
 
 
-def run_child(request: RunRequest, events, commands) -> None:  # noqa: ANN001 - Connections
-    """The training process's entry point (see ``nnstudio.runs.process``)."""
+def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: ANN001
+    """The training process's entry point (see ``nnstudio.runs.process``). Without a
+    request it is a spare, started ahead with everything imported: the first command is
+    ("run", request), and a window that closes its end instead needs it no more."""
     from threadpoolctl import threadpool_limits
 
+    if request is None:
+        try:
+            command, *args = commands.recv()
+        except (EOFError, OSError):
+            events.close()
+            return
+        if command != "run":
+            events.close()
+            return
+        request = args[0]
     # One BLAS thread by default: a second one spins against the window's thread on a
     # small machine and makes both the window and the training slower.
     try:

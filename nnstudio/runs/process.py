@@ -73,22 +73,49 @@ def describe_exit(code: int | None) -> str:
 
 class TrainingProcess:
     """One run in a child process: ``start()``, then iterate ``messages()`` on one thread
-    while ``control`` is used from another."""
+    while ``control`` is used from another.
 
-    def __init__(self, request: RunRequest) -> None:
+    Made without a request it is a spare: ``start()`` it ahead of time (it imports the
+    engine meanwhile, most of a run's start-up), then ``begin(request)`` when a run starts,
+    or ``discard()`` it.
+    """
+
+    def __init__(self, request: RunRequest | None = None) -> None:
         context = multiprocessing.get_context(START_METHOD)
         self._events, child_events = context.Pipe(duplex=False)
-        child_commands, commands = context.Pipe(duplex=False)
-        self.control = RemoteControl(commands, paused=request.paused)
+        child_commands, self._commands = context.Pipe(duplex=False)
+        self.request = request
+        self.control = RemoteControl(self._commands, paused=bool(request and request.paused))
         self._child_ends = (child_events, child_commands)
         self._process = context.Process(
             target=run_child, args=(request, child_events, child_commands),
-            name=f"nnstudio-run-{request.run_id}", daemon=True)
+            name="nnstudio-run" if request is None else f"nnstudio-run-{request.run_id}",
+            daemon=True)
 
     def start(self) -> None:
         self._process.start()
         for end in self._child_ends:  # the child holds its own copies now
             end.close()
+
+    @property
+    def started(self) -> bool:
+        return self._process.pid is not None
+
+    def begin(self, request: RunRequest) -> None:
+        """Give a spare its run (before or after ``start()``)."""
+        if self.request is not None:
+            raise RuntimeError("this training process already has a run")
+        self.request = request
+        self.control = RemoteControl(self._commands, paused=request.paused)
+        self._commands.send(("run", request))
+
+    def discard(self, timeout: float = 2.0) -> None:
+        """Let a spare go: it exits when its command pipe closes."""
+        self._commands.close()
+        if self.started:
+            self._process.join(timeout)
+            self.kill()
+        self._events.close()
 
     def messages(self, exit_timeout: float = 10.0) -> Iterator[object]:
         """Everything the child sends, ending with ``Ended``; a ``Failed`` comes first

@@ -152,3 +152,24 @@ def test_closing_the_window_side_stops_the_child(paused: bool) -> None:
     process.control._connection.close()
     messages = collect(process)
     assert [m.reason for m in messages if isinstance(m, Finished)] == ["stopped"]
+
+
+def test_a_spare_started_ahead_runs_the_request_it_is_given_later() -> None:
+    spare = TrainingProcess()
+    spare.start()
+    time.sleep(0.3)  # importing, ahead of the run
+    request = xor_request(epochs=20)
+    spare.begin(request)
+    messages = collect(spare)
+    assert isinstance(messages[0], Ready) and messages[0].context.run_id == request.run_id
+    assert [m.reason for m in messages if isinstance(m, Finished)] == ["completed"]
+    with pytest.raises(RuntimeError):
+        spare.begin(request)
+
+
+def test_a_discarded_spare_exits() -> None:
+    spare = TrainingProcess()
+    spare.start()
+    started = time.perf_counter()
+    spare.discard()
+    assert not spare.alive and time.perf_counter() - started < 5

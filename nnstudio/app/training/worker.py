@@ -28,7 +28,8 @@ class TrainingWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            self.process.start()
+            if not self.process.started:  # a spare was started ahead
+                self.process.start()
             for message in self.process.messages():
                 if isinstance(message, Ready):
                     self.ready.emit(message.context)

@@ -172,3 +172,21 @@ def test_the_training_runs_in_another_process(qtbot, controller) -> None:
     assert controller._process.pid != os.getpid()
     with qtbot.waitSignal(controller.run_finished, timeout=10000):
         controller.stop()
+
+
+def test_the_next_run_starts_in_a_spare_process_and_closing_lets_it_go(
+        qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=20)
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        controller.start(spec, training)
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
+    spare = controller._spare
+    assert spare is not None and spare.alive, "a spare waits for the next run"
+    with qtbot.waitSignal(controller.run_finished, timeout=20000) as finished:
+        controller.start(spec, training)
+        assert controller._process is spare
+    assert finished.args[0].reason == "completed"
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
+    last_spare = controller._spare
+    controller.shutdown()
+    assert controller._spare is None and not last_spare.alive
