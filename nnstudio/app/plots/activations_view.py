@@ -62,6 +62,7 @@ class ActivationsView(LiveView):
         self._split = "validation"
         self._drawn: tuple[int, int] | None = None  # (viewer version, sample) on screen
         self._activations: dict[str, np.ndarray] = {}
+        self._cards_key: object = None  # what the cards were built for
 
     def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
         self._x, self._y, self._split = view_samples(context)
@@ -80,6 +81,11 @@ class ActivationsView(LiveView):
         super().start_run(context, viewer)
 
     def _build_cards(self, context: RunContext, viewer: ViewerModel) -> None:
+        key = ([(node, context.spec.node(node).type, viewer.shapes.get(node))
+                for node in viewer.order], context.is_image, class_names(context))
+        if key == self._cards_key and self.cards:
+            return  # the same layers as the last run: its cards show this run's values
+        self._cards_key = key
         for card in self.cards.values():
             self.grid.removeWidget(card)
             card.hide()

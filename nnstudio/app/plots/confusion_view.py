@@ -106,15 +106,20 @@ class ConfusionView(LiveView):
         super().start_run(context, viewer)
 
     def _make_axes(self, context: RunContext) -> None:
-        for row in self.texts:
-            for text in row:
-                self.plot.removeItem(text)
         names = class_names(context) or ["0", "1"]
         k = max(len(names), 2)
         names = names + [str(i) for i in range(len(names), k)]
         ticks = [[(i + 0.5, name) for i, name in enumerate(names)]]
         self.plot.getAxis("bottom").setTicks(ticks)
         self.plot.getAxis("left").setTicks(ticks)
+        if len(self.texts) == k:  # the same classes as the last run: keep the cell labels
+            for row in self.texts:
+                for text in row:
+                    text.setText("")
+            return
+        for row in self.texts:
+            for text in row:
+                self.plot.removeItem(text)
         self.texts = []
         if k <= MAX_TEXT_CLASSES:
             for r in range(k):

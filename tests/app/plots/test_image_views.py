@@ -48,6 +48,24 @@ def test_activations_follow_new_weights(dashboard, cnn_run) -> None:
     assert not np.allclose(early, late)
 
 
+def test_a_second_run_of_the_same_network_keeps_the_cards_and_shows_its_own_values(
+        dashboard, cnn_run) -> None:
+    """Building the cards is the dearest part of starting a run: the same layers keep
+    them, and they show the new run's activations, not the old run's."""
+    run_through(dashboard, cnn_run)
+    view = dashboard.activations_view
+    cards = dict(view.cards)
+    confusion_texts = dashboard.confusion_view.texts
+    viewer = cnn_run.viewer()  # fresh starting weights
+    dashboard.start_run(cnn_run.context(2, "run 2"), viewer)
+    dashboard.refresh()
+    assert view.cards == cards and all(view.cards[n] is c for n, c in cards.items())
+    assert dashboard.confusion_view.texts is confusion_texts
+    assert all(t.toPlainText() == "" for row in confusion_texts for t in row)
+    np.testing.assert_allclose(view.current_activations()["softmax1"],
+                               viewer.activations(cnn_run.x_val[0:1])["softmax1"], rtol=1e-6)
+
+
 def test_filters_change_as_the_network_learns(dashboard, cnn_run) -> None:
     viewer = cnn_run.viewer()
     dashboard.start_run(cnn_run.context(), viewer)
