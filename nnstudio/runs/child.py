@@ -14,15 +14,20 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from nnstudio.data.errors import DatasetError
+from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.runs.messages import BatchBlock, Ended, Failed, Ready
-from nnstudio.session import Session, create_session
-from nnstudio.spec.network import NetworkSpec
+from nnstudio.session import Session, SessionError, create_session
+from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import RunContext
 
 BLOCK_SECONDS = 0.04
+# Failures a person can act on, reported in one line; anything else is a bug and comes with
+# its traceback (the window writes it to the error log).
+EXPECTED_ERRORS = (SessionError, SpecError, DatasetError, BackendUnavailable, MemoryError)
 
 
 @dataclass
@@ -106,8 +111,10 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
         send(Ready(context))
         for message in in_blocks(session.trainer.run()):
             send(message)
-    except Exception as error:  # noqa: BLE001 - reported to the person, never swallowed
-        send(Failed(str(error) or type(error).__name__, traceback.format_exc()))
+    except EXPECTED_ERRORS as error:  # the settings, the data or the machine: no bug
+        send(Failed(str(error) or type(error).__name__))
+    except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
+        send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
     send(Ended())
 
 

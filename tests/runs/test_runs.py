@@ -74,7 +74,21 @@ def test_a_session_that_cannot_be_built_fails_with_a_message() -> None:
     sent: list[object] = []
     serve_run(request, sent.append, lambda: threading.Event().wait())
     assert isinstance(sent[0], Failed) and isinstance(sent[-1], Ended)
-    assert "Input layer" in sent[0].message and "Traceback" in sent[0].details
+    assert "Input layer" in sent[0].message
+    assert sent[0].details == "", "a setting to change, not a bug: no traceback"
+
+
+def test_a_bug_in_the_run_comes_with_its_traceback(monkeypatch) -> None:  # noqa: ANN001
+    import nnstudio.runs.child as child
+
+    def broken(request, control):  # noqa: ANN001, ANN202
+        return 1 / 0
+
+    monkeypatch.setattr(child, "prepare_session", broken)
+    sent: list[object] = []
+    serve_run(xor_request(), sent.append, lambda: threading.Event().wait())
+    assert sent[0].message == "ZeroDivisionError: division by zero"
+    assert "Traceback" in sent[0].details and "broken" in sent[0].details
 
 
 def test_exit_codes_are_described_for_a_person() -> None:

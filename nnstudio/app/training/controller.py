@@ -13,6 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal, Slot
 
 from nnstudio.app.background import BackgroundJob
+from nnstudio.app.dialogs import write_error_log
 from nnstudio.app.training.worker import TrainingWorker
 from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
@@ -218,8 +219,12 @@ class TrainingController(QObject):
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
-        headline, _, _details = text.partition("\n\n")
+        headline, _, details = text.partition("\n\n")
         title = "Training could not run" if self.state == "starting" else "Training stopped"
+        if details:  # a bug, not a setting: keep the traceback for a report
+            log = write_error_log(f"{title}: {headline}\n{details}")
+            if log is not None:
+                headline += f"\n\nThe details were written to {log}; please report them."
         self.problem.emit(title, headline)
         self.message.emit(f"Training failed: {headline}")
 

@@ -190,3 +190,28 @@ def test_the_next_run_starts_in_a_spare_process_and_closing_lets_it_go(
     last_spare = controller._spare
     controller.shutdown()
     assert controller._spare is None and not last_spare.alive
+
+
+def test_a_bug_in_the_training_process_is_logged_for_a_report(
+        qtbot, controller, monkeypatch, tmp_path) -> None:
+    import nnstudio.app.training.controller as module
+
+    written = []
+
+    def log(text: str):  # noqa: ANN202
+        written.append(text)
+        return tmp_path / "nnstudio.log"
+
+    monkeypatch.setattr(module, "write_error_log", log)
+    problems = []
+    controller.problem.connect(lambda title, text: problems.append((title, text)))
+    controller.state = "running"
+    controller._on_failed("ZeroDivisionError: division by zero\n\nTraceback (most recent call "
+                          "last): ...")
+    assert written and "Traceback" in written[0]
+    title, text = problems[0]
+    assert title == "Training stopped" and text.startswith("ZeroDivisionError")
+    assert str(tmp_path / "nnstudio.log") in text
+    controller._on_failed("The network ends in 5 outputs but MNIST has 10 classes")
+    assert len(written) == 1, "a setting to change is not logged as a bug"
+    controller.state = "idle"
