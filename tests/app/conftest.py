@@ -1,9 +1,10 @@
 """Qt test setup: offscreen by default (``--headed`` to watch under a display or Xvfb), a
 temporary settings file per test, no unexpected modal dialogs, and a failure when a test
-leaves a QThread or QTimer running."""
+leaves a QThread, a QTimer or a training process running."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 
@@ -70,6 +71,8 @@ def no_dangling_threads_or_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     active = [t for t in timers if shiboken6.isValid(t) and t.isActive()]
     assert not running, f"{len(running)} QThread(s) left running"
     assert not active, f"{len(active)} QTimer(s) left active"
+    children = multiprocessing.active_children()  # training processes, spares included
+    assert not children, f"{len(children)} training process(es) left running: {children}"
 
 
 @pytest.fixture
