@@ -34,6 +34,15 @@ class RunContext:
     x_val: numpy.ndarray  # float32, (N, *input_shape): the validation samples the run uses
     y_val: numpy.ndarray
     classes: list[str] = field(default_factory=list)
+    # Training samples of the dataset, before the validation split (the dataset the views
+    # get may leave its training inputs behind: see nnstudio.runs.child.for_the_views).
+    train_samples: int | None = None
+
+    @property
+    def dataset_train_samples(self) -> int:
+        if self.train_samples is not None:
+            return self.train_samples
+        return len(self.dataset.x_train)
 
     @property
     def is_image(self) -> bool:

@@ -12,8 +12,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
@@ -57,9 +58,19 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
         trainer.x_val = device.send(x_val, session.network.dtype)
         trainer.y_val = device.send(y_val)
     context = RunContext(request.run_id, request.label, request.spec, request.training,
-                         session.dataset, session.input_shape, device.to_host(x_val),
-                         device.to_host(y_val), list(session.dataset.classes))
+                         for_the_views(session.dataset), session.input_shape,
+                         device.to_host(x_val), device.to_host(y_val),
+                         list(session.dataset.classes), len(session.dataset.x_train))
     return session, context
+
+
+def for_the_views(dataset: Dataset) -> Dataset:
+    """The dataset as the window needs it: image training sets stay here (the views show
+    validation and test samples, and the full MNIST would cross the pipe as 47 MB more on
+    every run); the small 2-D sets go whole, for the decision boundary's points."""
+    if not dataset.is_image:
+        return dataset
+    return replace(dataset, x_train=dataset.x_train[:0], y_train=dataset.y_train[:0])
 
 
 def in_blocks(events: Iterable[object], seconds: float = BLOCK_SECONDS,
@@ -122,8 +133,13 @@ def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: AN
     """The training process's entry point (see ``nnstudio.runs.process``). Without a
     request it is a spare, started ahead with everything imported: the first command is
     ("run", request), and a window that closes its end instead needs it no more."""
+    import signal
+
     from threadpoolctl import threadpool_limits
 
+    # Ctrl+C in the terminal that started the app goes to the whole process group: the
+    # window decides when its training stops, not the keyboard.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if request is None:
         try:
             command, *args = commands.recv()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterator
 
 from nnstudio.runs.child import RunRequest, run_child
@@ -19,35 +20,48 @@ START_METHOD = "spawn"
 
 
 class RemoteControl:
-    """TrainerControl's commands, sent to the child; remembers what it asked for."""
+    """TrainerControl's commands, sent to the child; remembers what it asked for. Safe to
+    use from the GUI thread while the listening thread closes it at the end of a run."""
 
     def __init__(self, connection, paused: bool = False) -> None:  # noqa: ANN001
         self._connection = connection
+        self._lock = threading.Lock()
         self._paused = paused
         self._stopped = False
 
-    def _send(self, *command: object) -> None:
-        try:
-            self._connection.send(command)
-        except (BrokenPipeError, OSError):
-            pass  # the child has gone: nothing left to control
+    def send(self, *command: object) -> bool:
+        """Send one command; False when the child can no longer hear it."""
+        with self._lock:
+            if self._connection is None:
+                return False
+            try:
+                self._connection.send(command)
+            except (BrokenPipeError, OSError):
+                return False  # the child has gone: nothing left to control
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def pause(self) -> None:
         self._paused = True
-        self._send("pause")
+        self.send("pause")
 
     def resume(self) -> None:
         self._paused = False
-        self._send("resume")
+        self.send("resume")
 
     def step(self, batches: int = 1) -> None:
         self._paused = True
-        self._send("step", batches)
+        self.send("step", batches)
 
     def stop(self) -> None:
         if not self._stopped:
             self._stopped = True
-            self._send("stop")
+            self.send("stop")
 
     @property
     def paused(self) -> bool:
@@ -83,70 +97,90 @@ class TrainingProcess:
     def __init__(self, request: RunRequest | None = None) -> None:
         context = multiprocessing.get_context(START_METHOD)
         self._events, child_events = context.Pipe(duplex=False)
-        child_commands, self._commands = context.Pipe(duplex=False)
+        child_commands, commands = context.Pipe(duplex=False)
         self.request = request
-        self.control = RemoteControl(self._commands, paused=bool(request and request.paused))
+        self.control = RemoteControl(commands, paused=bool(request and request.paused))
         self._child_ends = (child_events, child_commands)
         self._process = context.Process(
             target=run_child, args=(request, child_events, child_commands),
             name="nnstudio-run" if request is None else f"nnstudio-run-{request.run_id}",
             daemon=True)
+        self.pid: int | None = None
+        self.exitcode: int | None = None
+        self._closed = False
 
     def start(self) -> None:
         self._process.start()
+        self.pid = self._process.pid
         for end in self._child_ends:  # the child holds its own copies now
             end.close()
 
     @property
     def started(self) -> bool:
-        return self._process.pid is not None
+        return self.pid is not None
+
+    @property
+    def alive(self) -> bool:
+        try:
+            return not self._closed and self._process.is_alive()
+        except ValueError:  # closed meanwhile by the thread that read its messages
+            return False
 
     def begin(self, request: RunRequest) -> None:
         """Give a spare its run (before or after ``start()``)."""
         if self.request is not None:
             raise RuntimeError("this training process already has a run")
         self.request = request
-        self.control = RemoteControl(self._commands, paused=request.paused)
-        self._commands.send(("run", request))
+        self.control._paused = request.paused  # noqa: SLF001 - the same control, now for a run
+        self.control.send("run", request)
 
     def discard(self, timeout: float = 2.0) -> None:
         """Let a spare go: it exits when its command pipe closes."""
-        self._commands.close()
-        if self.started:
-            self._process.join(timeout)
-            self.kill()
-        self._events.close()
+        self.control.close()
+        self._release(timeout)
 
     def messages(self, exit_timeout: float = 10.0) -> Iterator[object]:
         """Everything the child sends, ending with ``Ended``; a ``Failed`` comes first
-        when the child died without one."""
+        when the child died without one. However the iteration ends (also an error while
+        receiving, or the consumer giving up), the child is stopped and its pipes closed."""
         ended = False
-        while not ended:
-            try:
-                message = self._events.recv()
-            except (EOFError, OSError):
-                break
-            ended = isinstance(message, Ended)
-            yield message
-        self._process.join(exit_timeout)
-        if self._process.is_alive():
-            self.kill()
-        self._events.close()
+        try:
+            while not ended:
+                try:
+                    message = self._events.recv()
+                except (EOFError, OSError):
+                    break
+                ended = isinstance(message, Ended)
+                yield message
+        finally:
+            if not ended:
+                self.control.stop()
+            self.control.close()
+            self._release(exit_timeout if ended else 2.0)
         if not ended:
             yield Failed("The training process ended unexpectedly: "
-                         + describe_exit(self._process.exitcode))
+                         + describe_exit(self.exitcode))
             yield Ended()
+
+    def _release(self, timeout: float) -> None:
+        """Wait for the child (kill it after ``timeout``), then close everything it used:
+        a window trains many times, and each run's pipes must not outlive it."""
+        if self._closed:
+            return
+        if self.started:
+            self._process.join(timeout)
+            self.kill()
+            self.exitcode = self._process.exitcode
+        self._events.close()
+        self._closed = True
+        if self.started:
+            self._process.close()
 
     def kill(self) -> None:
         """End the child now (it ignored a stop request)."""
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(5.0)
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid
-
-    @property
-    def alive(self) -> bool:
-        return self._process.is_alive()
+        if self.alive:
+            try:
+                self._process.kill()
+                self._process.join(5.0)
+            except ValueError:  # closed meanwhile: it had ended
+                pass

@@ -81,6 +81,24 @@ def test_dragging_an_unconnected_layer_onto_an_edge_inserts_it(window) -> None: 
     undo_redo_exact(window, before, after)
 
 
+def test_a_click_on_an_unconnected_layer_lying_on_an_edge_does_not_insert_it(
+        window) -> None:  # noqa: ANN001
+    doc, scene, view = window.document, window.scene, window.view
+    edge_item = next(e for e in scene.edges if e.edge == EdgeSpec("dense1", "relu1", 0))
+    middle = edge_item.path().pointAtPercent(0.5)
+    node_id = doc.add_node("Dropout", (middle.x() - 60, middle.y() - 20))  # lies on it
+    scene.nodes[node_id].setPos(middle - scene.nodes[node_id].frame().center()
+                                + scene.nodes[node_id].pos())
+    scene.commit_moves()
+    item = scene.nodes[node_id]
+    assert scene.edge_at(item.sceneBoundingRect().center(), ignore=item) is edge_item
+    edges_before = list(doc.spec.edges)
+    point = view.mapFromScene(item.frame().center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, point)
+    assert doc.spec.edges == edges_before
+
+
 def test_a_connected_layer_dragged_over_an_edge_only_moves(window) -> None:  # noqa: ANN001
     doc, scene, view = window.document, window.scene, window.view
     edges_before = list(doc.spec.edges)

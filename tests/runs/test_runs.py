@@ -187,3 +187,61 @@ def test_a_discarded_spare_exits() -> None:
     started = time.perf_counter()
     spare.discard()
     assert not spare.alive and time.perf_counter() - started < 5
+
+
+def test_image_training_sets_stay_in_the_child() -> None:
+    """The views need the validation and test samples, not the training inputs: the full
+    MNIST would cross the pipe as 47 MB more on every run."""
+    import pickle
+
+    from nnstudio.runs.child import prepare_session
+
+    preset = load_preset("mlp-784-100-10")
+    request = RunRequest(1, "run 1", preset.network, replace(preset.training, epochs=1))
+    session, context = prepare_session(request, TrainerControl())
+    assert len(context.dataset.x_train) == 0 and context.dataset.is_image
+    assert context.train_samples == len(session.dataset.x_train) > 0
+    assert len(context.dataset.x_test) == len(session.dataset.x_test)
+    assert len(pickle.dumps(context)) < len(pickle.dumps(session.dataset)) / 2
+    # What the views count batches per epoch from:
+    assert context.dataset_train_samples - len(context.x_val) == len(session.trainer.x_train)
+
+
+def test_a_consumer_that_gives_up_stops_the_child_and_closes_its_pipes() -> None:
+    process = TrainingProcess(xor_request(epochs=100_000))
+    process.start()
+    messages = process.messages()
+    for message in messages:
+        if isinstance(message, BatchBlock):
+            break
+    messages.close()  # e.g. an error in the window's thread while handling a message
+    assert not process.alive
+    assert process.exitcode is not None
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts Linux file descriptors")
+def test_runs_leave_no_file_descriptors_behind() -> None:
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def one_run() -> None:
+        process = TrainingProcess(xor_request(epochs=3))
+        process.start()
+        for _ in process.messages():
+            pass
+
+    one_run()  # the first run opens what stays open (imports, the resource tracker)
+    before = open_files()
+    for _ in range(3):
+        one_run()
+    assert open_files() == before
+
+
+def test_ctrl_c_in_the_terminal_does_not_kill_a_spare() -> None:
+    spare = TrainingProcess()
+    spare.start()
+    time.sleep(1.5)  # imported and waiting for its run
+    os.kill(spare.pid, signal.SIGINT)
+    time.sleep(0.3)
+    assert spare.alive
+    spare.discard()

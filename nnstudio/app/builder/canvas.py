@@ -298,7 +298,11 @@ class NetworkScene(QGraphicsScene):
             gesture.finish(event.scenePos())
             event.accept()
             return
-        target = self.splice_target() if event.button() == Qt.MouseButton.LeftButton else None
+        target = None
+        if event.button() == Qt.MouseButton.LeftButton:
+            dragged = event.scenePos() - event.buttonDownScenePos(Qt.MouseButton.LeftButton)
+            if dragged.manhattanLength() > 2:  # a click on a layer never rewires it
+                target = self.splice_target()
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
             self.highlight_edge(None)
@@ -308,15 +312,16 @@ class NetworkScene(QGraphicsScene):
             node_id, edge = target
             stack = self.document.undo_stack
             stack.beginMacro(f"Insert {node_id} on {edge.edge.source} → {edge.edge.target}")
+            source, target_id = edge.edge.source, edge.edge.target
             try:
                 self.commit_moves()
                 self.document.splice_into_edge(node_id, edge.edge)
             except EditError as error:
                 self.message.emit(str(error))
+            else:
+                self.message.emit(f"Inserted {node_id} between {source} and {target_id}")
             finally:
                 stack.endMacro()
-            self.message.emit(f"Inserted {node_id} between {edge.edge.source} and "
-                              f"{edge.edge.target}")
 
     def cancel_gesture(self) -> None:
         if self._connect is not None:

@@ -199,7 +199,7 @@ def lut(colormap: pg.ColorMap) -> np.ndarray:
 
 def batches_per_epoch(context: RunContext) -> int:
     """How many batches one epoch of this run has (the session's split and batch size)."""
-    n_train = max(1, len(context.dataset.x_train) - len(context.x_val))
+    n_train = max(1, context.dataset_train_samples - len(context.x_val))
     batch = max(1, context.training.effective_batch_size(n_train))
     return max(1, math.ceil(n_train / batch))
 

@@ -165,8 +165,15 @@ class TrainingController(QObject):
         return self._job is not None
 
     # -- from the worker -------------------------------------------------------------------
+    def _stale(self) -> bool:
+        """A signal the worker sent before its run ended reached us after the end (the
+        window closed while it was queued): nothing to show any more."""
+        return self._job is None or self._closing
+
     @Slot(object)
     def _on_ready(self, context: RunContext) -> None:
+        if self._stale():
+            return
         self.context = context
         if self.dashboard is not None:
             self.dashboard.start_run(context, self.viewer)
@@ -175,6 +182,8 @@ class TrainingController(QObject):
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
+        if self._stale():
+            return
         dashboard = self.dashboard
         if isinstance(event, BatchBlock):
             if dashboard is not None:
@@ -201,7 +210,10 @@ class TrainingController(QObject):
                 text += f", validation accuracy {event.val_accuracy:.2%}"
             self.message.emit(text)
         elif isinstance(event, Paused):
-            self._set_state("paused")
+            # The trainer reports a pause when it leaves it (it was blocked meanwhile): by
+            # then the person may have resumed, and the run is running again.
+            if self.control.paused:
+                self._set_state("paused")
         elif isinstance(event, Diverged):
             if dashboard is not None:
                 dashboard.on_diverged(event)
@@ -219,6 +231,8 @@ class TrainingController(QObject):
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
+        if self._stale():
+            return
         headline, _, details = text.partition("\n\n")
         title = "Training could not run" if self.state == "starting" else "Training stopped"
         if details:  # a bug, not a setting: keep the traceback for a report
@@ -233,9 +247,13 @@ class TrainingController(QObject):
         if self._job is not None:
             self._job.deleteLater()
         self._job = self._process = None
-        self._prepare_spare()
         if self.state != "idle":
             self._set_state("idle")
+        try:
+            self._prepare_spare()
+        except OSError as error:  # out of processes or files: the next run starts cold
+            self._spare = None
+            self.message.emit(f"Could not prepare a training process ahead: {error}")
 
     # -- helpers ---------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:

@@ -9,6 +9,8 @@ emits them; it never touches a widget.
 
 from __future__ import annotations
 
+import traceback
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from nnstudio.runs.messages import Ended, Failed, Ready
@@ -23,21 +25,28 @@ class TrainingWorker(QObject):
 
     def __init__(self, process: TrainingProcess) -> None:
         super().__init__()  # parentless: it is moved to the worker thread
-        self.process = process
+        self.process: TrainingProcess | None = process
 
     @Slot()
     def run(self) -> None:
+        process, ready = self.process, False
         try:
-            if not self.process.started:  # a spare was started ahead
-                self.process.start()
-            for message in self.process.messages():
+            if not process.started:  # a spare was started ahead
+                process.start()
+            for message in process.messages():
                 if isinstance(message, Ready):
+                    ready = True
                     self.ready.emit(message.context)
                 elif isinstance(message, Failed):
                     self.failed.emit(f"{message.message}\n\n{message.details}".rstrip())
                 elif not isinstance(message, Ended):
                     self.event.emit(message)
         except Exception as error:  # noqa: BLE001 - e.g. the process could not start
-            self.failed.emit(f"The training process could not start: {error}")
+            what = "lost its training process" if ready else "could not start its process"
+            self.failed.emit(f"The run {what}: {type(error).__name__}: {error}\n\n"
+                             f"{traceback.format_exc()}")
         finally:
+            # PySide keeps the Python side of a QObject moved to a thread alive after
+            # deleteLater: let go of the process (its pipes) here.
+            self.process = None
             self.finished.emit()

@@ -205,7 +205,7 @@ def test_a_bug_in_the_training_process_is_logged_for_a_report(
     monkeypatch.setattr(module, "write_error_log", log)
     problems = []
     controller.problem.connect(lambda title, text: problems.append((title, text)))
-    controller.state = "running"
+    controller.state, controller._job = "running", object()  # as during a run
     controller._on_failed("ZeroDivisionError: division by zero\n\nTraceback (most recent call "
                           "last): ...")
     assert written and "Traceback" in written[0]
@@ -214,4 +214,32 @@ def test_a_bug_in_the_training_process_is_logged_for_a_report(
     assert str(tmp_path / "nnstudio.log") in text
     controller._on_failed("The network ends in 5 outputs but MNIST has 10 classes")
     assert len(written) == 1, "a setting to change is not logged as a bug"
-    controller.state = "idle"
+    controller.state, controller._job = "idle", None
+
+
+def test_after_resume_the_run_stays_running(qtbot, controller) -> None:
+    """The trainer reports a pause when it leaves it; that late report must not turn a
+    resumed run back to "paused"."""
+    spec, training = xor_setup(epochs=100000)
+    states = []
+    controller.state_changed.connect(states.append)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 10, timeout=10000)
+    controller.pause()
+    qtbot.wait(300)
+    controller.resume()
+    count = len(controller.dashboard.batches)
+    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > count + 50, timeout=10000)
+    assert controller.state == "running"
+    assert states[-2:] == ["paused", "running"]
+    with qtbot.waitSignal(controller.run_finished, timeout=10000):
+        controller.stop()
+
+
+def test_closing_while_the_run_starts_shows_nothing_late(qtbot, controller) -> None:
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    assert controller.shutdown(timeout_ms=10000)
+    qtbot.wait(300)  # anything the worker had queued is delivered now
+    assert controller.state == "idle" and not controller.running
+    assert not controller.dashboard.contexts, "no run appears after the window closed"
