@@ -84,6 +84,7 @@ class TrainingController(QObject):
             self.problem.emit("Check the training settings", "\n".join(problems))
             return False
         spec, training = spec.copy(), replace(training)
+        self._closing = False  # (a controller that was shut down may train again)
         self._run_id += 1
         run_id = self._run_id
         self.viewer = ViewerModel(spec, training)
