@@ -19,7 +19,7 @@ from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import EpochClock, GrowingBuffer, batches_per_epoch, series_color
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
-from nnstudio.engine.events import Snapshot
+from nnstudio.engine.events import Finished, Snapshot
 from nnstudio.viewer import RunContext, ViewerModel
 
 BINS = 60
@@ -100,6 +100,7 @@ class GradientsView(LiveView):
         self._drawn_hist: tuple[int, str] | None = None
         self._norms_turn = True
         self._norms_pending = False
+        self._finished = False
 
     def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
         for grad_curve, weight_curve in self.curves.values():
@@ -124,6 +125,7 @@ class GradientsView(LiveView):
         self.layer_box.addItems(layers)
         self.layer_box.blockSignals(False)
         self._clock = EpochClock(batches_per_epoch(context))
+        self._finished = False
         for steady in (self.grad_range, self.weight_range, self.weight_hist_range,
                        self.grad_hist_range):
             steady.reset()
@@ -144,6 +146,11 @@ class GradientsView(LiveView):
         self._snapshot = event
         self._snapshots += 1
         self._norms_pending = True
+        self.mark_dirty()
+
+    def on_finished(self, event: Finished) -> None:
+        self._finished = True
+        self._norms_pending = True  # fit the norm plots to the whole run
         self.mark_dirty()
 
     def select_layer(self, node: str) -> None:
@@ -180,9 +187,9 @@ class GradientsView(LiveView):
         if x_bounds is not None:
             x_bounds = (min(0.0, x_bounds[0]), x_bounds[1])
         self.grad_range.follow(x_bounds, finite_bounds(*(b.column(GRAD) for b in buffers),
-                                                       log=True))
+                                                       log=True), final=self._finished)
         self.weight_range.follow(x_bounds, finite_bounds(*(b.column(WEIGHT) for b in buffers),
-                                                         log=True))
+                                                         log=True), final=self._finished)
 
     def _redraw_histograms(self) -> None:
         if self._histograms_drawn():

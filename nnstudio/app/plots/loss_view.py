@@ -274,11 +274,13 @@ class LossView(LiveView):
         if x_bounds is not None:
             x_bounds = (min(0.0, x_bounds[0]), x_bounds[1])
         buffer, log = run.series.batches, self.log_scale.isChecked()
+        final = self._finished is not None
         self.ranges["loss"].follow(x_bounds, finite_bounds(
             buffer.column(LOSS), run.series.epoch_array("train_loss"),
-            run.series.epoch_array("val_loss"), log=log))
-        self.ranges["accuracy"].follow(x_bounds)
-        self.ranges["lr"].follow(x_bounds, finite_bounds(buffer.column(LR), log=True))
+            run.series.epoch_array("val_loss"), log=log), final=final)
+        self.ranges["accuracy"].follow(x_bounds, final=final)
+        self.ranges["lr"].follow(x_bounds, finite_bounds(buffer.column(LR), log=True),
+                                 final=final)
 
     @staticmethod
     def _set_epoch_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:

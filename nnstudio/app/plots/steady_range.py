@@ -66,10 +66,14 @@ class SteadyRange(pg.GraphicsObject):
         plot.addItem(self)
 
     def follow(self, x: tuple[float, float] | None = None,
-               y: tuple[float, float] | None = None) -> None:
+               y: tuple[float, float] | None = None, final: bool = False) -> None:
+        """``final``: the data will not grow any more (the run ended): fit x exactly."""
         changed = False
         for axis, data in enumerate((x, y)):
-            new = settle(self.ranges[axis], data, self.headroom[axis], self.min_fill)
+            if final and axis == 0 and data is not None:
+                new = data
+            else:
+                new = settle(self.ranges[axis], data, self.headroom[axis], self.min_fill)
             if new != self.ranges[axis]:
                 self.ranges[axis] = new
                 changed = True

@@ -82,3 +82,23 @@ def test_thin_out_keeps_the_ends() -> None:
     assert len(thinned) <= 4001 and thinned[0] == 0 and thinned[-1] == 10_000
     short = np.arange(5.0)
     assert thin_out(short, 4000) is not short
+
+
+def test_steady_range_holds_still_grows_with_room_and_fits_a_finished_run(qtbot) -> None:
+    import pyqtgraph as pg
+
+    from nnstudio.app.plots.steady_range import SteadyRange, settle
+
+    assert settle(None, (0.0, 1.0), (0.0, 0.25), 0.4) == (0.0, 1.25)
+    assert settle((0.0, 1.25), (0.0, 1.2), (0.0, 0.25), 0.4) == (0.0, 1.25)  # inside: still
+    assert settle((0.0, 1.25), (0.0, 1.3), (0.0, 0.25), 0.4) == (0.0, 1.625)  # left it
+    assert settle((0.0, 10.0), (2.0, 3.0), (0.1, 0.1), 0.4) == (1.9, 3.1)  # fills 10%: refit
+    widget = pg.PlotWidget()
+    qtbot.addWidget(widget)
+    steady = SteadyRange(widget.getPlotItem())
+    for end in np.linspace(0.1, 2.0, 40):
+        steady.follow((0.0, float(end)), (0.0, 1.0))
+    assert steady.moves < 15, "the range moved on most redraws"
+    assert steady.ranges[0][1] > 2.0
+    steady.follow((0.0, 2.0), (0.0, 1.0), final=True)
+    assert steady.ranges[0] == (0.0, 2.0)
