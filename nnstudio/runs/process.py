@@ -131,8 +131,9 @@ class TrainingProcess:
         if self.request is not None:
             raise RuntimeError("this training process already has a run")
         self.request = request
-        self.control._paused = request.paused  # noqa: SLF001 - the same control, now for a run
         self.control.send("run", request)
+        if request.paused:
+            self.control.pause()
 
     def discard(self, timeout: float = 2.0) -> None:
         """Let a spare go: it exits when its command pipe closes."""

@@ -9,13 +9,11 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,7 @@ from nnstudio.app.inspect.layer_display import (
     show_image,
     show_signed,
 )
-from nnstudio.app.inspect.layouts import clear_layout
+from nnstudio.app.inspect.layouts import clear_layout, scrolling
 from nnstudio.app.inspect.prediction import class_probabilities, loss_target, predicted_class
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.inspect.top_samples import SAMPLES, MaximaCache, top_samples
@@ -112,16 +110,7 @@ class FilterExplorer(QWidget):
         self.refresher.request()
 
     def _build_layout(self) -> None:
-        tiles_box = QWidget()
-        tiles_box.setObjectName("filter_tiles")
-        tiles_layout = QVBoxLayout(tiles_box)
-        tiles_layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        tiles_layout.addLayout(self.tile_grid)
-        tiles_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        scroll.setWidget(tiles_box)
+        scroll = scrolling(self.tile_grid, "filter_tiles")
         scroll.setMinimumWidth(TILES_WIDTH)
         self.scale_label.setMaximumWidth(TILES_WIDTH)
         left = QVBoxLayout()

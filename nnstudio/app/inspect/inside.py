@@ -9,12 +9,9 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +28,7 @@ from nnstudio.app.inspect.layer_display import (
     show_magnitude,
     show_signed,
 )
-from nnstudio.app.inspect.layouts import clear_layout
+from nnstudio.app.inspect.layouts import clear_layout, scrolling
 from nnstudio.app.inspect.prediction import (
     MAX_CLASSES,
     class_probabilities,
@@ -142,17 +139,7 @@ class LookInside(QWidget):
         top.addLayout(choices)
         top.addStretch(1)
 
-        table = QWidget()
-        table.setObjectName("inside_table")
-        table_layout = QVBoxLayout(table)
-        # The rows grow when a network's maps appear: make the scroll area follow.
-        table_layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        table_layout.addLayout(self.grid)
-        table_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.StyledPanel)
-        scroll.setWidget(table)
+        scroll = scrolling(self.grid, "inside_table")
         scroll.setStyleSheet("QScrollArea > QWidget > QWidget#inside_table "
                              "{ background: #ffffff; }")
 
