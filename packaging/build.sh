@@ -29,7 +29,7 @@ cd "$ROOT"
 echo "== check"
 APP="$ROOT/dist/nnstudio/nnstudio"
 "$APP" --version
-# The bundled presets are found (resources/ inside the bundle), headless.
+# The bundled presets are found (nnstudio/resources inside the bundle), headless.
 QT_QPA_PLATFORM=offscreen "$APP" summary mlp-784-100-10 > /dev/null
 "$APP" export xor-gates --format onnx -o "$ROOT/build/check.onnx" 2> /dev/null
 # Training starts a child process from the bundle (multiprocessing's freeze support).

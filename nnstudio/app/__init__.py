@@ -1,4 +1,4 @@
-"""The desktop application (the only package that imports PySide6, pyqtgraph, superqt).
+"""The desktop application (the only package that imports PySide6 and pyqtgraph).
 
 Importing ``nnstudio.app`` does not import Qt; ``run`` does.
 """

@@ -1,4 +1,4 @@
-"""The MNIST subset shipped in ``resources/``, so the app works offline from the first run."""
+"""The MNIST subset shipped in ``nnstudio/resources/``: the app works offline from the start."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def load_subset_arrays(path: Path | None = None) -> dict[str, np.ndarray]:
     if not path.is_file():
         raise DatasetError(
             f"mnist-subset: the embedded file {path} is missing; rebuild it with "
-            "`python -m nnstudio.data.make_subset --source DIR --out resources/mnist-subset.npz`"
+            "`python -m nnstudio.data.make_subset --source DIR "
+            "--out nnstudio/resources/mnist-subset.npz`"
         )
     try:
         with np.load(path, allow_pickle=False) as npz:

@@ -1,6 +1,6 @@
-"""Build the embedded, class-balanced MNIST subset shipped in ``resources/``.
+"""Build the embedded, class-balanced MNIST subset shipped in ``nnstudio/resources/``.
 
-    python -m nnstudio.data.make_subset --source DIR --out resources/mnist-subset.npz
+    python -m nnstudio.data.make_subset --source DIR --out nnstudio/resources/mnist-subset.npz
 
 DIR holds the four standard MNIST IDX files. The same source and seed always give the same
 bytes, so rebuilding the file changes git only if the selection rule changes.

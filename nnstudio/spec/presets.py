@@ -1,4 +1,4 @@
-"""Ready-made networks, stored as JSON files in resources/presets/."""
+"""Ready-made networks, stored as JSON files in nnstudio/resources/presets/."""
 
 from __future__ import annotations
 

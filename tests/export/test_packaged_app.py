@@ -14,13 +14,17 @@ from nnstudio.resources import resources_dir
 PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
 
 
-def test_resources_come_from_the_bundle_when_frozen(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    source_tree = resources_dir()
-    assert (source_tree / "presets" / "lenet5.json").exists()
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources_dir() == tmp_path / "resources"
+def test_resources_are_package_data() -> None:
+    """Presets and the embedded subset live inside the package, found by importlib.resources
+    (a clone, a wheel and the bundle alike), and the wheel's package data lists them."""
+    folder = resources_dir()
+    assert folder == Path(__file__).resolve().parents[2] / "nnstudio" / "resources"
+    assert (folder / "presets" / "lenet5.json").exists()
+    assert (folder / "mnist-subset.npz").exists()
+    pyproject = (PACKAGING.parent / "pyproject.toml").read_text()
+    for pattern in ("py.typed", "resources/*.npz", "resources/presets/*.json"):
+        assert f'"{pattern}"' in pyproject
+    assert (PACKAGING.parent / "nnstudio" / "py.typed").exists()
 
 
 def test_a_missing_package_in_the_bundle_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +37,8 @@ def test_a_missing_package_in_the_bundle_says_so(monkeypatch: pytest.MonkeyPatch
 def test_packaging_files() -> None:
     spec = (PACKAGING / "nnstudio.spec").read_text()
     compile(spec, "nnstudio.spec", "exec")
-    assert 'name="nnstudio"' in spec and "__main__.py" in spec and '"resources"' in spec
+    assert 'name="nnstudio"' in spec and "__main__.py" in spec
+    assert 'collect_data_files("nnstudio")' in spec
     build = PACKAGING / "build.sh"
     assert build.stat().st_mode & 0o111, "build.sh must be executable"
     assert "--version" in build.read_text()
