@@ -140,13 +140,12 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
-    import numpy
-
+    from nnstudio.export.npz import export_npz
     from nnstudio.project import Project, save_project
 
     weights = session.network.get_weights()
     if Path(path).suffix == ".npz":
-        numpy.savez(path, **{f"{n}/{k}": v for n, d in weights.items() for k, v in d.items()})
+        export_npz(opened.network, weights, path)
     else:
         save_project(path, Project(opened.network, training, weights, history, training.dataset))
 

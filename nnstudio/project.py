@@ -11,7 +11,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import IO, Any
 import numpy
 from numpy.lib import format as npy_format
 
+from nnstudio.atomic_write import write_atomic
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
@@ -43,7 +43,8 @@ class Project:
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename over ``path``."""
+    """Write atomically (see nnstudio.atomic_write); a failure raises SaveError, an OSError
+    naming ``path``, and leaves any old file as it was."""
     path = Path(path)
     meta = {
         "format": FORMAT,
@@ -61,22 +62,14 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
                            f"(a NUL character or an unpaired surrogate); rename the layer")
     numpy.savez(weights, **flat)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr("project.json", json.dumps(meta, indent=2))
-                archive.writestr("weights.npz", weights.getvalue())
-                archive.writestr("history.json", json.dumps(_plain(project.history)))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600): give it the old file's mode, or the
-        # mode any new file would get under the current umask.
-        os.chmod(tmp, _target_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def write(handle: IO[bytes]) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.json", json.dumps(meta, indent=2))
+            archive.writestr("weights.npz", weights.getvalue())
+            archive.writestr("history.json", json.dumps(_plain(project.history)))
+
+    write_atomic(path, write)
 
 
 def _storable_name(key: str) -> bool:
@@ -86,15 +79,6 @@ def _storable_name(key: str) -> bool:
     except UnicodeEncodeError:
         return False
     return "\x00" not in key
-
-
-def _target_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 
 import pytest
 
@@ -89,3 +91,39 @@ def test_bench_reports_ratios_in_json(capsys) -> None:
     for name in ("mlp-784-100-10", "small-cnn"):
         assert data["networks"][name]["ours"]["train_seconds"] > 0
     assert data["course"]["speedup_vs_per_sample_loop"] > 1
+
+
+def failing_savez(file, *args, **kwargs) -> None:  # noqa: ANN001 - numpy.savez's signature
+    """numpy.savez cut short by a full disk, after writing part of the file."""
+    handle = open(file, "wb") if isinstance(file, str) else file  # noqa: SIM115
+    handle.write(b"PK\x03\x04 half a file")
+    handle.flush()
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("command", [("train", "xor-mlp", "--epochs", "1", "--save"),
+                                     ("export", "xor-mlp", "--format", "npz", "-o")])
+def test_a_full_disk_while_saving_npz_keeps_the_old_file(capsys, tmp_path, monkeypatch,
+                                                         command) -> None:
+    import numpy
+
+    path = tmp_path / "w.npz"
+    assert run(capsys, *command, str(path))[0] == 0
+    before = path.read_bytes()
+    monkeypatch.setattr(numpy, "savez", failing_savez)
+    code, _, err = run(capsys, *command, str(path))
+    assert code == 2 and f"could not save {path}: the disk is full" in err
+    assert "Traceback" not in err and ".tmp" not in err
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["w.npz"]
+
+
+@pytest.mark.parametrize("suffix", [".nnstudio", ".npz"])
+def test_train_save_through_a_symlink_writes_its_target(capsys, tmp_path, suffix) -> None:
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / f"model{suffix}"
+    target.write_bytes(b"old")
+    link = tmp_path / f"latest{suffix}"
+    link.symlink_to(target)
+    assert run(capsys, "train", "xor-mlp", "--epochs", "1", "--save", str(link))[0] == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_bytes().startswith(b"PK")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from nnstudio.atomic_write import write_atomic
 from nnstudio.project import Project, ProjectError, load_project, save_project
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import parse_preset, preset_names
@@ -34,22 +34,6 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
             "network": network.to_json(), "training": training.to_json()}
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                    dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
                   history: dict | None = None) -> None:
@@ -59,8 +43,8 @@ def save_document(path: str | os.PathLike[str], network: NetworkSpec,
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset))
         else:
-            write_text_atomic(path,
-                              json.dumps(document_json(network, training), indent=2) + "\n")
+            text = json.dumps(document_json(network, training), indent=2) + "\n"
+            write_atomic(path, text.encode("utf-8"))
     except ProjectError as error:
         raise DocumentError(f"could not save {path}: {error}") from None
     except OSError as error:
@@ -70,7 +54,7 @@ def save_document(path: str | os.PathLike[str], network: NetworkSpec,
 def save_network_json(path: str | os.PathLike[str], network: NetworkSpec) -> None:
     """Export the bare network (the format `nnstudio.network`)."""
     try:
-        write_text_atomic(path, network.dumps() + "\n")
+        write_atomic(path, (network.dumps() + "\n").encode("utf-8"))
     except OSError as error:
         raise DocumentError(f"could not write {path}: {error.strerror or error}") from None
 

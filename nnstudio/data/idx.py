@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nnstudio.atomic_write import write_atomic
 from nnstudio.data.errors import IdxFormatError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -81,7 +82,7 @@ def write_idx(
     payload = header + body
     if compress if compress is not None else path.name.endswith(".gz"):
         payload = gzip.compress(payload, mtime=0)
-    path.write_bytes(payload)
+    write_atomic(path, payload)
 
 
 def _gunzip(raw: bytes, path: Path) -> bytes:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy
 
+from nnstudio.atomic_write import write_atomic
 from nnstudio.export.errors import ExportError
 from nnstudio.export.graph import Weights, export_plan
 from nnstudio.spec.network import NetworkSpec
@@ -23,8 +24,8 @@ def export_npz(spec: NetworkSpec, weights: Weights | None,
     flat = {f"{node.id}/{name}": array for node in plan.nodes
             for name, array in node.arrays.items()}
     path = Path(path)
-    with path.open("wb") as handle:  # a file object: numpy would append .npz to a bare name
-        numpy.savez(handle, **flat)
+    # A file object: numpy would append .npz to a bare name.
+    write_atomic(path, lambda handle: numpy.savez(handle, **flat))
     return [path]
 
 
