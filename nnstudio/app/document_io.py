@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio.atomic_write import write_atomic
-from nnstudio.project import Project, ProjectError, load_project, save_project
+from nnstudio.file_input import InputFileError, parse_json, read_file_limited
+from nnstudio.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import parse_preset, preset_names
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -99,14 +100,12 @@ def load_project_document(path: str | os.PathLike[str]) -> Project:
 def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:
     name = Path(path).name
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocumentError(f"could not open {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise DocumentError(f"{name} is not a text file; is it damaged?") from None
+        raw = read_file_limited(path, MAX_JSON_BYTES)
+    except InputFileError as error:
+        raise DocumentError(f"could not open {path}: {error.reason}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = parse_json(raw)
+    except ValueError as error:
         raise DocumentError(f"{name} is damaged: not valid JSON ({error})") from None
     return parse_document(data, name)
 
