@@ -51,5 +51,5 @@ def open_source(source: str) -> Opened:
             preset = parse_preset(data, path.stem)
             return Opened(path.stem, preset.network, preset.training, path=path)
         return Opened(path.stem, NetworkSpec.from_json(data), TrainingSpec(), path=path)
-    except TrainingSpecError as error:
+    except (SpecError, TrainingSpecError) as error:
         raise SpecError(f"{path.name}: {error}") from None
