@@ -26,7 +26,7 @@ from nnstudio.export import load_npz
 from nnstudio.export.errors import ExportError
 from nnstudio.file_input import InputFileError, open_regular, parse_json
 from nnstudio.project import Project, ProjectError, load_project, save_project
-from nnstudio.spec.network import SpecError
+from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import load_preset
 
 LOADERS: dict[str, tuple[str, Callable[[Path], object], type[Exception]]] = {
@@ -204,3 +204,19 @@ def test_a_member_lying_about_its_size_is_cut_off_at_the_limit(
     with pytest.raises(ProjectError, match="history.json"):
         load_project(path)
     assert peak_while(lambda: load_project(path)) < 4 << 20
+
+
+def test_network_text_nested_too_deep_is_a_spec_error() -> None:
+    with pytest.raises(SpecError, match="not valid JSON: nested more than"):
+        NetworkSpec.loads(DEEP)
+
+
+def test_pasting_json_nested_too_deep_pastes_nothing() -> None:
+    from PySide6.QtCore import QMimeData
+
+    from nnstudio.app.builder.clipboard import FRAGMENT_FORMAT, FRAGMENT_MIME, fragment_from_mime
+
+    mime = QMimeData()
+    mime.setData(FRAGMENT_MIME, ('{"format": "' + FRAGMENT_FORMAT + '", "nodes": ' + DEEP
+                                 + "}").encode())
+    assert fragment_from_mime(mime) is None
