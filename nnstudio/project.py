@@ -25,10 +25,10 @@ from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
 FORMAT = "nnstudio.project"
 FORMAT_VERSION = 1
-# What a project may unpack to, whatever its members claim: zip bombs are refused once they
-# pass these, so a hostile file costs at most about their sum in memory.
-# (weights.npz, and all its arrays together: weights_archive.MAX_WEIGHTS_BYTES)
-MAX_JSON_BYTES = 256 * 1024**2  # project.json, history.json
+# What project.json and history.json may each unpack to, whatever their headers claim; a
+# zip bomb is stopped once it passes this. (weights.npz and all its arrays together have
+# weights_archive.MAX_WEIGHTS_BYTES.)
+MAX_JSON_BYTES = 256 * 1024**2
 
 
 class ProjectError(Exception):
