@@ -129,18 +129,18 @@ def test_a_stale_temporary_file_is_removed_but_not_a_live_or_new_one(tmp_path: P
 
 
 WRITER = textwrap.dedent("""
-    import sys
+    import sys, time
     from nnstudio.atomic_write import write_atomic
-    path = sys.argv[1]
-    i = 0
-    while True:
-        i += 1
-        block = bytes([i % 2]) * 4096
-        def write(handle, block=block):
-            for _ in range(256):  # 1 MiB in many writes: a kill lands mid-write
-                handle.write(block)
+    path, saves = sys.argv[1], int(sys.argv[2])
+    for i in range(1, saves + 2):
+        def write(handle, i=i):
+            for block in range(256):  # 1 MiB in many writes
+                handle.write(bytes([i]) * 4096)
+                if i > saves and block == 128:
+                    print("mid", flush=True)  # the last save: killed half way through
+                    time.sleep(60)
         write_atomic(path, write)
-        print(i, flush=True)
+        print("saved", i, flush=True)
 """)
 
 
@@ -148,21 +148,24 @@ def test_a_kill_mid_save_leaves_the_old_file_and_the_next_save_cleans_up(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "w.npz"
     env = {**os.environ, "PYTHONPATH": str(Path(atomic_write.__file__).parents[1])}
-    for kill in range(4):
-        write_atomic(path, b"\x07" * (1 << 20))
-        child = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=env,
-                                 stdout=subprocess.PIPE, text=True)
+    for saves in range(4):  # killed during the first save of a new file, then of old ones
+        path.unlink(missing_ok=True)
+        child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(saves)],
+                                 env=env, stdout=subprocess.PIPE, text=True)
         assert child.stdout is not None
-        for _ in range(1 + kill):  # let it finish a few saves, then kill it mid-way
-            child.stdout.readline()
-        time.sleep(0.002 * kill)
+        lines = [child.stdout.readline().strip() for _ in range(saves + 1)]
+        assert lines[-1] == "mid"
         child.send_signal(signal.SIGKILL)
         child.wait()
         child.stdout.close()
-        data = path.read_bytes()
-        assert len(data) == 1 << 20 and len(set(data)) == 1  # one whole version
-        assert len(temps(tmp_path)) <= 1
+        if saves == 0:
+            assert not path.exists()  # never half a file
+        else:
+            assert path.read_bytes() == bytes([saves]) * (1 << 20)  # the last whole save
+        assert len(temps(tmp_path)) == 1  # what the kill left
+        write_atomic(path, b"next")  # a fresh leftover: might be a live writer's, so kept
+        assert len(temps(tmp_path)) == 1
         monkeypatch.setattr(atomic_write, "STALE_AFTER_SECONDS", 0.0)
-        write_atomic(path, b"next")
+        write_atomic(path, b"next")  # unlocked now that its writer is dead: removed
         monkeypatch.undo()
         assert temps(tmp_path) == [] and path.read_bytes() == b"next"
