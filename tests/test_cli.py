@@ -190,9 +190,10 @@ def test_hand_set_weights_of_the_wrong_kind_are_one_clear_line(capsys, tmp_path,
     network["weights"] = weights
     path = tmp_path / "net.json"
     path.write_text(json.dumps(network))
-    code, _, err = run(capsys, "train", str(path), "--epochs", "1")
+    code, _, err = run(capsys, "train", str(path), "--epochs", "1", "--dataset", "xor")
     assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1
-    assert err.startswith("nnstudio: error:")
+    assert err.startswith("nnstudio: error: net.json: ")
+    assert "weights" in err or "'weights' must be an object" in err
 
 
 def test_eval_reads_the_data_folder_saved_with_the_project(capsys, tmp_path,
