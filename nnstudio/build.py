@@ -19,6 +19,7 @@ from nnstudio.engine.network import Network, Node
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import Shape
 from nnstudio.spec.training import TrainingSpec
+from nnstudio.weight_check import apply_weights
 
 
 class BuildError(ValueError):
@@ -91,8 +92,7 @@ def build_network(spec: NetworkSpec, training: TrainingSpec | None = None,
     # The output node must come last; Kahn's order already ends with the only sink.
     network = Network(nodes, device=device, dtype=dtype)
     if spec.weights:
-        network.set_weights({k: {n: numpy.asarray(v, dtype=numpy.float64) for n, v in d.items()}
-                             for k, d in spec.weights.items()})
+        apply_weights(network, spec.weights, "the network's hand-set 'weights'")
     return network
 
 

@@ -61,6 +61,8 @@ def _training_from_args(training: Any, args: argparse.Namespace) -> Any:
         "loss": getattr(args, "loss", None), "seed": getattr(args, "seed", None),
         "validation_split": getattr(args, "validation_split", None),
     }
+    if args.data_dir:  # kept with a saved project, so `eval` finds the same data
+        changes["data_dir"] = str(Path(args.data_dir).resolve())
     if getattr(args, "no_shuffle", False):
         changes["shuffle"] = False
     if getattr(args, "sort_by_class", False):
@@ -70,13 +72,11 @@ def _training_from_args(training: Any, args: argparse.Namespace) -> Any:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.documents import open_source
-    from nnstudio.session import create_session
 
     opened = open_source(args.source)
     training = _training_from_args(opened.training, args)
     log = sys.stderr
-    session = create_session(opened.network, training, data_dir=args.data_dir,
-                             weights=opened.weights)
+    session = _session(opened, training, args.data_dir)
     trainer = session.trainer
     print(f'Training "{opened.name}" on {session.dataset.name} '
           f"({len(trainer.x_train):,} samples, {session.network.parameter_count():,} parameters, "
@@ -139,14 +139,35 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 1 if diverged else 0
 
 
-def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
-    import numpy
+def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
+    """The run's session, with the opened file's weights checked: ones that do not fit or
+    hold NaN are refused naming the file, layers they leave out are noted on stderr."""
+    from nnstudio.cli import CliError
+    from nnstudio.session import create_session
+    from nnstudio.weight_check import WeightsError
 
+    source = opened.path.name if opened.path else opened.name
+    try:
+        session = create_session(opened.network, training, data_dir=data_dir,
+                                 weights=opened.weights)
+    except WeightsError as error:
+        raise CliError(f"{source}: {error}") from None
+    report = session.weights_report
+    if report is not None and report.non_finite:
+        raise CliError(f"{source}: the saved weights cannot be used: "
+                       f"{report.error_message()} (a run that diverged?)")
+    if report is not None and report.missing:
+        print(f"nnstudio: note: {source}: {report.missing_note()}", file=sys.stderr)
+    return session
+
+
+def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
+    from nnstudio.export.npz import export_npz
     from nnstudio.project import Project, save_project
 
     weights = session.network.get_weights()
     if Path(path).suffix == ".npz":
-        numpy.savez(path, **{f"{n}/{k}": v for n, d in weights.items() for k, v in d.items()})
+        export_npz(opened.network, weights, path)
     else:
         save_project(path, Project(opened.network, training, weights, history, training.dataset))
 
@@ -171,19 +192,17 @@ def _history_table(history: dict[str, list]) -> str:
 def cmd_eval(args: argparse.Namespace) -> int:
     import numpy
 
-    from nnstudio.data.datasets import load_dataset
     from nnstudio.documents import open_source
     from nnstudio.engine.metrics import confusion_matrix, predicted_classes
-    from nnstudio.session import check_fit, create_session
 
     opened = open_source(args.source)
     training = _training_from_args(opened.training, args)
     if not opened.weights:
         print(f"note: {opened.name} has no trained weights; evaluating its starting weights",
               file=sys.stderr)
-    dataset = load_dataset(training.dataset, data_dir=args.data_dir)
-    check_fit(opened.network, dataset, training)
-    session = create_session(opened.network, training, dataset=dataset, weights=opened.weights)
+    # The same data as `train`: --data-dir, else the folder saved with the project.
+    session = _session(opened, training, args.data_dir)
+    dataset = session.dataset
     start = time.perf_counter()
     loss, acc = session.trainer.evaluate(session.x_test, session.y_test)
     result: dict[str, Any] = {"network": opened.name, "dataset": dataset.name,

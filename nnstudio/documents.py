@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnstudio.file_input import InputFileError, parse_json, read_file_limited
+from nnstudio.project import MAX_JSON_BYTES
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import load_preset, parse_preset, preset_names
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -40,13 +41,15 @@ def open_source(source: str) -> Opened:
         return Opened(path.stem, project.network, project.training, project.weights,
                       project.history, path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = parse_json(read_file_limited(path, MAX_JSON_BYTES))
+    except InputFileError as error:
+        raise SpecError(f"{path.name}: {error.reason}") from None
+    except ValueError as error:
         raise SpecError(f"{path.name}: cannot read it as JSON ({error})") from None
     try:
         if isinstance(data, dict) and "network" in data:
             preset = parse_preset(data, path.stem)
             return Opened(path.stem, preset.network, preset.training, path=path)
         return Opened(path.stem, NetworkSpec.from_json(data), TrainingSpec(), path=path)
-    except TrainingSpecError as error:
+    except (SpecError, TrainingSpecError) as error:
         raise SpecError(f"{path.name}: {error}") from None

@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import numpy
-from numpy.lib import format as npy_format
 
+from nnstudio import weights_archive
+from nnstudio.atomic_write import write_atomic
+from nnstudio.file_input import InputFileError, open_regular, parse_json, read_limited
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
 FORMAT = "nnstudio.project"
 FORMAT_VERSION = 1
-MAX_MEMBER_BYTES = 2 * 1024**3  # refuse zip bombs and absurd sizes before reading
+# What project.json and history.json may each unpack to, whatever their headers claim; a
+# zip bomb is stopped once it passes this. (weights.npz and all its arrays together have
+# weights_archive.MAX_WEIGHTS_BYTES.)
+MAX_JSON_BYTES = 256 * 1024**2
 
 
 class ProjectError(Exception):
@@ -43,7 +46,8 @@ class Project:
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename over ``path``."""
+    """Write atomically (see nnstudio.atomic_write); a failure raises SaveError, an OSError
+    naming ``path``, and leaves any old file as it was."""
     path = Path(path)
     meta = {
         "format": FORMAT,
@@ -61,22 +65,14 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
                            f"(a NUL character or an unpaired surrogate); rename the layer")
     numpy.savez(weights, **flat)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr("project.json", json.dumps(meta, indent=2))
-                archive.writestr("weights.npz", weights.getvalue())
-                archive.writestr("history.json", json.dumps(_plain(project.history)))
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600): give it the old file's mode, or the
-        # mode any new file would get under the current umask.
-        os.chmod(tmp, _target_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    def write(handle: IO[bytes]) -> None:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.json", json.dumps(meta, indent=2))
+            archive.writestr("weights.npz", weights.getvalue())
+            archive.writestr("history.json", json.dumps(_plain(project.history)))
+
+    write_atomic(path, write)
 
 
 def _storable_name(key: str) -> bool:
@@ -88,36 +84,28 @@ def _storable_name(key: str) -> bool:
     return "\x00" not in key
 
 
-def _target_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def load_project(path: str | os.PathLike[str]) -> Project:
     """Read a project; any problem with the file raises ProjectError, never another error."""
     path = Path(path)
     name = path.name
     try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise ProjectError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ProjectError(f"{name}: is a folder, not a project file") from None
-    except Exception as error:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError...
-        raise ProjectError(f"{name}: not an NN Studio project (damaged or not a zip: "
-                           f"{error})") from None
-    try:
-        with archive:
-            return _read_project(archive, name)
-    except ProjectError:
-        raise
-    except Exception as error:  # noqa: BLE001 - whatever else damage provokes: still "damaged"
-        raise ProjectError(f"{name}: the project file is damaged ({type(error).__name__}: "
-                           f"{error})") from None
+        handle = open_regular(path)
+    except InputFileError as error:
+        raise ProjectError(f"{name}: {error.reason}") from None
+    with handle:
+        try:
+            archive = zipfile.ZipFile(handle)
+        except Exception as error:  # noqa: BLE001 - BadZipFile, OSError, ValueError, EOFError
+            raise ProjectError(f"{name}: not an NN Studio project (damaged or not a zip: "
+                               f"{error})") from None
+        try:
+            with archive:
+                return _read_project(archive, name)
+        except ProjectError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever else damage provokes: "damaged"
+            raise ProjectError(f"{name}: the project file is damaged "
+                               f"({type(error).__name__}: {error})") from None
 
 
 def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
@@ -149,79 +137,48 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     return Project(network, training, weights, history, dataset, layout)
 
 
-def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool) -> bytes | None:
+def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,
+            limit: int) -> bytearray | None:
+    """A member's bytes, read no further than ``limit`` whatever its header claims."""
     try:
         info = archive.getinfo(member)
     except KeyError:
         if required:
             raise ProjectError(f"{name}: {member} is missing") from None
         return None
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ProjectError(f"{name}: {member} claims an impossible size ({info.file_size} bytes)")
+    if info.file_size > limit:
+        raise ProjectError(f"{name}: {member} is too large ({info.file_size} bytes; NN Studio "
+                           f"reads up to {limit})")
     try:
-        return archive.read(member)
+        with archive.open(info) as stream:
+            return read_limited(stream, limit, member)
+    except InputFileError as error:
+        raise ProjectError(f"{name}: {error}") from None
     except Exception as error:  # noqa: BLE001 - zlib, CRC, truncation: all mean "damaged"
         raise ProjectError(f"{name}: {member} is damaged ({error})") from None
 
 
 def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool) -> Any:
-    raw = _member(archive, member, name, required)
+    raw = _member(archive, member, name, required, MAX_JSON_BYTES)
     if raw is None:
         return None
     try:
-        return json.loads(raw.decode("utf-8"))
-    # ValueError covers bad UTF-8, bad JSON and integers too long to convert.
-    except (ValueError, RecursionError) as error:
+        return parse_json(raw)
+    # ValueError covers bad UTF-8, bad JSON, deep nesting and integers too long to convert.
+    except ValueError as error:
         raise ProjectError(f"{name}: {member} is not valid JSON ({error})") from None
 
 
 def _read_weights(archive: zipfile.ZipFile, name: str
                   ) -> dict[str, dict[str, numpy.ndarray]] | None:
-    raw = _member(archive, "weights.npz", name, required=False)
+    raw = _member(archive, "weights.npz", name, required=False,
+                  limit=weights_archive.MAX_WEIGHTS_BYTES)
     if raw is None:
         return None
-    weights: dict[str, dict[str, numpy.ndarray]] = {}
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as arrays:
-            for info in arrays.infolist():
-                # rpartition: a node id may contain '/', a parameter name never does.
-                node, slash, param = info.filename.removesuffix(".npy").rpartition("/")
-                if not slash or not param or not info.filename.endswith(".npy"):
-                    raise ProjectError(f"{name}: weights.npz holds an unusable array "
-                                       f"{info.filename!r}")
-                with arrays.open(info) as member:
-                    weights.setdefault(node, {})[param] = _read_npy(member, info, name)
-    except ProjectError:
-        raise
-    except Exception as error:  # noqa: BLE001 - zip and header errors all mean "damaged"
-        raise ProjectError(f"{name}: weights.npz is damaged ({error})") from None
-    return weights or None
-
-
-def _read_npy(member: IO[bytes], info: zipfile.ZipInfo, name: str) -> numpy.ndarray:
-    """One .npy array of numbers, its header checked against its size before any allocation:
-    never a pickled object, never a claimed shape larger than the data that is there."""
-    key = info.filename
-    version = npy_format.read_magic(member)
-    if version == (1, 0):
-        shape, fortran_order, dtype = npy_format.read_array_header_1_0(member)
-    elif version == (2, 0):
-        shape, fortran_order, dtype = npy_format.read_array_header_2_0(member)
-    else:
-        raise ProjectError(f"{name}: weights.npz: {key} has an unsupported version {version}")
-    if dtype.hasobject or dtype.kind not in "fiu" or any(s < 0 for s in shape):
-        raise ProjectError(f"{name}: weights.npz holds an unusable array {key!r} "
-                           f"(type {dtype}, shape {shape})")
-    size = math.prod(shape) * dtype.itemsize
-    if size > info.file_size:
-        raise ProjectError(f"{name}: weights.npz: {key} claims {size} bytes but holds "
-                           f"{info.file_size}")
-    data = member.read(size)
-    if len(data) != size:
-        raise ProjectError(f"{name}: weights.npz: {key} is cut short")
-    array = numpy.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran_order
-                                                         else "C")
-    return array.copy(order="K")
+        return weights_archive.read_weights_archive(io.BytesIO(raw)) or None
+    except weights_archive.WeightsArchiveError as error:
+        raise ProjectError(f"{name}: weights.npz {error}") from None
 
 
 def _plain(value: Any) -> Any:

@@ -22,6 +22,7 @@ from nnstudio.engine.optimizers import Optimizer, Schedule, make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig, TrainerControl
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
+from nnstudio.weight_check import WeightReport, apply_weights
 
 
 class SessionError(ValueError):
@@ -38,6 +39,8 @@ class Session:
     x_test: numpy.ndarray
     y_test: numpy.ndarray
     input_shape: tuple[int, ...]
+    # How the weights given to create_session fit the network (None when none were given).
+    weights_report: WeightReport | None = None
 
 
 def make_optimizer_for(training: TrainingSpec) -> Optimizer:
@@ -99,8 +102,7 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
     network = build_network(spec, training, device=device)
-    if weights:
-        network.set_weights(weights)
+    report = apply_weights(network, weights) if weights else None
     x = dataset.features("train", in_shape)
     y = dataset.targets("train")
     x, y, x_val, y_val = split_validation(x, y, training.validation_split, training.seed)
@@ -125,4 +127,5 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
             return augment_images(images, rng).reshape(batch.shape)
     trainer = Trainer(network, loss, optimizer, x, y, config, x_val, y_val, augment, control)
     return Session(network, trainer, dataset, loss, optimizer,
-                   dataset.features("test", in_shape), dataset.targets("test"), in_shape)
+                   dataset.features("test", in_shape), dataset.targets("test"), in_shape,
+                   report)

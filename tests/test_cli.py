@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 
 import pytest
 
@@ -89,3 +91,137 @@ def test_bench_reports_ratios_in_json(capsys) -> None:
     for name in ("mlp-784-100-10", "small-cnn"):
         assert data["networks"][name]["ours"]["train_seconds"] > 0
     assert data["course"]["speedup_vs_per_sample_loop"] > 1
+
+
+def failing_savez(file, *args, **kwargs) -> None:  # noqa: ANN001 - numpy.savez's signature
+    """numpy.savez cut short by a full disk, after writing part of the file."""
+    handle = open(file, "wb") if isinstance(file, str) else file  # noqa: SIM115
+    handle.write(b"PK\x03\x04 half a file")
+    handle.flush()
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("command", [("train", "xor-mlp", "--epochs", "1", "--save"),
+                                     ("export", "xor-mlp", "--format", "npz", "-o")])
+def test_a_full_disk_while_saving_npz_keeps_the_old_file(capsys, tmp_path, monkeypatch,
+                                                         command) -> None:
+    import numpy
+
+    path = tmp_path / "w.npz"
+    assert run(capsys, *command, str(path))[0] == 0
+    before = path.read_bytes()
+    monkeypatch.setattr(numpy, "savez", failing_savez)
+    code, _, err = run(capsys, *command, str(path))
+    assert code == 2 and f"could not save {path}: the disk is full" in err
+    assert "Traceback" not in err and ".tmp" not in err
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["w.npz"]
+
+
+@pytest.mark.parametrize("suffix", [".nnstudio", ".npz"])
+def test_train_save_through_a_symlink_writes_its_target(capsys, tmp_path, suffix) -> None:
+    (tmp_path / "runs").mkdir()
+    target = tmp_path / "runs" / f"model{suffix}"
+    target.write_bytes(b"old")
+    link = tmp_path / f"latest{suffix}"
+    link.symlink_to(target)
+    assert run(capsys, "train", "xor-mlp", "--epochs", "1", "--save", str(link))[0] == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_bytes().startswith(b"PK")
+
+
+# -- weights that do not fit, and the data a project names ----------------------------------
+def saved_xor(tmp_path, change=None):
+    """A trained-looking xor-mlp project, its weights changed by ``change``."""
+    import numpy as np
+
+    from nnstudio.build import build_network
+    from nnstudio.project import Project, save_project
+    from nnstudio.spec.training import TrainingSpec
+
+    preset = load_preset("xor-mlp")
+    weights = build_network(preset.network, preset.training).get_weights()
+    if change is not None:
+        change(weights, np)
+    path = tmp_path / "xor.nnstudio"
+    save_project(path, Project(preset.network, TrainingSpec(**{**preset.training.to_json(),
+                                                                "epochs": 1}), weights))
+    return path
+
+
+def set_nan(weights, np) -> None:
+    weights["dense1"]["W"][0, 0] = np.nan
+
+
+@pytest.mark.parametrize("command", ["eval", "train"])
+def test_nan_weights_are_refused_naming_the_file_and_array(capsys, tmp_path, command) -> None:
+    code, out, err = run(capsys, command, str(saved_xor(tmp_path, set_nan)))
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("nnstudio: error: xor.nnstudio: the saved weights cannot be used: "
+                          "dense1.W holds NaN or infinite values")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda w, np: w.update({"ghost": {"W": np.zeros(2)}}), "the network has no layer 'ghost'"),
+    (lambda w, np: w["dense1"].update({"gamma": np.zeros(2)}),
+     "dense1.gamma: the layer has no such parameter"),
+    (lambda w, np: w["dense1"].update({"W": np.zeros((3, 3))}),
+     "dense1.W: expected shape 2x"),
+])
+def test_weights_that_do_not_fit_are_one_clear_line(capsys, tmp_path, change, message) -> None:
+    code, _, err = run(capsys, "eval", str(saved_xor(tmp_path, change)))
+    assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith("nnstudio: error: xor.nnstudio: the weights do not fit the network")
+    assert message in err
+
+
+def test_a_layer_left_out_of_the_weights_is_noted(capsys, tmp_path) -> None:
+    path = saved_xor(tmp_path, lambda w, np: w.pop("dense2"))
+    code, out, err = run(capsys, "eval", str(path), "--json")
+    assert code == 0 and json.loads(out)["samples"] > 0
+    assert ("nnstudio: note: xor.nnstudio: no saved weights for dense2; it keeps the "
+            "starting weights") in err
+
+
+@pytest.mark.parametrize("weights", [{"dense1": 5}, {"dense1": {"W": "abc"}},
+                                     {"nope": {"W": [[1.0]]}}, [1, 2]])
+def test_hand_set_weights_of_the_wrong_kind_are_one_clear_line(capsys, tmp_path,
+                                                              weights) -> None:
+    network = load_preset("xor-mlp").network.to_json()
+    network["weights"] = weights
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(network))
+    code, _, err = run(capsys, "train", str(path), "--epochs", "1", "--dataset", "xor")
+    assert code == 2 and "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith("nnstudio: error: net.json: ")
+    assert "weights" in err or "'weights' must be an object" in err
+
+
+def test_eval_reads_the_data_folder_saved_with_the_project(capsys, tmp_path,
+                                                           monkeypatch) -> None:
+    import numpy as np
+
+    from nnstudio.data import remote
+    from nnstudio.data.folders import STANDARD_FILES
+    from nnstudio.data.idx import write_idx
+
+    monkeypatch.delenv("NNSTUDIO_DATA_DIR", raising=False)
+    monkeypatch.setenv(remote.CACHE_ENV, str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(remote, "_http_get", lambda url: pytest.fail(f"downloads {url}"))
+    folder = tmp_path / "my-mnist"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for key, stem in STANDARD_FILES.items():
+        count = 30 if "train" in key else 20
+        array = (np.arange(count, dtype=np.uint8) % 10 if key.startswith("y")
+                 else rng.integers(0, 256, (count, 28, 28), dtype=np.uint8))
+        write_idx(folder / stem, array)
+    project = tmp_path / "mlp.nnstudio"
+    code, _, _ = run(capsys, "train", "mlp-784-100-10", "--dataset", "mnist", "--data-dir",
+                     str(folder), "--epochs", "1", "--save", str(project))
+    assert code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, err = run(capsys, "eval", str(project), "--json")
+    assert code == 0, err
+    assert json.loads(out)["samples"] == 20

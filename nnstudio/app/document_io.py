@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from nnstudio.project import Project, ProjectError, load_project, save_project
+from nnstudio.atomic_write import write_atomic
+from nnstudio.file_input import InputFileError, parse_json, read_file_limited
+from nnstudio.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import parse_preset, preset_names
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -34,22 +35,6 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
             "network": network.to_json(), "training": training.to_json()}
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                    dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
                   history: dict | None = None) -> None:
@@ -59,8 +44,8 @@ def save_document(path: str | os.PathLike[str], network: NetworkSpec,
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset))
         else:
-            write_text_atomic(path,
-                              json.dumps(document_json(network, training), indent=2) + "\n")
+            text = json.dumps(document_json(network, training), indent=2) + "\n"
+            write_atomic(path, text.encode("utf-8"))
     except ProjectError as error:
         raise DocumentError(f"could not save {path}: {error}") from None
     except OSError as error:
@@ -70,7 +55,7 @@ def save_document(path: str | os.PathLike[str], network: NetworkSpec,
 def save_network_json(path: str | os.PathLike[str], network: NetworkSpec) -> None:
     """Export the bare network (the format `nnstudio.network`)."""
     try:
-        write_text_atomic(path, network.dumps() + "\n")
+        write_atomic(path, (network.dumps() + "\n").encode("utf-8"))
     except OSError as error:
         raise DocumentError(f"could not write {path}: {error.strerror or error}") from None
 
@@ -115,14 +100,12 @@ def load_project_document(path: str | os.PathLike[str]) -> Project:
 def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:
     name = Path(path).name
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise DocumentError(f"could not open {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise DocumentError(f"{name} is not a text file; is it damaged?") from None
+        raw = read_file_limited(path, MAX_JSON_BYTES)
+    except InputFileError as error:
+        raise DocumentError(f"could not open {path}: {error.reason}") from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = parse_json(raw)
+    except ValueError as error:
         raise DocumentError(f"{name} is damaged: not valid JSON ({error})") from None
     return parse_document(data, name)
 

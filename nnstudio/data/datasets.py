@@ -167,7 +167,9 @@ def load_dataset(
     if info.kind == "embedded":
         arrays = load_subset_arrays()
     else:
-        arrays = read_idx_folder(_locate(key, data_dir, progress, cancel), key)
+        arrays = read_idx_folder(
+            _locate(key, data_dir, progress, cancel), key, len(info.classes)
+        )
     return Dataset(
         key,
         arrays["x_train"],

@@ -38,12 +38,13 @@ def has_idx_files(folder: Path) -> bool:
 
 
 def read_idx_folder(
-    folder: str | os.PathLike[str], dataset: str = "dataset"
+    folder: str | os.PathLike[str], dataset: str = "dataset", num_classes: int | None = None
 ) -> dict[str, np.ndarray]:
     """Read the four standard files of ``folder`` into x_train, y_train, x_test, y_test.
 
     Images come back uint8 (N, 28, 28) and labels int64 (N,). Missing files, a wrong image
-    size or a count that differs between images and labels raise ``DatasetError``.
+    size, a set of no images, a count that differs between images and labels, or a label
+    outside 0 to ``num_classes`` - 1 (when given) raise ``DatasetError`` naming the file.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -68,11 +69,29 @@ def read_idx_folder(
             )
         if labels.ndim != 1:
             raise DatasetError(f"{labels_path}: expected one label per image, found {labels.shape}")
+        if len(images) == 0:
+            raise DatasetError(f"{images_path}: holds no images (the header says 0)")
         if len(labels) != len(images):
             raise DatasetError(
                 f"{folder}: {images_path.name} holds {len(images)} images but "
                 f"{labels_path.name} holds {len(labels)} labels"
             )
+        _check_labels(labels, labels_path, num_classes)
         arrays[f"x_{split}"] = images
         arrays[f"y_{split}"] = labels.astype(np.int64)
     return arrays
+
+
+def _check_labels(labels: np.ndarray, path: Path, num_classes: int | None) -> None:
+    """Labels must be whole class numbers from 0 to ``num_classes`` - 1."""
+    if labels.dtype.kind not in "iu":
+        raise DatasetError(f"{path}: labels must be whole numbers, found {labels.dtype}")
+    top = num_classes - 1 if num_classes is not None else np.iinfo(np.int64).max
+    bad = (labels < 0) | (labels > top)
+    if bad.any():
+        index = int(np.argmax(bad))
+        raise DatasetError(
+            f"{path}: label {labels[index]} of sample {index} is outside 0 to {top}"
+            + (f" ({num_classes} classes)" if num_classes is not None else "")
+            + f"; {int(bad.sum())} labels are out of range"
+        )

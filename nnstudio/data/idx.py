@@ -14,12 +14,19 @@ import os
 import struct
 import zlib
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
-from nnstudio.data.errors import IdxFormatError
+from nnstudio.atomic_write import write_atomic
+from nnstudio.data.errors import DatasetError, IdxFormatError
+from nnstudio.file_input import InputFileError, open_regular, read_at_most, read_writable
 
 GZIP_MAGIC = b"\x1f\x8b"
+# The most one IDX file may hold (unpacked): MNIST's training images take 47 MB. A header
+# promising more is refused before anything else is read or unpacked.
+MAX_IDX_BYTES = 1024**3
+EXTRA_COUNTED = 1 << 20  # trailing bytes after the data: counted up to this many
 
 # IDX type code -> big-endian dtype, from the format's description on LeCun's MNIST page.
 IDX_DTYPES: dict[int, np.dtype] = {
@@ -35,28 +42,33 @@ IDX_DTYPES: dict[int, np.dtype] = {
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     """Read an IDX file (gzip-compressed or raw) into a writable native-endian array.
 
-    Raises ``IdxFormatError`` naming the file and what is wrong with it.
+    The header is read first and the size it promises checked against MAX_IDX_BYTES before
+    anything more is read or unpacked, so a gzip bomb costs nothing. Raises
+    ``IdxFormatError`` naming the file and what is wrong with it, or ``DatasetError`` when
+    the file cannot be opened (missing, permission denied, not a regular file).
     """
     path = Path(path)
-    raw = path.read_bytes()
-    data = _gunzip(raw, path) if raw.startswith(GZIP_MAGIC) else raw
-    dtype, shape, header_size = _parse_header(data, path)
-
-    expected = math.prod(shape) * dtype.itemsize
-    available = len(data) - header_size
-    if available < expected:
-        raise IdxFormatError(
-            f"{path}: truncated: header promises {_dims(shape)} = {expected} bytes "
-            f"but only {available} follow"
-        )
-    if available > expected:
-        raise IdxFormatError(
-            f"{path}: {available - expected} unexpected bytes after the data: header "
-            f"promises {_dims(shape)} = {expected} bytes but {available} follow"
-        )
-    values = np.frombuffer(data, dtype=dtype, count=math.prod(shape), offset=header_size)
-    # astype copies, so the result is writable and no longer pins the file's bytes.
-    return values.reshape(shape).astype(dtype.newbyteorder("="))
+    try:
+        handle = open_regular(path)
+    except InputFileError as error:
+        raise DatasetError(f"{path}: {error.reason}") from None
+    with handle:
+        try:
+            if handle.read(2) == GZIP_MAGIC:
+                handle.seek(0)
+                with gzip.GzipFile(fileobj=handle, mode="rb") as stream:
+                    return _read_stream(stream, path)
+            handle.seek(0)
+            return _read_stream(handle, path)
+        except EOFError:
+            raise IdxFormatError(
+                f"{path}: the gzip stream ends early; the file was cut short (an interrupted "
+                "download?)"
+            ) from None
+        except (gzip.BadGzipFile, zlib.error) as error:
+            raise IdxFormatError(f"{path}: damaged gzip data ({error})") from None
+        except OSError as error:
+            raise DatasetError(f"{path}: cannot be read ({error.strerror or error})") from None
 
 
 def write_idx(
@@ -81,27 +93,17 @@ def write_idx(
     payload = header + body
     if compress if compress is not None else path.name.endswith(".gz"):
         payload = gzip.compress(payload, mtime=0)
-    path.write_bytes(payload)
+    write_atomic(path, payload)
 
 
-def _gunzip(raw: bytes, path: Path) -> bytes:
-    try:
-        return gzip.decompress(raw)
-    except EOFError:
-        raise IdxFormatError(
-            f"{path}: the gzip stream ends early; the file was cut short (an interrupted download?)"
-        ) from None
-    except (gzip.BadGzipFile, zlib.error) as error:
-        raise IdxFormatError(f"{path}: damaged gzip data ({error})") from None
-
-
-def _parse_header(data: bytes, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
-    if len(data) < 4:
-        raise IdxFormatError(f"{path}: only {len(data)} bytes long, too short for an IDX file")
-    zero_a, zero_b, type_code, ndim = data[:4]
+def _read_stream(stream: IO[bytes], path: Path) -> np.ndarray:
+    head = read_at_most(stream, 4)
+    if len(head) < 4:
+        raise IdxFormatError(f"{path}: only {len(head)} bytes long, too short for an IDX file")
+    zero_a, zero_b, type_code, ndim = head
     if zero_a != 0 or zero_b != 0:
         raise IdxFormatError(
-            f"{path}: not an IDX file: it starts with bytes {data[:4].hex(' ')}, "
+            f"{path}: not an IDX file: it starts with bytes {head.hex(' ')}, "
             "but IDX files start with two zero bytes, a type code and a dimension count"
         )
     if type_code not in IDX_DTYPES:
@@ -112,13 +114,37 @@ def _parse_header(data: bytes, path: Path) -> tuple[np.dtype, tuple[int, ...], i
     if ndim == 0:
         raise IdxFormatError(f"{path}: the IDX header declares zero dimensions")
     header_size = 4 + 4 * ndim
-    if len(data) < header_size:
+    dims = read_at_most(stream, 4 * ndim)
+    if len(dims) < 4 * ndim:
         raise IdxFormatError(
             f"{path}: truncated header: {ndim} dimensions need {header_size} header bytes "
-            f"but the file holds only {len(data)}"
+            f"but the file holds only {4 + len(dims)}"
         )
-    shape = struct.unpack(f">{ndim}I", data[4:header_size])
-    return IDX_DTYPES[type_code], shape, header_size
+    shape = struct.unpack(f">{ndim}I", dims)
+    dtype = IDX_DTYPES[type_code]
+    expected = math.prod(shape) * dtype.itemsize
+    if expected > MAX_IDX_BYTES:
+        raise IdxFormatError(
+            f"{path}: the header promises {_dims(shape)} = {expected} bytes, more than the "
+            f"{MAX_IDX_BYTES} NN Studio reads from one IDX file"
+        )
+    data = read_writable(stream, expected)
+    if len(data) < expected:
+        raise IdxFormatError(
+            f"{path}: truncated: header promises {_dims(shape)} = {expected} bytes "
+            f"but only {len(data)} follow"
+        )
+    extra = len(read_at_most(stream, EXTRA_COUNTED))
+    if extra:
+        count = f"{extra}" if extra < EXTRA_COUNTED else f"at least {extra}"
+        raise IdxFormatError(
+            f"{path}: {count} unexpected bytes after the data: header "
+            f"promises {_dims(shape)} = {expected} bytes but more follow"
+        )
+    values = np.frombuffer(data, dtype=dtype).reshape(shape)  # writable: data is a bytearray
+    if dtype.isnative or dtype.itemsize == 1:
+        return values.view(dtype.newbyteorder("="))
+    return values.byteswap(inplace=True).view(dtype.newbyteorder("="))
 
 
 def _dims(shape: tuple[int, ...]) -> str:

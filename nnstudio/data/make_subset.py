@@ -49,7 +49,7 @@ def build_subset(
     seed: int = DEFAULT_SEED,
 ) -> dict[str, np.ndarray]:
     """A class-balanced subset of the MNIST files in ``source``: uint8 images, uint8 labels."""
-    full = read_idx_folder(source, "mnist")
+    full = read_idx_folder(source, "mnist", 10)
     rng = np.random.default_rng(seed)
     subset: dict[str, np.ndarray] = {}
     for split, per_class in (("train", train_per_class), ("test", test_per_class)):

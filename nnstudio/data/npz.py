@@ -12,9 +12,11 @@ import io
 import os
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+
+from nnstudio.atomic_write import write_atomic
 
 # The earliest time a zip entry can hold; any fixed value would do.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -26,10 +28,10 @@ def save_npz_deterministic(path: str | os.PathLike[str], arrays: Mapping[str, np
     Members are written in sorted key order with fixed timestamps and attributes, and the
     file is written beside its target and renamed over it, so a crash leaves the old file.
     """
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+
+    def write(handle: BinaryIO) -> None:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
+                             compresslevel=9) as zf:
             for key in sorted(arrays):
                 buffer = io.BytesIO()
                 np.lib.format.write_array(buffer, np.asarray(arrays[key]), allow_pickle=False)
@@ -38,6 +40,5 @@ def save_npz_deterministic(path: str | os.PathLike[str], arrays: Mapping[str, np
                 info.create_system = 3  # "Unix", whatever machine builds it
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, buffer.getvalue(), compresslevel=9)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_atomic(path, write)

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import numpy
 
+from nnstudio.atomic_write import write_atomic
 from nnstudio.export.errors import ExportError
 from nnstudio.export.graph import Weights, export_plan
+from nnstudio.file_input import InputFileError, open_regular
 from nnstudio.spec.network import NetworkSpec
+from nnstudio.weights_archive import WeightsArchiveError, read_weights_archive
 
 
 def export_npz(spec: NetworkSpec, weights: Weights | None,
@@ -23,28 +26,19 @@ def export_npz(spec: NetworkSpec, weights: Weights | None,
     flat = {f"{node.id}/{name}": array for node in plan.nodes
             for name, array in node.arrays.items()}
     path = Path(path)
-    with path.open("wb") as handle:  # a file object: numpy would append .npz to a bare name
-        numpy.savez(handle, **flat)
+    # A file object: numpy would append .npz to a bare name.
+    write_atomic(path, lambda handle: numpy.savez(handle, **flat))
     return [path]
 
 
 def load_npz(path: str | os.PathLike[str]) -> dict[str, dict[str, numpy.ndarray]]:
-    """{node: {param: array}} from a file written by ``export_npz``."""
+    """{node: {param: array}} from a file written by ``export_npz``; arrays of numbers only,
+    checked before they are read (see nnstudio.weights_archive)."""
     name = Path(path).name
     try:
-        loaded = numpy.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as error:
-        raise ExportError(f"{name}: cannot read the weights ({error})") from None
-    if not isinstance(loaded, numpy.lib.npyio.NpzFile):
-        raise ExportError(f"{name}: not an .npz archive of weights")
-    weights: dict[str, dict[str, numpy.ndarray]] = {}
-    with loaded:
-        for key in loaded.files:
-            node, _, param = key.rpartition("/")
-            if not node:
-                raise ExportError(f"{name}: key {key!r} is not 'node/param'")
-            try:
-                weights.setdefault(node, {})[param] = loaded[key]
-            except (OSError, ValueError, EOFError) as error:
-                raise ExportError(f"{name}: cannot read {key} ({error})") from None
-    return weights
+        with open_regular(path) as handle:
+            return read_weights_archive(handle)
+    except InputFileError as error:
+        raise ExportError(f"{name}: {error.reason}") from None
+    except WeightsArchiveError as error:
+        raise ExportError(f"{name} {error}") from None

@@ -17,6 +17,7 @@ from typing import Any
 import numpy
 
 from nnstudio import __version__
+from nnstudio.atomic_write import write_atomic
 from nnstudio.engine.layers.activations import SELU
 from nnstudio.engine.layers.conv import same_padding
 from nnstudio.export.errors import ExportError, require
@@ -36,10 +37,9 @@ SIMPLE_OPS = {"Sigmoid": "Sigmoid", "Tanh": "Tanh", "ReLU": "Relu", "Identity": 
 def export_onnx(spec: NetworkSpec, weights: Weights | None, path: str | os.PathLike[str],
                 opset: int = 17) -> list[Path]:
     """Write the network with ``weights`` as an ONNX file at ``path``; returns [path]."""
-    onnx = require("onnx", "Exporting to ONNX")
     model = onnx_model(spec, weights, opset)
     path = Path(path)
-    onnx.save_model(model, str(path))
+    write_atomic(path, model.SerializeToString())
     return [path]
 
 

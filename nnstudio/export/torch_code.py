@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy
 
 from nnstudio import __version__
+from nnstudio.atomic_write import write_atomic
 from nnstudio.engine.layers.conv import same_padding
 from nnstudio.export.errors import ExportError, require
 from nnstudio.export.graph import ExportNode, ExportPlan, Weights, export_plan
@@ -73,8 +74,8 @@ def export_torch(spec: NetworkSpec, weights: Weights | None,
     code = module_code(plan, names, path_pt.name)
     state = {key: torch.from_numpy(numpy.ascontiguousarray(value))
              for key, value in state_dict_arrays(plan, names).items()}
-    torch.save(state, path_pt)
-    path_py.write_text(code, encoding="utf-8")
+    write_atomic(path_pt, lambda handle: torch.save(state, handle))
+    write_atomic(path_py, code.encode("utf-8"))
     return [path_py, path_pt]
 
 

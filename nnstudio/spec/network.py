@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from nnstudio.file_input import parse_json
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.shapes import Shape, ShapeError
 
@@ -207,9 +208,10 @@ class NetworkSpec:
     @classmethod
     def loads(cls, text: str) -> NetworkSpec:
         try:
-            return cls.from_json(json.loads(text))
-        except json.JSONDecodeError as error:
+            data = parse_json(text)
+        except ValueError as error:  # bad JSON, or nested too deep
             raise SpecError(f"not valid JSON: {error}") from None
+        return cls.from_json(data)
 
     # -- analysis ----------------------------------------------------------------------
     def topological_order(self) -> tuple[list[str], list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from nnstudio.app.main_window import MainWindow
@@ -68,3 +69,29 @@ def test_export_menu_writes_onnx_and_weights(qtbot, window, tmp_path) -> None:
     npz = window.export_model("npz", str(tmp_path / "w.npz"))
     with np.load(npz[0], allow_pickle=False) as arrays:
         assert arrays["dense1/W"].shape == (784, 100)
+
+
+@pytest.mark.parametrize("suffix", [".nnstudio", ".json"])
+def test_a_long_name_saves_and_a_full_disk_names_the_file(tmp_path, monkeypatch,
+                                                          suffix) -> None:
+    import errno
+    import os
+
+    from nnstudio.app.document_io import DocumentError, save_document
+    from nnstudio.spec.presets import load_preset
+
+    preset = load_preset("xor-mlp")
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    path = folder / ("n" * (245 - len(suffix)) + suffix)  # a valid 245-byte name
+    save_document(path, preset.network, preset.training)
+    before = path.read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(DocumentError) as caught:
+        save_document(path, preset.network, preset.training)
+    assert str(caught.value) == f"could not save {path}: the disk is full (no space left on device)"
+    assert path.read_bytes() == before and os.listdir(folder) == [path.name]

@@ -125,3 +125,50 @@ def test_format_error_is_a_value_error_and_a_dataset_error(tmp_path):
 def test_write_refuses_types_idx_cannot_hold(tmp_path):
     with pytest.raises(IdxFormatError, match="int64"):
         write_idx(tmp_path / "a.idx", np.arange(3, dtype=np.int64))
+
+
+def test_a_header_promising_more_than_the_limit_is_refused_before_unpacking(tmp_path):
+    path = tmp_path / "bomb.gz"
+    header = bytes([0, 0, 0x08, 1]) + struct.pack(">I", 2**31)  # 2 GiB of pixels promised
+    path.write_bytes(gzip.compress(header + bytes(1000)))
+    with pytest.raises(IdxFormatError, match=r"bomb\.gz: the header promises 2147483648 = "
+                                             r"2147483648 bytes, more than the 1073741824"):
+        read_idx(path)
+
+
+def test_a_gzip_bomb_costs_no_more_than_its_header_promises(tmp_path):
+    import tracemalloc
+    import zlib
+
+    path = tmp_path / "bomb.gz"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # a gzip stream
+    body = [packer.compress(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 100))]
+    body += [packer.compress(bytes(1 << 20)) for _ in range(64)]  # 64 MiB of zeros
+    path.write_bytes(b"".join(body) + packer.flush())
+    assert path.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(IdxFormatError, match="at least 1048576 unexpected bytes"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20
+
+
+def test_an_unreadable_file_says_permission_denied(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    path = tmp_path / "train-labels-idx1-ubyte"
+    write_idx(path, np.arange(3, dtype=np.uint8))
+    real_open = os.open
+
+    def denied(name, flags, *args):
+        if os.fspath(name) == str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(DatasetError, match=r"train-labels-idx1-ubyte: permission denied$"):
+        read_idx(path)

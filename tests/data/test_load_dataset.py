@@ -189,3 +189,25 @@ def test_full_mnist_when_present():
     assert dataset.x_test.shape == (10000, 28, 28)
     assert dataset.y_train[:8].tolist() == [5, 0, 4, 1, 9, 2, 1, 3]
     assert np.bincount(dataset.y_test).tolist() == MNIST_TEST_COUNTS
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (np.array([0, 1, -1, 2], dtype=np.int8), "label -1 of sample 2 is outside 0 to 9"),
+    (np.array([0, 10, 3, 12], dtype=np.uint8), "label 10 of sample 1 is outside 0 to 9"),
+])
+def test_labels_outside_the_classes_name_the_file(tmp_path, fake_arrays, write_folder,
+                                                  labels, message):
+    arrays = fake_arrays()
+    arrays["x_test"], arrays["y_test"] = arrays["x_test"][:4], labels
+    write_folder(tmp_path / "m", arrays)
+    with pytest.raises(DatasetError, match=message) as caught:
+        load_dataset("mnist", data_dir=tmp_path / "m")
+    assert "t10k-labels-idx1-ubyte.gz" in str(caught.value)
+
+
+def test_a_set_of_no_images_is_refused(tmp_path, fake_arrays, write_folder):
+    arrays = fake_arrays()
+    arrays["x_train"], arrays["y_train"] = arrays["x_train"][:0], arrays["y_train"][:0]
+    write_folder(tmp_path / "m", arrays)
+    with pytest.raises(DatasetError, match=r"train-images-idx3-ubyte\.gz: holds no images"):
+        load_dataset("mnist", data_dir=tmp_path / "m")

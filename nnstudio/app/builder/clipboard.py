@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QMimeData
 
 from nnstudio.app.builder.mime import FRAGMENT_MIME
+from nnstudio.file_input import parse_json
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec, SpecError
 
 FRAGMENT_FORMAT = "nnstudio.fragment"
@@ -44,11 +45,11 @@ def fragment_from_mime(mime: QMimeData | None) -> tuple[list[NodeSpec], list[Edg
     else:
         return None
     try:
-        data = json.loads(raw)
+        data = parse_json(raw)  # bad or too deeply nested JSON: ValueError
         if not isinstance(data, dict) or data.get("format") != FRAGMENT_FORMAT:
             return None
         part = NetworkSpec.from_json({"nodes": data.get("nodes", []),
                                       "edges": data.get("edges", [])})
-    except (json.JSONDecodeError, SpecError):
+    except (ValueError, SpecError):
         return None
     return part.nodes, part.edges
