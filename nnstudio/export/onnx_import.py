@@ -61,27 +61,33 @@ def import_onnx(source: str | os.PathLike[str] | Any) -> tuple[NetworkSpec, Weig
     """(network, weights) from an ONNX file or ``onnx.ModelProto``."""
     onnx = require("onnx", "Importing ONNX")
     if isinstance(source, onnx.ModelProto):
-        model, folder = source, None
-    else:
-        model, folder = _load(onnx, os.fspath(source)), Path(os.fspath(source)).parent
+        return _import_model(onnx, source, None)
+    path = Path(os.fspath(source))
+    try:  # every error names the file
+        return _import_model(onnx, _load(onnx, path), path.parent)
+    except ExportError as error:
+        raise ExportError(f"{path.name}: {error}") from None
+
+
+def _import_model(onnx: Any, model: Any, folder: Path | None) -> tuple[NetworkSpec, Weights]:
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
-    if not isinstance(opset, int) or not 1 <= opset <= 1000:
+    if not 1 <= opset <= 1000:
         raise ExportError(f"the model's opset version {opset} is not a valid one")
     return _Importer(onnx, model.graph, opset, folder).run()
 
 
-def _load(onnx: Any, path: str) -> Any:
-    """The model in the regular file ``path``; external data files are never read."""
+def _load(onnx: Any, path: Path) -> Any:
+    """The model in the regular file ``path``, without its external data (read later)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise ExportError(f"{path}: not a regular file, so it cannot be an ONNX model")
-        return onnx.load(path, load_external_data=False)
+            raise ExportError("not a regular file, so it cannot be an ONNX model")
+        return onnx.load(os.fspath(path), load_external_data=False)
     except OSError as error:
-        raise ExportError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ExportError(f"cannot read it ({error.strerror or error})") from None
     except ExportError:
         raise
     except Exception as error:  # noqa: BLE001 - protobuf's decode errors have no common base
-        raise ExportError(f"cannot read {path} as ONNX ({error})") from None
+        raise ExportError(f"cannot read it as ONNX ({error})") from None
 
 
 @dataclass
