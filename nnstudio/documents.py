@@ -44,7 +44,7 @@ def open_source(source: str) -> Opened:
         return Opened(path.stem, project.network, project.training, project.weights,
                       project.history, path)
     if path.suffix.lower() == ".onnx":
-        return _open_onnx(path)
+        return open_onnx(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -58,7 +58,8 @@ def open_source(source: str) -> Opened:
         raise SpecError(f"{path.name}: {error}") from None
 
 
-def _open_onnx(path: Path) -> Opened:
+def open_onnx(path: Path) -> Opened:
+    """An ONNX model's network and weights, with default training settings."""
     from nnstudio.export import ExportError, import_onnx
 
     try:
