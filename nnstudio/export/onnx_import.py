@@ -153,8 +153,9 @@ class _Importer:
             raise ExportError(f"{where}: its external values are described wrongly "
                               f"({error})") from None
         path = self.folder / relative
-        try:
-            with open(path, "rb") as handle:
+        try:  # non-blocking: opening a FIFO must not wait for a writer
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(descriptor, "rb") as handle:
                 if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                     raise ExportError(f"{where}: its values file {path} is not a regular file")
                 handle.seek(offset)

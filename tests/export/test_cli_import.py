@@ -3,6 +3,7 @@ project that trains from the model's weights, predicting what PyTorch predicted.
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -85,12 +86,17 @@ def test_summary_of_an_onnx_file(exported: tuple[nn.Module, Path],
 @pytest.mark.parametrize("content, message", [
     (b"\xff\x00 not protobuf", "bad.onnx: cannot read it as ONNX"),
     (None, "bad.onnx: not a regular file"),
+    ("fifo", "bad.onnx: not a regular file"),
 ])
-def test_bad_onnx_files_give_one_line(content: bytes | None, message: str, tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_onnx_files_give_one_line(content: bytes | str | None, message: str,
+                                      tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.onnx"
     if content is None:
         path.mkdir()
+    elif content == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("FIFOs are POSIX")
+        os.mkfifo(path)  # opening it would wait for a writer forever
     else:
         path.write_bytes(content)
     for command in (["summary", str(path)], ["import", str(path), "-o", str(tmp_path / "o")]):

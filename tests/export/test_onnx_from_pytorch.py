@@ -4,6 +4,7 @@ the TorchScript exporter and (where onnxscript is installed) the dynamo one."""
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -158,4 +159,12 @@ def test_external_data_outside_the_model_folder_is_refused(location: str,
     (tmp_path / "m.onnx").write_bytes(with_external_weight(location).SerializeToString())
     with pytest.raises(ExportError, match=r"initializer 'lw': its values file .* is not a file "
                                           r"in the model's folder"):
+        import_onnx(tmp_path / "m.onnx")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_an_external_data_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "m.onnx.data")
+    (tmp_path / "m.onnx").write_bytes(with_external_weight("m.onnx.data").SerializeToString())
+    with pytest.raises(ExportError, match=r"its values file .*m.onnx.data is not a regular file"):
         import_onnx(tmp_path / "m.onnx")
