@@ -4,12 +4,19 @@ Ops map one to one onto catalogue layers, with three patterns folded back: MatMu
 by Add of a vector (a Dense with bias), GreaterOrEqual 0 followed by Cast to float
 (Heaviside), and chains of Add (one Add layer with several inputs). Node names become layer
 ids. What ONNX attributes cannot say (a Dropout exported as Identity, 'same' padding) is
-read from the doc_string that ``export_onnx`` writes. Anything else raises ExportError
-naming the op.
+read from the doc_string that ``export_onnx`` writes.
+
+PyTorch's exports import too: a batch size fixed by the example input becomes a free one,
+shape arithmetic such as ``x.view(x.size(0), -1)`` is worked out at import
+(``onnx_shape_values``), and weights kept in a file beside the model are read from it.
+
+Anything else, or anything malformed, raises ExportError naming the node or initializer
+(and the file, when reading one); the work is linear in the number of nodes.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import stat
@@ -146,7 +153,7 @@ class _Importer:
             itemsize = numpy.dtype(self.onnx.helper.tensor_dtype_to_np_dtype(
                 tensor.data_type)).itemsize
             offset = int(entries.get("offset", 0))
-            size = int(numpy.prod(tensor.dims, dtype=numpy.int64)) * itemsize
+            size = math.prod(tensor.dims) * itemsize
             if offset < 0 or size < 0 or int(entries.get("length", size)) != size:
                 raise ValueError("its offset or length does not fit its type and shape")
         except (KeyError, TypeError, ValueError, OverflowError) as error:
@@ -156,15 +163,17 @@ class _Importer:
         try:  # non-blocking: opening a FIFO must not wait for a writer
             descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             with open(descriptor, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                status = os.fstat(handle.fileno())
+                if not stat.S_ISREG(status.st_mode):
                     raise ExportError(f"{where}: its values file {path} is not a regular file")
+                if offset + size > status.st_size:  # checked before reading anything
+                    raise ExportError(f"{where}: its values file {path} ends before its "
+                                      f"values do")
                 handle.seek(offset)
                 data = handle.read(size)
         except OSError as error:
             raise ExportError(f"{where}: cannot read its values file {path}: "
                               f"{error.strerror or error}") from None
-        if len(data) != size:
-            raise ExportError(f"{where}: its values file {path} ends before its values do")
         inline = self.onnx.TensorProto()
         inline.CopyFrom(tensor)
         del inline.external_data[:]
@@ -487,7 +496,10 @@ class _Importer:
         in_shapes = [self.layers[s].shape for s in sources]
         layer_type = LAYER_TYPES[type_name]
         for param in layer_type.params:
-            problem = param.check(params[param.name]) if param.name in params else None
+            value = params.get(param.name)
+            problem = param.check(value) if param.name in params else None
+            if isinstance(value, float) and not math.isfinite(value):
+                problem = f"{param.name} must be a finite number, not {value}"
             if problem:
                 raise ExportError(f"{where}: {problem}")
         merged = {**layer_type.defaults(), **params}

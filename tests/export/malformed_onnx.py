@@ -97,6 +97,8 @@ CASES = {
                      r"bad \(Softmax\): its attribute axis must be of type INT"),
     "attribute without a type": (
         undefined_attribute(), r"bad \(LeakyRelu\): its attribute alpha must be of type FLOAT"),
+    "alpha of NaN": (model([node("LeakyRelu", ["x"], ["y"], alpha=float("nan"))]),
+                     r"bad \(LeakyRelu\): alpha must be a finite number, not nan"),
     "stride 0": (model([node("Conv", ["x", "k"], ["y"], strides=[0, 0])],
                        {"k": np.ones((2, 1, 3, 3), F32)}, [1, 8, 8]),
                  r"bad \(Conv\): its strides must be at least 1, not 0"),
