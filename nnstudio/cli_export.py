@@ -89,6 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         out = out.with_suffix(".nnstudio")
     if out.suffix != ".nnstudio":
         raise CliError(f"{out}: a project's name must end in .nnstudio")
+    if not out.parent.is_dir():
+        raise CliError(f"{out}: the folder {out.parent} does not exist")
     if (out.exists() or out.is_symlink()) and not args.force:
         raise CliError(f"{out} already exists; add --force to replace it")
     if not source.exists():

@@ -109,3 +109,11 @@ def test_bad_onnx_files_give_one_line(content: bytes | str | None, message: str,
 def test_import_reads_onnx_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "lenet5", "-o", str(tmp_path / "x.nnstudio")]) == 2
     assert "import reads ONNX models" in capsys.readouterr().err
+
+
+def test_import_into_a_missing_folder_says_so_before_reading(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "missing" / "m.nnstudio"
+    assert main(["import", str(tmp_path / "m.onnx"), "-o", str(out)]) == 2
+    assert capsys.readouterr().err == \
+        f"nnstudio: error: {out}: the folder {out.parent} does not exist\n"
