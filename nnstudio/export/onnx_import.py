@@ -435,8 +435,8 @@ class _Importer:
                 or any(v is BATCH or v == 0 or v < -1 for v in rest):
             raise ExportError(f"{where}: cannot resolve the Reshape target {_sizes(target)}")
         if -1 in rest:
-            known = int(numpy.prod([v for v in rest if v != -1]))
-            rest[rest.index(-1)] = int(numpy.prod(in_shape)) // max(known, 1)
+            known = math.prod(v for v in rest if v != -1)
+            rest[rest.index(-1)] = math.prod(in_shape) // max(known, 1)
         self._layer(node, "Reshape", {"shape": rest}, node.input[:1])
 
     def _reshape_target(self, tensor: str, where: str) -> list[int | None]:
