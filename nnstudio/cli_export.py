@@ -1,4 +1,5 @@
-"""`nnstudio export`: a network with its weights as PyTorch code, ONNX or a .npz of weights."""
+"""`nnstudio export`: a network with its weights as PyTorch code, ONNX or a .npz of weights;
+`nnstudio import`: an ONNX model as a project."""
 
 from __future__ import annotations
 
@@ -25,6 +26,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--opset", type=int, default=None,
                         help="ONNX opset version (onnx only; default 17)")
     parser.set_defaults(handler=cmd_export)
+
+    importer = commands.add_parser(
+        "import", help="turn an ONNX model into a project (.nnstudio) with its weights",
+        description="Read an .onnx model of the layers NN Studio has (PyTorch's exports of "
+                    "Linear, Conv2d, pooling, Flatten/view and activations import) and save "
+                    "its network and weights as a project to train, evaluate or open in the "
+                    "app. A batch size fixed in the model becomes a free one.")
+    importer.add_argument("source", metavar="FILE.onnx")
+    importer.add_argument("-o", "--output", metavar="FILE.nnstudio",
+                          help="project to write (or a folder); default: the model's name with "
+                               ".nnstudio, in the current folder")
+    importer.add_argument("--force", action="store_true",
+                          help="replace the output project if it exists")
+    importer.set_defaults(handler=cmd_import)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -56,4 +71,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = {"opset": args.opset} if args.opset is not None else {}
     written = exporter(opened.network, weights, out, **options)
     print("wrote " + " and ".join(str(path) for path in written))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from nnstudio.cli import CliError
+    from nnstudio.documents import open_source
+    from nnstudio.project import Project, save_project
+
+    source = Path(args.source)
+    if source.suffix.lower() != ".onnx":
+        raise CliError(f"{source}: import reads ONNX models, named *.onnx")
+    out = Path(args.output) if args.output else Path(f"{source.stem}.nnstudio")
+    if out.is_dir():
+        out = out / f"{source.stem}.nnstudio"
+    if not out.suffix:
+        out = out.with_suffix(".nnstudio")
+    if out.suffix != ".nnstudio":
+        raise CliError(f"{out}: a project's name must end in .nnstudio")
+    if not out.parent.is_dir():
+        raise CliError(f"{out}: the folder {out.parent} does not exist")
+    if (out.exists() or out.is_symlink()) and not args.force:
+        raise CliError(f"{out} already exists; add --force to replace it")
+    if not source.exists():
+        raise CliError(f"{source}: no such file")
+    opened = open_source(str(source))
+    save_project(out, Project(opened.network, opened.training, opened.weights,
+                              dataset=opened.training.dataset))
+    analysis = opened.network.analyze()
+    print(f"wrote {out}: {len(opened.network.nodes)} layers, {analysis.total_params:,} "
+          f"parameters, with the model's weights")
     return 0

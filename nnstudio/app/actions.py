@@ -37,6 +37,9 @@ class Actions:
                                     pix.SP_FileDialogContentsView)
         self.open = make("&Open…", [Key.Open], "Open a network document",
                          pix.SP_DialogOpenButton)
+        self.import_onnx = make("&Import ONNX…", [],
+                                "Open an ONNX model (a PyTorch export, say) with its weights "
+                                "as a new network")
         self.save = make("&Save", [Key.Save], "Save the network", pix.SP_DialogSaveButton)
         self.save_as = make("Save &As…", [Key.SaveAs], "Save the network under a new name")
         self.export_network = make("Network as &JSON…", [],

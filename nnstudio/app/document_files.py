@@ -96,6 +96,35 @@ class DocumentFilesMixin:
         if path:
             self.open_file(path)
 
+    def import_onnx(self, path: str | None = None) -> bool:
+        """An ONNX model (asked for when ``path`` is None) with its weights, as a new,
+        unsaved network."""
+        from nnstudio.documents import open_onnx
+
+        if not self.maybe_save():
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import ONNX Model",
+                                                  app_settings.last_dir(self.settings),
+                                                  "ONNX models (*.onnx);;All files (*)")
+            if not path:
+                return False
+        try:
+            opened = open_onnx(Path(path))
+        except (OSError, ValueError) as error:  # the message names the file
+            self._report("Cannot import the ONNX model", str(error))
+            return False
+        self.current_preset = ""
+        self.document.replace(opened.network, opened.training, "")
+        self.training.load_saved(opened.weights, {})
+        self.document.mark_modified()  # nothing of it is saved yet
+        if self.persist:
+            app_settings.set_last_dir(self.settings, path)
+        self._after_load()
+        self.statusBar().showMessage(f"Imported {Path(path).name} with its weights; save it "
+                                     f"as a project to keep it", 8000)
+        return True
+
     def save(self) -> bool:
         if not self.document.path:
             return self.save_as()
