@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,6 +38,7 @@ from nnstudio.export.onnx_shape_values import (
     fold,
     shape_of,
 )
+from nnstudio.file_input import InputFileError, open_regular
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.shapes import Shape, ShapeError
@@ -86,13 +86,12 @@ def _import_model(onnx: Any, model: Any, folder: Path | None) -> tuple[NetworkSp
 def _load(onnx: Any, path: Path) -> Any:
     """The model in the regular file ``path``, without its external data (read later)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise ExportError("not a regular file, so it cannot be an ONNX model")
-        return onnx.load(os.fspath(path), load_external_data=False)
+        with open_regular(path) as handle:
+            return onnx.load_model_from_string(handle.read())
+    except InputFileError as error:
+        raise ExportError(error.reason) from None
     except OSError as error:
         raise ExportError(f"cannot read it ({error.strerror or error})") from None
-    except ExportError:
-        raise
     except Exception as error:  # noqa: BLE001 - protobuf's decode errors have no common base
         raise ExportError(f"cannot read it as ONNX ({error})") from None
 
@@ -160,17 +159,17 @@ class _Importer:
             raise ExportError(f"{where}: its external values are described wrongly "
                               f"({error})") from None
         path = self.folder / relative
-        try:  # non-blocking: opening a FIFO must not wait for a writer
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with open(descriptor, "rb") as handle:
+        try:
+            with open_regular(path) as handle:
                 status = os.fstat(handle.fileno())
-                if not stat.S_ISREG(status.st_mode):
-                    raise ExportError(f"{where}: its values file {path} is not a regular file")
                 if offset + size > status.st_size:  # checked before reading anything
                     raise ExportError(f"{where}: its values file {path} ends before its "
                                       f"values do")
                 handle.seek(offset)
                 data = handle.read(size)
+        except InputFileError as error:
+            raise ExportError(f"{where}: cannot read its values file {path}: "
+                              f"{error.reason}") from None
         except OSError as error:
             raise ExportError(f"{where}: cannot read its values file {path}: "
                               f"{error.strerror or error}") from None

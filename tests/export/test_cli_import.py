@@ -85,7 +85,7 @@ def test_summary_of_an_onnx_file(exported: tuple[nn.Module, Path],
 
 @pytest.mark.parametrize("content, message", [
     (b"\xff\x00 not protobuf", "bad.onnx: cannot read it as ONNX"),
-    (None, "bad.onnx: not a regular file"),
+    (None, "bad.onnx: is a folder, not a file"),
     ("fifo", "bad.onnx: not a regular file"),
 ])
 def test_bad_onnx_files_give_one_line(content: bytes | str | None, message: str,
