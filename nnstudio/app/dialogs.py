@@ -1,4 +1,5 @@
-"""Small dialogs: save-changes question, errors, keyboard shortcuts, about."""
+"""Small dialogs: the questions the window asks (save changes, continue training, a file
+changed on disk), errors, keyboard shortcuts, about."""
 
 from __future__ import annotations
 
@@ -42,6 +43,47 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
     if answer == buttons.Discard:
         return "discard"
     return "cancel"
+
+
+def choice_box(parent: QWidget | None, title: str, text: str,
+               choices: list[tuple[str, str]], informative: str = "") -> QMessageBox:
+    """A question with one button per (key, label) in ``choices`` (the first is the default)
+    and Cancel; each button remembers its key in the property "choice"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    for index, (key, label) in enumerate(choices):
+        button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+        button.setProperty("choice", key)
+        if index == 0:
+            box.setDefaultButton(button)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def answer(box: QMessageBox) -> str | None:
+    """Show a ``choice_box``; the key of the button pressed, or None for Cancel (or Esc)."""
+    box.exec()
+    clicked = box.clickedButton()
+    key = clicked.property("choice") if clicked is not None else None
+    return str(key) if key else None
+
+
+def continue_training_box(parent: QWidget | None, origin: str) -> QMessageBox:
+    return choice_box(
+        parent, "Continue training?",
+        f"This network has trained weights ({origin}).",
+        [("continue", "Continue From Saved Weights"), ("fresh", "Start Fresh")],
+        "Continue trains on from them; Start Fresh begins again from new random weights "
+        "(the saved ones stay in the file until you save).")
+
+
+def ask_continue_training(parent: QWidget | None, origin: str) -> str | None:
+    """'continue' (from the saved weights), 'fresh' (new starting weights) or None."""
+    return answer(continue_training_box(parent, origin))
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -48,7 +48,8 @@ class DocumentFilesMixin:
             return False
         self.current_preset = ""
         self.document.replace(project.network, project.training, str(Path(path).resolve()))
-        self.training.load_saved(project.weights, project.history)
+        self.training.load_saved(project.weights, project.history,
+                                 f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)

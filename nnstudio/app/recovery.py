@@ -83,7 +83,8 @@ def offer_recovery(window: QWidget) -> bool:
         QMessageBox.warning(window, "Cannot recover", str(error))
         return False
     window.document.replace(project.network, project.training, "")
-    window.training.load_saved(project.weights, project.history)
+    window.training.load_saved(project.weights, project.history,
+                               "recovered from the last session")
     window.document.mark_modified()
     window.statusBar().showMessage("Recovered the unsaved work; save it to keep it", 10000)
     return True

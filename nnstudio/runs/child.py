@@ -42,12 +42,14 @@ class RunRequest:
     paused: bool = False
     snapshot_seconds: float = 0.25
     blas_threads: int = 1
+    # Trained weights to continue from ({layer: {param: array}}); None: fresh ones.
+    weights: dict | None = None
 
 
 def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Session, RunContext]:
     """The session with everything the views want switched on, and the run's context."""
     session = create_session(request.spec, request.training, control=control,
-                             snapshot_seconds=request.snapshot_seconds)
+                             snapshot_seconds=request.snapshot_seconds, weights=request.weights)
     trainer = session.trainer
     trainer.config.keep_val_outputs = True
     trainer.config.snapshot_grads = True

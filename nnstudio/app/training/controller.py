@@ -67,8 +67,10 @@ class TrainingController(QObject):
         self._last_progress = 0.0
 
     # -- commands ------------------------------------------------------------------------
-    def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False) -> bool:
-        """Train a copy of ``spec``: later edits to the canvas do not reach this run."""
+    def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False,
+              weights: dict | None = None) -> bool:
+        """Train a copy of ``spec``: later edits to the canvas do not reach this run. With
+        ``weights`` the run continues from them instead of fresh starting weights."""
         if self.state in ("running", "paused", "starting"):
             if self.state == "paused" and not paused:
                 self.resume()
@@ -88,8 +90,11 @@ class TrainingController(QObject):
         self._run_id += 1
         run_id = self._run_id
         self.viewer = ViewerModel(spec, training)
-        request = RunRequest(run_id, describe_run(run_id, training), spec, training,
-                             paused=paused, snapshot_seconds=SNAPSHOT_SECONDS)
+        if weights:
+            self.viewer.load_weights(weights)
+        label = describe_run(run_id, training) + (", continued" if weights else "")
+        request = RunRequest(run_id, label, spec, training, paused=paused,
+                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights)
         process = self._take_spare()
         if process is None:
             process = TrainingProcess(request)
@@ -124,12 +129,13 @@ class TrainingController(QObject):
             self.control.stop()
             self.message.emit("Stopping after the current batch…")
 
-    def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None) -> None:
+    def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None,
+             weights: dict | None = None) -> None:
         """One batch: from a paused run, or a new run that starts paused."""
         if self.state == "paused":
             self.control.step(1)
         elif self.state == "idle" and spec is not None and training is not None:
-            if self.start(spec, training, paused=True):
+            if self.start(spec, training, paused=True, weights=weights):
                 self.control.step(1)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
