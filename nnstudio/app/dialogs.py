@@ -86,6 +86,20 @@ def ask_continue_training(parent: QWidget | None, origin: str) -> str | None:
     return answer(continue_training_box(parent, origin))
 
 
+def weights_need_project_box(parent: QWidget | None, name: str) -> QMessageBox:
+    return choice_box(
+        parent, "Keep the trained weights?",
+        f"{name} is a network JSON file: it cannot hold the trained weights.",
+        [("project", "Save As Project…"), ("network", "Save Without Weights")],
+        "Save As Project writes a .nnstudio file with the network, its settings, the "
+        "trained weights and the training history.")
+
+
+def ask_weights_need_project(parent: QWidget | None, name: str) -> str | None:
+    """'project' (save as .nnstudio), 'network' (the JSON file, without weights) or None."""
+    return answer(weights_need_project_box(parent, name))
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
 

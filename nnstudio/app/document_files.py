@@ -103,7 +103,9 @@ class DocumentFilesMixin:
         return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
-        suggested = str(Path(app_settings.last_dir(self.settings))
+        current = Path(self.document.path) if self.document.path else None
+        suggested = str(current.with_suffix(document_io.PROJECT_SUFFIX) if current else
+                        Path(app_settings.last_dir(self.settings))
                         / f"{self.document.spec.name or 'untitled'}{document_io.PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self, "Save Project", suggested,
                                               document_io.FILE_FILTER)
@@ -115,6 +117,16 @@ class DocumentFilesMixin:
 
     def save_to(self, path: str) -> bool:
         weights, history = self.training.weights_for(self.document.spec)
+        note = ""
+        if weights is not None and not document_io.holds_weights(path):
+            choice = dialogs.ask_weights_need_project(self, Path(path).name) \
+                if self.interactive else "network"
+            if choice == "project":
+                return self.save_as()
+            if choice != "network":
+                return False
+            weights = None
+            note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             document_io.save_document(path, self.document.spec, self.document.training,
                                       weights, history)
@@ -125,7 +137,7 @@ class DocumentFilesMixin:
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {path}{note}", 8000)
         return True
 
     def _fill_recent_menu(self) -> None:

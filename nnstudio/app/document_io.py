@@ -50,12 +50,17 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
+def holds_weights(path: str | os.PathLike[str]) -> bool:
+    """Whether a document saved at ``path`` keeps trained weights (a .nnstudio project)."""
+    return Path(path).suffix == PROJECT_SUFFIX
+
+
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
                   history: dict | None = None) -> None:
     """A .nnstudio project (with weights and history when given), or a JSON document."""
     try:
-        if Path(path).suffix == PROJECT_SUFFIX:
+        if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset))
         else:

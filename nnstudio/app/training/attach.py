@@ -203,10 +203,13 @@ class TrainingUI(QObject):
         return self.weights, self.history
 
     def _on_run_finished(self, finished: Finished) -> None:
+        """The run's weights and history become the document's: unsaved work (closing
+        asks, autosave keeps them)."""
         if self.controller.viewer is not None:
             self.weights = self.controller.viewer.weights()
             self.history = finished.history
             self.saved_origin = ""
+            self.window.document.mark_modified()
 
     def _forget_weights(self) -> None:
         self.weights, self.history, self.saved_origin = None, {}, ""
