@@ -65,6 +65,7 @@ def _recover(window: MainWindow, path: str, monkeypatch) -> None:
     assert crashed.autosaver.autosave()
     crashed.autosaver.timer.stop()  # a crash: no clean-up runs
     crashed.training.dashboard.stop()
+    crashed.autosaver.lock.unlock()  # its process is gone: so is its lock
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     assert offer_recovery(window)
