@@ -86,6 +86,19 @@ def ask_continue_training(parent: QWidget | None, origin: str) -> str | None:
     return answer(continue_training_box(parent, origin))
 
 
+def file_changed_box(parent: QWidget | None, name: str) -> QMessageBox:
+    return choice_box(
+        parent, "The file changed on disk",
+        f"{name} was changed by another window or program since you opened or saved it.",
+        [("save_as", "Save As…"), ("overwrite", "Overwrite")],
+        "Overwrite replaces those changes with yours; Save As keeps both.")
+
+
+def ask_file_changed(parent: QWidget | None, name: str) -> str | None:
+    """'save_as', 'overwrite' or None (cancel: save nothing)."""
+    return answer(file_changed_box(parent, name))
+
+
 def weights_need_project_box(parent: QWidget | None, name: str) -> QMessageBox:
     return choice_box(
         parent, "Keep the trained weights?",

@@ -50,6 +50,17 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         raise
 
 
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
+    """What tells whether a file changed on disk: (inode, mtime in ns, size); None when it
+    is not there. Every save replaces the file, so even a same-size save in the same clock
+    tick changes the inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
 def holds_weights(path: str | os.PathLike[str]) -> bool:
     """Whether a document saved at ``path`` keeps trained weights (a .nnstudio project)."""
     return Path(path).suffix == PROJECT_SUFFIX
