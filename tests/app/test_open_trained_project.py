@@ -94,6 +94,9 @@ def assert_uses_the_saved_project(window: MainWindow, path: str, origin: str) ->
     assert "untrained" not in source.description().lower()
     assert origin in source.description()
     assert "untrained" not in window.inspect.draw.status.text().lower()
+    for view in (window.inspect.inside, window.inspect.filters):  # Look inside, filters
+        view.refresh()
+        assert view.header.text() == source.description()
 
     draw = window.inspect.draw
     draw_with_mouse(draw.pad, DIGITS[7])
