@@ -60,6 +60,7 @@ class TrainingUI(QObject):
         self.panel.changed.connect(self._on_panel_changed)
         doc.training_changed.connect(self._on_document_training)
         ctl.run_finished.connect(self._on_run_finished)
+        ctl.run_lost.connect(self._on_run_lost)
         doc.reset.connect(self._forget_weights)
         window.closing.connect(self.shutdown)
         window.prepare_screenshot.connect(self.train_for_screenshot)
@@ -153,7 +154,9 @@ class TrainingUI(QObject):
         loop = QEventLoop()
         self.controller.run_finished.connect(loop.quit)
         self.controller.problem.connect(lambda *_: loop.quit())
-        if not self.controller.start(spec, training):
+        start_from = self._ask_start_weights(spec)  # (not interactive: continues)
+        if start_from is None or not self.controller.start(spec, training,
+                                                          weights=start_from or None):
             return
         self.tabs.setCurrentIndex(DASHBOARD_TAB)
         loop.exec()
@@ -203,13 +206,19 @@ class TrainingUI(QObject):
         return self.weights, self.history
 
     def _on_run_finished(self, finished: Finished) -> None:
-        """The run's weights and history become the document's: unsaved work (closing
-        asks, autosave keeps them)."""
         if self.controller.viewer is not None:
-            self.weights = self.controller.viewer.weights()
-            self.history = finished.history
-            self.saved_origin = ""
-            self.window.document.mark_modified()
+            self._adopt_run(self.controller.viewer, finished.history)
+
+    def _on_run_lost(self, viewer: ViewerModel) -> None:
+        """A run whose process was killed: the last weights it published are kept."""
+        self._adopt_run(viewer, {})
+
+    def _adopt_run(self, viewer: ViewerModel, history: dict) -> None:
+        """A run's weights and history become the document's: unsaved work (closing asks,
+        autosave keeps them)."""
+        self.weights, self.history = viewer.weights(), history
+        self.saved_origin = ""
+        self.window.document.mark_modified()
 
     def _forget_weights(self) -> None:
         self.weights, self.history, self.saved_origin = None, {}, ""

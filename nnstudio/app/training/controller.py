@@ -49,6 +49,9 @@ class TrainingController(QObject):
     problem = Signal(str, str)  # title, text: something the person must read
     run_started = Signal(object)  # RunContext
     run_finished = Signal(object)  # Finished
+    # A run that published weights ended without finishing (its process was killed or
+    # died): the ViewerModel holding its last weights.
+    run_lost = Signal(object)
     viewer_changed = Signal(object)  # ViewerModel with new weights
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -72,6 +75,7 @@ class TrainingController(QObject):
         self.silence_seconds = SILENCE_SECONDS
         self._state_before_silence = "running"
         self._ended_unresponsive = False  # this run's process was killed for its silence
+        self._published = self._finished = False  # what this run has sent so far
         self._start_after_end: tuple | None = None  # a Start while it was unresponsive
 
     # -- commands ------------------------------------------------------------------------
@@ -115,6 +119,7 @@ class TrainingController(QObject):
         else:
             process.begin(request)
         self._ended_unresponsive = False
+        self._published = self._finished = False
         self.control = process.control
         worker = TrainingWorker(process)
         worker.ready.connect(self._on_ready)
@@ -241,6 +246,7 @@ class TrainingController(QObject):
             self.message.emit(f"Training {event.train_samples:,} samples, "
                               f"{event.parameters:,} parameters on {event.backend}")
         elif isinstance(event, Snapshot):
+            self._published = True
             if self.viewer is not None:
                 self.viewer.load_weights(event.weights)
                 self.viewer_changed.emit(self.viewer)
@@ -263,6 +269,7 @@ class TrainingController(QObject):
                 dashboard.on_diverged(event)
             self.problem.emit("Training diverged", event.message)
         elif isinstance(event, Finished):
+            self._finished = True
             self.last_finished = event
             if dashboard is not None:
                 dashboard.on_finished(event)
@@ -313,6 +320,10 @@ class TrainingController(QObject):
         self._job = self._process = None
         if self.state != "idle":
             self._set_state("idle")
+        if self._published and not self._finished and not self._closing \
+                and self.viewer is not None:
+            self._published = False
+            self.run_lost.emit(self.viewer)
         pending, self._start_after_end = self._start_after_end, None
         if pending is not None and not self._closing:
             self.start(*pending)

@@ -47,6 +47,7 @@ def test_silence_is_shown_and_stop_ends_the_process(qtbot, frozen) -> None:
     assert not process.alive
     assert any("Ended the training process" in m for m in messages)
     assert controller.viewer.weights(), "the last weights it published are kept"
+    assert window.training.weights and window.document.is_modified  # ...and can be saved
 
 
 def test_start_ends_the_silent_process_and_starts_anew(qtbot, frozen) -> None:
