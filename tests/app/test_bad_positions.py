@@ -70,3 +70,17 @@ def test_the_background_grid_survives_any_rectangle(window, rect) -> None:
         window.view.drawBackground(painter, rect)
     finally:
         painter.end()
+
+
+def test_pasting_layers_with_bad_positions_pastes_nothing(window) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from nnstudio.app.builder.clipboard import FRAGMENT_FORMAT
+
+    fragment = {"format": FRAGMENT_FORMAT, "edges": [],
+                "nodes": [{"id": "d", "type": "Dense", "params": {"units": 3},
+                           "pos": [1e30, math.nan]}]}
+    QGuiApplication.clipboard().setText(json.dumps(fragment))
+    before = len(window.document.spec.nodes)
+    assert window.paste() == []
+    assert len(window.document.spec.nodes) == before
