@@ -17,6 +17,7 @@ from nnstudio.app.main_window import MainWindow
 from nnstudio.app.recovery import offer_recovery
 from nnstudio.app.settings import make_settings
 from nnstudio.build import build_network
+from nnstudio.data.datasets import load_dataset
 from nnstudio.project import Project, load_project
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 
@@ -104,6 +105,16 @@ def assert_uses_the_saved_project(window: MainWindow, path: str, origin: str) ->
     expected = saved_prediction(project, draw.digit)
     assert np.allclose(draw.bars.probabilities, expected, atol=1e-5)
     assert int(np.argmax(draw.bars.probabilities)) == int(np.argmax(expected))
+    # A test digit of the dataset, as the pad would hand it to the network.
+    data = load_dataset(project.training.dataset)
+    images = data.x_test[:50].astype(np.float32) / 255.0
+    answers = saved_prediction_batch(project, images.reshape(50, -1)).argmax(axis=1)
+    index = int(np.flatnonzero(answers == data.y_test[:50])[0])  # one it gets right
+    draw.digit = images[index]
+    draw.update_prediction()
+    assert np.allclose(draw.bars.probabilities, saved_prediction(project, images[index]),
+                       atol=1e-5)
+    assert f"It looks like {data.y_test[index]}" in draw.answer.text()
     assert source.viewer is not None
     sample = np.random.default_rng(0).random((3, 784), dtype=np.float32)
     assert np.allclose(source.viewer.predict(sample),
