@@ -89,3 +89,20 @@ def test_saving_json_without_weights_says_so_and_cancel_saves_nothing(
     else:
         assert saved and not window.document.is_modified
         assert "without the trained weights" in window.statusBar().currentMessage()
+
+
+def test_a_run_ending_after_another_file_was_opened_leaves_that_file_alone(
+        qtbot, window, tmp_path) -> None:
+    path = tmp_path / "other.nnstudio"
+    assert window.save_to(str(path))
+    preset = load_preset("xor-mlp")
+    window.document.replace(preset.network, replace(preset.training, epochs=100_000))
+    controller = window.training.controller
+    window.actions.train_start.trigger()
+    qtbot.waitUntil(lambda: controller.state == "running", timeout=30000)
+    assert window.open_file(str(path))
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        window.actions.train_stop.trigger()
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+    assert not window.document.is_modified
+    assert window.training.weights is None  # the xor run's weights are not this file's

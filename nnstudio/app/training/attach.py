@@ -73,6 +73,8 @@ class TrainingUI(QObject):
         # Where ``weights`` come from when they came with the document, not from a run here
         # ("saved in l5.nnstudio"): the next Start asks whether to continue from them.
         self.saved_origin = ""
+        # Whether the latest run trained the document now shown (not one replaced since).
+        self._run_is_the_document_s = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_views_for(None)
 
@@ -215,16 +217,20 @@ class TrainingUI(QObject):
 
     def _adopt_run(self, viewer: ViewerModel, history: dict) -> None:
         """A run's weights and history become the document's: unsaved work (closing asks,
-        autosave keeps them)."""
+        autosave keeps them). Not when another document was opened meanwhile."""
+        if not self._run_is_the_document_s:
+            return
         self.weights, self.history = viewer.weights(), history
         self.saved_origin = ""
         self.window.document.mark_modified()
 
     def _forget_weights(self) -> None:
         self.weights, self.history, self.saved_origin = None, {}, ""
+        self._run_is_the_document_s = False
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_run_started(self, context: object) -> None:
+        self._run_is_the_document_s = True
         self._show_views_for(context)
         self.tabs.setCurrentIndex(DASHBOARD_TAB)
 
