@@ -7,6 +7,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnstudio.spec.network import MAX_POSITION, NetworkSpec, SpecError
 from nnstudio.spec.presets import load_preset
@@ -39,3 +41,22 @@ def test_json_text_with_nan_or_infinity_is_refused() -> None:
 def test_ordinary_and_far_but_sane_positions_load(pos) -> None:
     spec = NetworkSpec.from_json(network_with_pos(pos))
     assert spec.nodes[1].pos == (float(pos[0]), float(pos[1]))
+
+
+POSITION_VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(-10 ** 400, 10 ** 400),
+    st.booleans(), st.none(), st.text(max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(POSITION_VALUES, max_size=3), POSITION_VALUES,
+                 st.dictionaries(st.text(max_size=2), POSITION_VALUES, max_size=2)))
+def test_any_position_loads_finite_and_in_range_or_is_one_clear_error(pos) -> None:
+    data = network_with_pos(pos)
+    try:
+        spec = NetworkSpec.from_json(data)
+    except SpecError as error:
+        assert str(error).startswith(f"{data['nodes'][1]['id']}: 'pos' ")
+        return
+    loaded = spec.nodes[1].pos
+    assert loaded is None or all(math.isfinite(v) and abs(v) <= MAX_POSITION for v in loaded)
