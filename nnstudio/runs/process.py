@@ -140,6 +140,7 @@ class TrainingProcess:
         if self.request is not None:
             raise RuntimeError("this training process already has a run")
         self.request = request
+        self.last_heard = time.monotonic()  # a spare says nothing until it has a run
         self.control.send("run", request)
         if request.paused:
             self.control.pause()
