@@ -18,10 +18,12 @@ from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import document_io
+from nnstudio.project import Project
 
 AUTOSAVE_MS = 120_000
 RECOVERY_FOLDER = "recovery"
 LOCK_SUFFIX = ".lock"
+DAMAGED_SUFFIX = ".damaged"
 
 
 def recovery_dir(settings: QSettings) -> Path:
@@ -118,20 +120,27 @@ def offer_recovery(window: QWidget) -> list[QWidget]:
     """At start: offer back each recovery file left by a window that crashed. The first one
     accepted goes into ``window``, each further one into a new window like it. Returns the
     windows that got recovered work (the caller keeps the new ones open); a file declined
-    is deleted, one that cannot be read is left as it is."""
+    is deleted, one that cannot be read is renamed aside (``.damaged``) and said so."""
     restored: list[QWidget] = []
     own = getattr(getattr(window, "autosaver", None), "path", None)
     for path, lock in left_by_crashes(recovery_dir(window.settings), own):
         try:
-            if not _ask(window, path):
+            try:
+                project = document_io.load_project_document(path)
+            except document_io.DocumentError as error:
+                kept = path.with_name(path.name + DAMAGED_SUFFIX)
+                try:
+                    path.replace(kept)  # kept for a person to look at, not offered again
+                    where = f"\n\nIt was kept as {kept}."
+                except OSError:
+                    where = ""
+                QMessageBox.warning(window, "Cannot recover", f"{error}{where}")
+                continue
+            if not _ask(window, path, project.network.name):
                 path.unlink(missing_ok=True)
                 continue
             target = window if not restored else type(window)(settings=window.settings)
-            if not _restore(target, path):
-                if target is not window:
-                    target.document.mark_saved("")
-                    target.close()
-                continue
+            _restore(target, project)
             if target is not window:
                 target.show()
             restored.append(target)
@@ -143,24 +152,19 @@ def offer_recovery(window: QWidget) -> list[QWidget]:
     return restored
 
 
-def _ask(window: QWidget, path: Path) -> bool:
+def _ask(window: QWidget, path: Path, name: str) -> bool:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+    what = f"Its unsaved work on {name!r}" if name else "Its unsaved work"
     answer = QMessageBox.question(
         window, "Recover unsaved work?",
-        f"A window of NN Studio did not close normally. Its unsaved work was kept from "
-        f"{when}.\n\nRecover it? (No discards it.)")
+        f"A window of NN Studio did not close normally. {what} was kept from {when}.\n\n"
+        "Recover it? (No discards it.)")
     return answer == QMessageBox.StandardButton.Yes
 
 
-def _restore(window: QWidget, path: Path) -> bool:
-    try:
-        project = document_io.load_project_document(path)
-    except document_io.DocumentError as error:
-        QMessageBox.warning(window, "Cannot recover", str(error))
-        return False
+def _restore(window: QWidget, project: Project) -> None:
     window.document.replace(project.network, project.training, "")
     window.training.load_saved(project.weights, project.history,
                                "recovered from the last session")
     window.document.mark_modified()
     window.statusBar().showMessage("Recovered the unsaved work; save it to keep it", 10000)
-    return True

@@ -104,6 +104,8 @@ def test_two_crashes_keep_both_and_each_is_offered(qtbot, settings_path, monkeyp
     for extra in restored[1:]:
         qtbot.addWidget(extra, before_close_func=lambda w: w.document.mark_saved(""))
     assert len(asked) == 2 and len(restored) == 2 and restored[0] is window
+    name = crashed[0].document.spec.name
+    assert all(f"unsaved work on {name!r}" in text for text in asked)
     assert sorted(w.document.spec.node("dense1").params["units"] for w in restored) == [41, 42]
     assert all(w.document.is_modified and w.autosaver.path.is_file() for w in restored)
     assert not any(w.autosaver.path.exists() for w in crashed)
@@ -169,3 +171,21 @@ def test_locks_of_windows_that_are_gone_are_cleaned_up(qtbot, settings_path) -> 
     assert offer_recovery(window) == []
     assert not orphan.exists()
     assert (folder / (window.autosaver.path.name + ".lock")).exists()  # its own stays
+
+
+def test_a_damaged_recovery_file_is_reported_and_kept_aside(qtbot, settings_path,
+                                                           monkeypatch) -> None:
+    folder = recovery_dir(make_settings(settings_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    damaged = folder / "window-1-damaged.nnstudio"
+    damaged.write_bytes(b"not a zip")
+    window = MainWindow(settings=make_settings(settings_path), persist=False)
+    qtbot.addWidget(window)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text: warned.append(text)))
+    assert offer_recovery(window) == []
+    kept = folder / "window-1-damaged.nnstudio.damaged"
+    assert len(warned) == 1 and "window-1-damaged.nnstudio" in warned[0]
+    assert str(kept) in warned[0] and kept.read_bytes() == b"not a zip"
+    assert offer_recovery(window) == [] and len(warned) == 1  # not offered again
