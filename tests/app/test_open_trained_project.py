@@ -185,3 +185,19 @@ def test_cancelling_the_question_starts_nothing(qtbot, make_window, trained_path
     monkeypatch.setattr(dialogs, "ask_continue_training", lambda parent, name: None)
     window.actions.train_start.trigger()
     assert window.training.controller.state == "idle"
+
+
+def test_step_after_opening_asks_too(qtbot, make_window, trained_path, monkeypatch) -> None:
+    window = make_window(open_source=trained_path)
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_continue_training",
+                        lambda parent, name: asked.append(name) or "continue")
+    controller = window.training.controller
+    window.actions.train_step.trigger()
+    qtbot.waitUntil(lambda: len(window.training.dashboard.loss_view.batch_losses()) == 1,
+                    timeout=60000)
+    assert asked == ["saved in mlp.nnstudio"]
+    assert window.training.dashboard.loss_view.batch_losses()[0] < 1.0  # trained weights
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        window.actions.train_stop.trigger()
+    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
