@@ -46,8 +46,10 @@ def run(open_path: str | None = None, screenshot: str | None = None,
     window = MainWindow(settings=settings, open_source=open_path)
     install_exception_hook(window)
     window.show()
-    offer_recovery(window)
-    return app.exec()
+    recovered = offer_recovery(window)  # (further windows stay open while this holds them)
+    code = app.exec()
+    del recovered
+    return code
 
 
 def _quiet_offscreen_warnings() -> None:

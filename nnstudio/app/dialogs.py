@@ -1,4 +1,5 @@
-"""Small dialogs: save-changes question, errors, keyboard shortcuts, about."""
+"""Small dialogs: the questions the window asks (save changes, continue training, a file
+changed on disk), errors, keyboard shortcuts, about."""
 
 from __future__ import annotations
 
@@ -42,6 +43,74 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
     if answer == buttons.Discard:
         return "discard"
     return "cancel"
+
+
+def choice_box(parent: QWidget | None, title: str, text: str,
+               choices: list[tuple[str, str]], informative: str = "") -> QMessageBox:
+    """A question with one button per (key, label) in ``choices`` (the first is the default)
+    and Cancel; each button remembers its key in the property "choice"."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    for index, (key, label) in enumerate(choices):
+        button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+        button.setProperty("choice", key)
+        if index == 0:
+            box.setDefaultButton(button)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def answer(box: QMessageBox) -> str | None:
+    """Show a ``choice_box``; the key of the button pressed, or None for Cancel (or Esc)."""
+    box.exec()
+    clicked = box.clickedButton()
+    key = clicked.property("choice") if clicked is not None else None
+    return str(key) if key else None
+
+
+def continue_training_box(parent: QWidget | None, origin: str) -> QMessageBox:
+    return choice_box(
+        parent, "Continue training?",
+        f"This network has trained weights ({origin}).",
+        [("continue", "Continue From Saved Weights"), ("fresh", "Start Fresh")],
+        "Continue trains on from them; Start Fresh begins again from new random weights "
+        "(the saved ones stay in the file until you save).")
+
+
+def ask_continue_training(parent: QWidget | None, origin: str) -> str | None:
+    """'continue' (from the saved weights), 'fresh' (new starting weights) or None."""
+    return answer(continue_training_box(parent, origin))
+
+
+def file_changed_box(parent: QWidget | None, name: str) -> QMessageBox:
+    return choice_box(
+        parent, "The file changed on disk",
+        f"{name} was changed by another window or program since you opened or saved it.",
+        [("save_as", "Save As…"), ("overwrite", "Overwrite")],
+        "Overwrite replaces those changes with yours; Save As keeps both.")
+
+
+def ask_file_changed(parent: QWidget | None, name: str) -> str | None:
+    """'save_as', 'overwrite' or None (cancel: save nothing)."""
+    return answer(file_changed_box(parent, name))
+
+
+def weights_need_project_box(parent: QWidget | None, name: str) -> QMessageBox:
+    return choice_box(
+        parent, "Keep the trained weights?",
+        f"{name} is a network JSON file: it cannot hold the trained weights.",
+        [("project", "Save As Project…"), ("network", "Save Without Weights")],
+        "Save As Project writes a .nnstudio file with the network, its settings, the "
+        "trained weights and the training history.")
+
+
+def ask_weights_need_project(parent: QWidget | None, name: str) -> str | None:
+    """'project' (save as .nnstudio), 'network' (the JSON file, without weights) or None."""
+    return answer(weights_need_project_box(parent, name))
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -41,6 +41,7 @@ class DocumentFilesMixin:
         return self.open_file(source)
 
     def open_file(self, path: str) -> bool:
+        stamp = document_io.file_stamp(path)
         try:
             project = document_io.load_project_document(path)
         except document_io.DocumentError as error:
@@ -48,7 +49,9 @@ class DocumentFilesMixin:
             return False
         self.current_preset = ""
         self.document.replace(project.network, project.training, str(Path(path).resolve()))
-        self.training.load_saved(project.weights, project.history)
+        self.disk_stamp = (self.document.path, stamp)
+        self.training.load_saved(project.weights, project.history,
+                                 f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -131,7 +134,9 @@ class DocumentFilesMixin:
         return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
-        suggested = str(Path(app_settings.last_dir(self.settings))
+        current = Path(self.document.path) if self.document.path else None
+        suggested = str(current.with_suffix(document_io.PROJECT_SUFFIX) if current else
+                        Path(app_settings.last_dir(self.settings))
                         / f"{self.document.spec.name or 'untitled'}{document_io.PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self, "Save Project", suggested,
                                               document_io.FILE_FILTER)
@@ -141,8 +146,37 @@ class DocumentFilesMixin:
             path += document_io.PROJECT_SUFFIX
         return self.save_to(path)
 
+    def changed_on_disk(self, path: str) -> bool:
+        """Whether ``path`` is the open document's file and something else wrote it since
+        this window opened or saved it (another window, another program)."""
+        opened, stamp = self.disk_stamp
+        if str(Path(path).resolve()) != opened:
+            return False
+        now = document_io.file_stamp(path)
+        return now is not None and now != stamp
+
     def save_to(self, path: str) -> bool:
+        if self.changed_on_disk(path):
+            if not self.interactive:
+                self._report("Cannot save", f"{path} changed on disk since it was opened; "
+                                            "it was not overwritten")
+                return False
+            choice = dialogs.ask_file_changed(self, Path(path).name)
+            if choice == "save_as":
+                return self.save_as()
+            if choice != "overwrite":
+                return False
         weights, history = self.training.weights_for(self.document.spec)
+        note = ""
+        if weights is not None and not document_io.holds_weights(path):
+            choice = dialogs.ask_weights_need_project(self, Path(path).name) \
+                if self.interactive else "network"
+            if choice == "project":
+                return self.save_as()
+            if choice != "network":
+                return False
+            weights = None
+            note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             document_io.save_document(path, self.document.spec, self.document.training,
                                       weights, history)
@@ -150,10 +184,11 @@ class DocumentFilesMixin:
             self._report("Cannot save", str(error))
             return False
         self.document.mark_saved(str(Path(path).resolve()))
+        self.disk_stamp = (self.document.path, document_io.file_stamp(path))
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {path}{note}", 8000)
         return True
 
     def _fill_recent_menu(self) -> None:

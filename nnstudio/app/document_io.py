@@ -35,12 +35,28 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
             "network": network.to_json(), "training": training.to_json()}
 
 
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
+    """What tells whether a file changed on disk: (inode, mtime in ns, size); None when it
+    is not there. Every save replaces the file, so even a same-size save in the same clock
+    tick changes the inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_mtime_ns, info.st_size
+
+
+def holds_weights(path: str | os.PathLike[str]) -> bool:
+    """Whether a document saved at ``path`` keeps trained weights (a .nnstudio project)."""
+    return Path(path).suffix == PROJECT_SUFFIX
+
+
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
                   history: dict | None = None) -> None:
     """A .nnstudio project (with weights and history when given), or a JSON document."""
     try:
-        if Path(path).suffix == PROJECT_SUFFIX:
+        if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset))
         else:

@@ -68,6 +68,8 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         self._paste_count = 0
         self._fitted_once = False
         self._closing_emitted = False
+        # The open file and its file_stamp when this window last read or wrote it.
+        self.disk_stamp: tuple[str, tuple | None] = ("", None)
 
         self.document = NetworkDocument(parent=self)
         self.scene = NetworkScene(self.document, self)

@@ -1,31 +1,56 @@
-"""Never lose work: autosave to a recovery file every two minutes, and offer it back after a
-crash. A clean close (or a save) removes the file, so finding one at start means the last
-session ended badly."""
+"""Never lose work: each window autosaves to a recovery file of its own every two minutes,
+and work left by a window that did not close cleanly is offered back at the next start.
+
+Every window holds a lock file beside its recovery file while it is open: a recovery file
+whose lock is held belongs to a window that is still open (in this process or another) and
+is neither offered nor deleted; one whose lock is free (or stale: its process is gone) was
+left by a crash. A clean close (or a save) removes the window's file and its lock.
+"""
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nnstudio.app import document_io
+from nnstudio.project import Project
 
 AUTOSAVE_MS = 120_000
-RECOVERY_NAME = "recovery.nnstudio"
+RECOVERY_FOLDER = "recovery"
+LOCK_SUFFIX = ".lock"
+DAMAGED_SUFFIX = ".damaged"
 
 
-def recovery_path(settings: QSettings) -> Path:
+def recovery_dir(settings: QSettings) -> Path:
     """Beside the settings file: per user, and per test when tests use their own settings."""
-    return Path(settings.fileName()).resolve().parent / "recovery" / RECOVERY_NAME
+    return Path(settings.fileName()).resolve().parent / RECOVERY_FOLDER
+
+
+def window_lock(path: Path) -> QLockFile:
+    """The lock that says the window writing ``path`` is alive (never stale by age: only
+    when its process is gone)."""
+    lock = QLockFile(str(path) + LOCK_SUFFIX)
+    lock.setStaleLockTime(0)
+    return lock
 
 
 class Autosaver(QObject):
     def __init__(self, window: QWidget, interval_ms: int = AUTOSAVE_MS) -> None:
         super().__init__(window)
         self.window = window
-        self.path = recovery_path(window.settings)
+        name = f"window-{os.getpid()}-{uuid.uuid4().hex[:12]}{document_io.PROJECT_SUFFIX}"
+        self.path = recovery_dir(window.settings) / name
+        self.lock = window_lock(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock.tryLock(0)
+        except OSError:
+            pass  # a read-only settings folder: autosave will say it failed
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.autosave)
@@ -40,10 +65,10 @@ class Autosaver(QObject):
         if not doc.is_modified:
             return False
         weights, history = self.window.training.weights_for(doc.spec)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             document_io.save_document(self.path, doc.spec, doc.training, weights, history)
-        except document_io.DocumentError as error:
+        except (OSError, document_io.DocumentError) as error:
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return False
         self.last_saved = time.time()
@@ -59,31 +84,87 @@ class Autosaver(QObject):
 
     @Slot()
     def discard(self) -> None:
-        """The session ends cleanly: nothing to recover next time."""
+        """The window closes cleanly: nothing to recover next time."""
         self.timer.stop()
         self.path.unlink(missing_ok=True)
+        self.lock.unlock()
 
 
-def offer_recovery(window: QWidget) -> bool:
-    """At start: if a recovery file is there, ask whether to restore it. True if restored."""
-    path = recovery_path(window.settings)
-    if not path.is_file():
-        return False
+def left_by_crashes(folder: Path, own: Path | None = None) -> list[tuple[Path, QLockFile]]:
+    """Recovery files in ``folder`` whose window is gone, oldest first, each with its lock
+    now held by the caller (so no other window offers it meanwhile). Locks left by windows
+    that are gone with nothing to recover are removed."""
+    try:
+        paths = sorted(folder.glob(f"*{document_io.PROJECT_SUFFIX}"),
+                       key=lambda p: p.stat().st_mtime)
+        locks = list(folder.glob(f"*{document_io.PROJECT_SUFFIX}{LOCK_SUFFIX}"))
+    except OSError:
+        return []
+    for lock_path in locks:
+        recovery = lock_path.with_name(lock_path.name.removesuffix(LOCK_SUFFIX))
+        if not recovery.exists() and recovery != own:
+            lock = window_lock(recovery)
+            if lock.tryLock(0):
+                lock.unlock()
+    found = []
+    for path in paths:
+        if path == own or not path.is_file():
+            continue
+        lock = window_lock(path)
+        if lock.tryLock(0):
+            found.append((path, lock))
+    return found
+
+
+def offer_recovery(window: QWidget) -> list[QWidget]:
+    """At start: offer back each recovery file left by a window that crashed. The first one
+    accepted goes into ``window``, each further one into a new window like it. Returns the
+    windows that got recovered work (the caller keeps the new ones open); a file declined
+    is deleted, one that cannot be read is renamed aside (``.damaged``) and said so."""
+    restored: list[QWidget] = []
+    own = getattr(getattr(window, "autosaver", None), "path", None)
+    for path, lock in left_by_crashes(recovery_dir(window.settings), own):
+        try:
+            try:
+                project = document_io.load_project_document(path)
+            except document_io.DocumentError as error:
+                kept = path.with_name(path.name + DAMAGED_SUFFIX)
+                try:
+                    path.replace(kept)  # kept for a person to look at, not offered again
+                    where = f"\n\nIt was kept as {kept}."
+                except OSError:
+                    where = ""
+                QMessageBox.warning(window, "Cannot recover", f"{error}{where}")
+                continue
+            if not _ask(window, path, project.network.name):
+                path.unlink(missing_ok=True)
+                continue
+            target = window if not restored else type(window)(settings=window.settings)
+            _restore(target, project)
+            if target is not window:
+                target.show()
+            restored.append(target)
+            # The work is in the window's own recovery file now: the old one can go.
+            if target.autosaver.autosave():
+                path.unlink(missing_ok=True)
+        finally:
+            lock.unlock()
+    return restored
+
+
+def _ask(window: QWidget, path: Path, name: str) -> bool:
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+    what = f"Its unsaved work on {name!r}" if name else "Its unsaved work"
     answer = QMessageBox.question(
         window, "Recover unsaved work?",
-        f"NN Studio did not close normally last time. Unsaved work was kept from {when}.\n\n"
+        f"A window of NN Studio did not close normally. {what} was kept from {when}.\n\n"
         "Recover it? (No discards it.)")
-    if answer != QMessageBox.StandardButton.Yes:
-        path.unlink(missing_ok=True)
-        return False
-    try:
-        project = document_io.load_project_document(path)
-    except document_io.DocumentError as error:
-        QMessageBox.warning(window, "Cannot recover", str(error))
-        return False
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _restore(window: QWidget, project: Project) -> None:
     window.document.replace(project.network, project.training, "")
-    window.training.load_saved(project.weights, project.history)
+    window.training.load_saved(project.weights, project.history,
+                               "recovered from the last session")
     window.document.mark_modified()
     window.statusBar().showMessage("Recovered the unsaved work; save it to keep it", 10000)
-    return True

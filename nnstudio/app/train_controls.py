@@ -11,13 +11,15 @@ from PySide6.QtCore import QObject, Signal
 
 from nnstudio.app.actions import Actions
 
-STATES = ("unavailable", "idle", "starting", "running", "paused")
+STATES = ("unavailable", "idle", "starting", "running", "paused", "unresponsive")
 ENABLED = {
     "unavailable": (),
     "idle": ("train_start", "train_step"),
     "starting": ("train_stop",),
     "running": ("train_pause", "train_stop"),
     "paused": ("train_start", "train_stop", "train_step"),
+    # The training process stopped answering: Stop ends it, Start ends it and starts anew.
+    "unresponsive": ("train_start", "train_stop"),
 }
 NO_TRAINER_TIP = "No trainer is connected to this window"
 

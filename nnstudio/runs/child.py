@@ -19,13 +19,14 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.runs.messages import BatchBlock, Ended, Failed, Ready
+from nnstudio.runs.messages import BatchBlock, Ended, Failed, Heartbeat, Ready
 from nnstudio.session import Session, SessionError, create_session
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import RunContext
 
 BLOCK_SECONDS = 0.04
+HEARTBEAT_SECONDS = 0.5  # how often a run says it is alive, also while paused
 # Failures a person can act on, reported in one line; anything else is a bug and comes with
 # its traceback (the window writes it to the error log).
 EXPECTED_ERRORS = (SessionError, SpecError, DatasetError, BackendUnavailable, MemoryError)
@@ -42,12 +43,15 @@ class RunRequest:
     paused: bool = False
     snapshot_seconds: float = 0.25
     blas_threads: int = 1
+    # Trained weights to continue from ({layer: {param: array}}); None: fresh ones.
+    weights: dict | None = None
+    heartbeat_seconds: float = HEARTBEAT_SECONDS
 
 
 def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Session, RunContext]:
     """The session with everything the views want switched on, and the run's context."""
     session = create_session(request.spec, request.training, control=control,
-                             snapshot_seconds=request.snapshot_seconds)
+                             snapshot_seconds=request.snapshot_seconds, weights=request.weights)
     trainer = session.trainer
     trainer.config.keep_val_outputs = True
     trainer.config.snapshot_grads = True
@@ -108,24 +112,59 @@ def apply_commands(receive: Callable[[], tuple], control: TrainerControl) -> Non
         getattr(control, command)(*args)
 
 
+class Heart:
+    """Sends a Heartbeat every ``seconds`` from a thread of its own until ``stop()``, so the
+    window can tell a child that is slow or paused from one that stopped answering. Every
+    message goes through ``send`` here, one at a time (a pipe takes one writer)."""
+
+    def __init__(self, send: Callable[[object], None], seconds: float) -> None:
+        self._send, self._lock = send, threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, args=(seconds,),
+                                        name="nnstudio-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def send(self, message: object) -> None:
+        with self._lock:
+            self._send(message)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _beat(self, seconds: float) -> None:
+        while not self._stopped.wait(seconds):
+            try:
+                self.send(Heartbeat())
+            except (BrokenPipeError, EOFError, OSError):
+                return  # the window went away
+
+
 def serve_run(request: RunRequest, send: Callable[[object], None],
               receive: Callable[[], tuple]) -> None:
-    """Train ``request``, sending every message through ``send``; ``Ended`` comes last."""
+    """Train ``request``, sending every message through ``send`` (with a heartbeat between
+    them); ``Ended`` comes last."""
     control = TrainerControl()
     if request.paused:
         control.pause()
     listener = threading.Thread(target=apply_commands, args=(receive, control),
                                 name="nnstudio-commands", daemon=True)
     listener.start()
+    heart = Heart(send, request.heartbeat_seconds)
+    heart.start()
     try:
         session, context = prepare_session(request, control)
-        send(Ready(context))
+        heart.send(Ready(context))
         for message in in_blocks(session.trainer.run()):
-            send(message)
+            heart.send(message)
     except EXPECTED_ERRORS as error:  # the settings, the data or the machine: no bug
-        send(Failed(str(error) or type(error).__name__))
+        heart.send(Failed(str(error) or type(error).__name__))
     except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
-        send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
+        heart.send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
+    finally:
+        heart.stop()
     send(Ended())
 
 

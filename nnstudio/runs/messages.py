@@ -33,3 +33,21 @@ class Failed:
 @dataclass
 class Ended:
     """The last message of a run that ended by itself (not killed)."""
+
+
+@dataclass
+class Heartbeat:
+    """The child is alive: sent every ``RunRequest.heartbeat_seconds``, paused or not."""
+
+
+@dataclass
+class Silent:
+    """Made on the window's side, not sent: the child has said nothing for ``seconds``
+    (stopped with SIGSTOP, frozen, swapped out)."""
+
+    seconds: float
+
+
+@dataclass
+class Awake:
+    """Made on the window's side: a silent child is heard again."""

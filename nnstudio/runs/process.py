@@ -3,7 +3,9 @@
 ``TrainingProcess`` starts the child (spawned, never forked: the window's process holds Qt
 and threads), hands out a ``RemoteControl`` with the trainer control's methods, and yields
 what the child sends until it is done. When the child dies without saying goodbye (killed,
-out of memory, a crash in native code) the last message says so.
+out of memory, a crash in native code) the last message says so. When it says nothing at
+all for ``silence_seconds`` (not even its heartbeat: stopped with SIGSTOP, frozen), a
+``Silent`` notice comes, and ``Awake`` if it is heard again.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import threading
+import time
 from collections.abc import Iterator
 
 from nnstudio.runs.child import RunRequest, run_child
-from nnstudio.runs.messages import Ended, Failed
+from nnstudio.runs.messages import Awake, Ended, Failed, Heartbeat, Silent
 
 START_METHOD = "spawn"
+# A child that sends nothing (its heartbeat comes every 0.5 s) for this long is reported.
+SILENCE_SECONDS = 5.0
 
 
 class RemoteControl:
@@ -94,8 +99,12 @@ class TrainingProcess:
     or ``discard()`` it.
     """
 
-    def __init__(self, request: RunRequest | None = None) -> None:
+    def __init__(self, request: RunRequest | None = None,
+                 silence_seconds: float = SILENCE_SECONDS) -> None:
         context = multiprocessing.get_context(START_METHOD)
+        self.silence_seconds = silence_seconds
+        # time.monotonic() when the child was last heard (or the listening began).
+        self.last_heard = time.monotonic()
         self._events, child_events = context.Pipe(duplex=False)
         child_commands, commands = context.Pipe(duplex=False)
         self.request = request
@@ -131,6 +140,7 @@ class TrainingProcess:
         if self.request is not None:
             raise RuntimeError("this training process already has a run")
         self.request = request
+        self.last_heard = time.monotonic()  # a spare says nothing until it has a run
         self.control.send("run", request)
         if request.paused:
             self.control.pause()
@@ -140,17 +150,36 @@ class TrainingProcess:
         self.control.close()
         self._release(timeout)
 
+    def silent_for(self) -> float:
+        """Seconds since the child was last heard (thread-safe: a float read)."""
+        return time.monotonic() - self.last_heard
+
     def messages(self, exit_timeout: float = 10.0) -> Iterator[object]:
         """Everything the child sends, ending with ``Ended``; a ``Failed`` comes first
-        when the child died without one. However the iteration ends (also an error while
-        receiving, or the consumer giving up), the child is stopped and its pipes closed."""
-        ended = False
+        when the child died without one. Heartbeats are not passed on; a ``Silent`` comes
+        when the child said nothing for ``silence_seconds``, an ``Awake`` when it speaks
+        again. However the iteration ends (also an error while receiving, or the consumer
+        giving up), the child is stopped and its pipes closed."""
+        ended = silent = False
+        self.last_heard = time.monotonic()
+        wait = max(0.01, min(0.25, self.silence_seconds / 4))
         try:
             while not ended:
                 try:
+                    if not self._events.poll(wait):
+                        if not silent and self.silent_for() >= self.silence_seconds:
+                            silent = True
+                            yield Silent(self.silent_for())
+                        continue
                     message = self._events.recv()
                 except (EOFError, OSError):
                     break
+                self.last_heard = time.monotonic()
+                if silent:
+                    silent = False
+                    yield Awake()
+                if isinstance(message, Heartbeat):
+                    continue
                 ended = isinstance(message, Ended)
                 yield message
         finally:

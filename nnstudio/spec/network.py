@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,33 @@ from nnstudio.spec.shapes import Shape, ShapeError
 
 FORMAT = "nnstudio.network"
 FORMAT_VERSION = 1
+# How far from the origin a node may sit on the canvas: far beyond any real network (a
+# 10,000-layer chain spans about 1.5 million units), and small enough to draw.
+MAX_POSITION = 1e7
 
 
 class SpecError(ValueError):
     """A network file or document that cannot be read at all (not just an invalid network)."""
+
+
+def read_position(node_id: str, pos: Any) -> tuple[float, float] | None:
+    """A node's canvas position as read from a file: two finite numbers within
+    ``MAX_POSITION`` of the origin, or None (then the canvas lays the node out)."""
+    if pos is None:
+        return None
+    if not (isinstance(pos, list | tuple) and len(pos) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in pos)):
+        raise SpecError(f"{node_id}: 'pos' must be two numbers")
+    try:
+        x, y = float(pos[0]), float(pos[1])
+    except OverflowError:  # an integer too large for a float
+        x = y = math.inf
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise SpecError(f"{node_id}: 'pos' must be two finite numbers, not {pos[0]}, {pos[1]}")
+    if abs(x) > MAX_POSITION or abs(y) > MAX_POSITION:
+        raise SpecError(f"{node_id}: 'pos' {x:g}, {y:g} is too far from the origin (at most "
+                        f"{MAX_POSITION:g} each way); is the file damaged?")
+    return x, y
 
 
 @dataclass
@@ -180,12 +204,7 @@ class NetworkSpec:
             params = item.get("params", {})
             if not isinstance(params, dict):
                 raise SpecError(f"{item['id']}: 'params' must be an object")
-            pos = item.get("pos")
-            if pos is not None:
-                if not (isinstance(pos, list | tuple) and len(pos) == 2 and all(
-                        isinstance(v, int | float) and not isinstance(v, bool) for v in pos)):
-                    raise SpecError(f"{item['id']}: 'pos' must be two numbers")
-                pos = (float(pos[0]), float(pos[1]))
+            pos = read_position(item["id"], item.get("pos"))
             nodes.append(NodeSpec(item["id"], item["type"], dict(params), pos))
         edges = []
         for i, item in enumerate(edges_data):

@@ -15,7 +15,7 @@ import pytest
 from nnstudio.engine.events import BatchEnd, EpochEnd, Finished, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.runs.child import RunRequest, apply_commands, in_blocks, serve_run
-from nnstudio.runs.messages import BatchBlock, Ended, Failed, Ready
+from nnstudio.runs.messages import Awake, BatchBlock, Ended, Failed, Heartbeat, Ready, Silent
 from nnstudio.runs.process import TrainingProcess, describe_exit
 from nnstudio.spec.presets import load_preset
 from nnstudio.viewer import ViewerModel
@@ -245,3 +245,54 @@ def test_ctrl_c_in_the_terminal_does_not_kill_a_spare() -> None:
     time.sleep(0.3)
     assert spare.alive
     spare.discard()
+
+
+def test_a_paused_run_keeps_sending_its_heartbeat() -> None:
+    sent: list[object] = []
+    commands: list[tuple] = []
+
+    def receive() -> tuple:
+        while not commands:
+            time.sleep(0.01)
+        return commands.pop()
+
+    request = xor_request(epochs=100_000, paused=True, heartbeat_seconds=0.05)
+    runner = threading.Thread(target=serve_run, args=(request, sent.append, receive))
+    runner.start()
+    deadline = time.monotonic() + 30
+    while sum(isinstance(m, Heartbeat) for m in sent) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    commands.append(("stop",))
+    runner.join()
+    assert sum(isinstance(m, Heartbeat) for m in sent) >= 5
+    assert not any(isinstance(m, BatchBlock) for m in sent)  # paused all along
+    assert isinstance(sent[-1], Ended)
+
+
+def test_a_stopped_child_is_noticed_and_heard_again_after_sigcont() -> None:
+    """SIGSTOP freezes every thread of the child, its heartbeat too: the window's side says
+    so after ``silence_seconds``, and again when SIGCONT brings it back."""
+    process = TrainingProcess(xor_request(epochs=100_000, paused=True), silence_seconds=1.0)
+    process.start()
+    notices: list[object] = []
+
+    def watch(message: object, messages: list[object]) -> None:
+        if isinstance(message, Ready):
+            os.kill(process.pid, signal.SIGSTOP)
+        elif isinstance(message, Silent):
+            notices.append(message)
+            os.kill(process.pid, signal.SIGCONT)
+        elif isinstance(message, Awake):
+            notices.append(message)
+            process.control.stop()
+
+    try:
+        messages = collect(process, watch)
+    finally:
+        if process.alive:
+            os.kill(process.pid, signal.SIGCONT)
+            process.kill()
+    assert [type(n) for n in notices] == [Silent, Awake]
+    assert notices[0].seconds >= 1.0
+    assert not any(isinstance(m, Heartbeat) for m in messages)  # not passed on
+    assert [m.reason for m in messages if isinstance(m, Finished)] == ["stopped"]

@@ -6,6 +6,7 @@ changes the spec itself, it asks the document (whose edits are undo commands).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -28,6 +29,8 @@ from nnstudio.spec.network import Analysis, EdgeSpec
 from nnstudio.spec.shapes import format_shape
 
 SCENE_MARGIN = 2000.0
+GRID_STEP = 24  # scene units between the background's dots
+MAX_GRID_POINTS = 40000
 
 
 class NetworkScene(QGraphicsScene):
@@ -380,16 +383,18 @@ class NetworkView(QGraphicsView):
     # -- background: a light dot grid --------------------------------------------------
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802
         super().drawBackground(painter, rect)
-        if self.zoom() < 0.45:
+        step = GRID_STEP
+        corners = (rect.left(), rect.top(), rect.right(), rect.bottom())
+        if self.zoom() < 0.45 or not all(math.isfinite(v) for v in corners):
             return
-        step = 24
+        if (rect.width() / step + 2) * (rect.height() / step + 2) >= MAX_GRID_POINTS:
+            return  # too many dots to be worth drawing (and to build)
         painter.setPen(QPen(QColor("#d5dbe3"), 1.6 / max(self.zoom(), 0.1)))
         left = int(rect.left()) - int(rect.left()) % step
         top = int(rect.top()) - int(rect.top()) % step
         points = [QPointF(x, y) for x in range(left, int(rect.right()) + step, step)
                   for y in range(top, int(rect.bottom()) + step, step)]
-        if len(points) < 40000:
-            painter.drawPoints(points)
+        painter.drawPoints(points)
 
     # -- input -------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:  # noqa: N802

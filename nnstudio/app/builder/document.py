@@ -141,7 +141,7 @@ class NetworkDocument(QObject):
             self.modified_changed.emit(False)
 
     def mark_modified(self) -> None:
-        """Unsaved work that is not an edit (a recovered autosave)."""
+        """Unsaved work that is not an edit (a recovered autosave, trained weights)."""
         was = self.is_modified
         self._training_dirty = True
         if not was:

@@ -77,6 +77,7 @@ class InspectUI(QObject):
         document.reset.connect(self._on_document_reset)
         controller.run_started.connect(self._on_run_started)
         controller.viewer_changed.connect(self.source.weights_updated)
+        window.training.saved_weights_loaded.connect(self.source.set_saved)
         window.closing.connect(self.shutdown)
         self._on_document_changed()
 

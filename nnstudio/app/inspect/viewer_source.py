@@ -1,5 +1,6 @@
-"""Which network the inspection views look at: the newest weights of the latest run, or,
-before any run, the document's network with its starting weights ("untrained")."""
+"""Which network the inspection views look at: the newest weights of the latest run, the
+trained weights saved with the project that was opened, or else the document's network with
+its starting weights ("untrained")."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def network_key(spec: NetworkSpec, training: TrainingSpec) -> str:
 class ViewerSource(QObject):
     """Holds the ViewerModel the views ask, and says when it or its weights changed.
 
-    A run's viewer wins over the document's until the document is replaced (New, Open):
-    then the run was of another network.
+    A run's viewer (or the saved weights of the project that was opened) wins over the
+    document's until the document is replaced (New, Open): then it was of another network.
     """
 
     changed = Signal()  # another viewer, new weights, or another dataset
@@ -38,6 +39,8 @@ class ViewerSource(QObject):
         self.viewer: ViewerModel | None = None
         self.problem = "No network yet"
         self.context: RunContext | None = None
+        # Where the shown weights come from when no run is shown ("saved in l5.nnstudio").
+        self.saved_origin = ""
         self.dataset_name = ""
         self._spec: NetworkSpec | None = None
         self._training = TrainingSpec()
@@ -46,7 +49,7 @@ class ViewerSource(QObject):
     # -- what the views read -------------------------------------------------------------
     @property
     def trained(self) -> bool:
-        return self.context is not None
+        return self.context is not None or bool(self.saved_origin)
 
     @property
     def version(self) -> tuple[int, int]:
@@ -79,6 +82,8 @@ class ViewerSource(QObject):
             return self.problem
         if self.context is not None:
             return f"Trained weights: {self.context.label}"
+        if self.saved_origin:
+            return f"Trained weights {self.saved_origin}"
         name = self._spec.name if self._spec is not None else "network"
         return f"Untrained: the starting weights of {name}"
 
@@ -93,7 +98,7 @@ class ViewerSource(QObject):
             return
         self._key = key
         self._spec, self._training = spec, training
-        if self.context is not None:
+        if self.context is not None or self.saved_origin:
             return
         self.dataset_name = training.dataset
         analysis = spec.analyze()
@@ -111,11 +116,23 @@ class ViewerSource(QObject):
                 self.problem = f"The network cannot be built: {error}"
         self.changed.emit()
 
+    @Slot(object, str)
+    def set_saved(self, viewer: ViewerModel, origin: str) -> None:
+        """Trained weights that came with the document (``origin``: "saved in l5.nnstudio"),
+        shown until a run starts or the document is replaced."""
+        self.context = None
+        self.saved_origin = origin
+        self.viewer = viewer
+        self.dataset_name = viewer.training.dataset
+        self.problem = ""
+        self.changed.emit()
+
     @Slot(object)
     def set_run(self, context: RunContext, viewer: ViewerModel | None = None) -> None:
         """A run started: from now on show its weights (``viewer`` defaults to the one the
         run's snapshots are loaded into, passed with ``weights_updated``)."""
         self.context = context
+        self.saved_origin = ""
         self.dataset_name = context.dataset.name
         if viewer is not None:
             self.viewer = viewer
@@ -137,6 +154,7 @@ class ViewerSource(QObject):
         """The document was replaced: go back to its own (untrained) network, ``spec`` if
         given, else the last one the document showed."""
         self.context = None
+        self.saved_origin = ""
         spec = spec if spec is not None else self._spec
         if spec is not None:
             self.set_document_network(spec, training or self._training, force=True)

@@ -94,6 +94,12 @@ class Dashboard(QObject):
         for view in self._views.values():
             view.begin_run(context, viewer)
 
+    def show_saved_history(self, label: str, history: dict) -> None:
+        """The curves of a run saved with the document (``history`` as in a project's
+        history.json), until the next run starts."""
+        self.loss_view.show_history(label, history)
+        self._wake()
+
     @Slot(object)
     def on_batch(self, event: BatchEnd) -> None:
         for view in self._views.values():

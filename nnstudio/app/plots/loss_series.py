@@ -14,8 +14,13 @@ EPOCH_SERIES = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accura
 X, LOSS, SMOOTHED, LR = range(4)
 
 
-def _number(value: float | None) -> float:
-    return math.nan if value is None else float(value)
+def _number(value: object) -> float:
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 class RunSeries:
@@ -43,6 +48,28 @@ class RunSeries:
                   "val_accuracy": event.val_accuracy, "lr": event.lr}
         for name, value in values.items():
             self.epochs[name].append(_number(value))
+
+    def add_history(self, history: dict) -> None:
+        """A finished run's saved history (a project's history.json: per-batch losses and
+        per-epoch lists); the batches are spread evenly over the epochs they belong to.
+        Values that are not numbers count as missing."""
+        def series(name: str) -> list:
+            values = history.get(name)
+            return values if isinstance(values, list) else []
+
+        losses, epochs, lrs = series("batch_loss"), series("epoch"), series("lr")
+        per_epoch = len(losses) / len(epochs) if epochs else max(len(losses), 1)
+        for index, loss in enumerate(losses):
+            epoch = min(int(index / per_epoch), len(lrs) - 1) if lrs else -1
+            self.add_batch((index + 1) / per_epoch, _number(loss),
+                           _number(lrs[epoch]) if epoch >= 0 else math.nan)
+        for index, epoch in enumerate(epochs):
+            row = {name: series(name)[index] if index < len(series(name)) else None
+                   for name in EPOCH_SERIES}
+            number = _number(epoch)
+            row["epoch"] = number + 1 if math.isfinite(number) else index + 1
+            for name, value in row.items():
+                self.epochs[name].append(_number(value))
 
     def epoch_array(self, name: str) -> np.ndarray:
         if name not in self.epochs:

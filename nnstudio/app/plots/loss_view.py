@@ -106,6 +106,7 @@ class LossView(LiveView):
         self._clock = EpochClock()
         self._diverged_line: pg.InfiniteLine | None = None
         self._finished: Finished | None = None
+        self._complete = False  # the current run's curves will not grow (a saved run)
 
     def _set_log_scale(self, on: bool) -> None:
         self.loss_plot.setLogMode(y=on)
@@ -122,6 +123,7 @@ class LossView(LiveView):
         self._add_current_curves(self.current)
         self._clock = EpochClock(batches_per_epoch(context))
         self._finished = None
+        self._complete = False
         if self._diverged_line is not None:
             self.loss_plot.removeItem(self._diverged_line)
             self._diverged_line = None
@@ -129,6 +131,24 @@ class LossView(LiveView):
         for steady in self.ranges.values():
             steady.reset()
         super().start_run(context, viewer)
+
+    def show_history(self, label: str, history: dict) -> None:
+        """A run saved with the document (``label``: "Saved in l5.nnstudio"): its curves
+        become the current run's, complete (no events follow)."""
+        if self.current is not None:
+            self._retire_current()
+        color = series_color(self._runs_started)
+        self._runs_started += 1
+        self.current = RunItems(RunSeries(label, color))
+        self.current.series.add_history(history)
+        self._add_current_curves(self.current)
+        self._finished = None
+        self._complete = True
+        accuracy = self.current.series.epoch_array("train_accuracy")
+        self.accuracy_plot.setVisible(bool(np.isfinite(accuracy).any()))
+        for steady in self.ranges.values():
+            steady.reset()
+        self.mark_dirty()
 
     def _add_current_curves(self, run: RunItems) -> None:
         color = run.series.color
@@ -274,7 +294,7 @@ class LossView(LiveView):
         if x_bounds is not None:
             x_bounds = (min(0.0, x_bounds[0]), x_bounds[1])
         buffer, log = run.series.batches, self.log_scale.isChecked()
-        final = self._finished is not None
+        final = self._finished is not None or self._complete
         self.ranges["loss"].follow(x_bounds, finite_bounds(
             buffer.column(LOSS), run.series.epoch_array("train_loss"),
             run.series.epoch_array("val_loss"), log=log), final=final)

@@ -3,9 +3,10 @@ the Train actions to the controller, and a clean stop when the window closes."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
+from nnstudio.app import dialogs
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
@@ -20,6 +21,10 @@ BUILD_TAB, DASHBOARD_TAB = 0, 1
 
 class TrainingUI(QObject):
     """Owns the training side of one window."""
+
+    # The document came with trained weights: a ViewerModel holding them, and where they
+    # come from ("saved in l5.nnstudio"), for the inspection views.
+    saved_weights_loaded = Signal(object, str)
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -55,6 +60,7 @@ class TrainingUI(QObject):
         self.panel.changed.connect(self._on_panel_changed)
         doc.training_changed.connect(self._on_document_training)
         ctl.run_finished.connect(self._on_run_finished)
+        ctl.run_lost.connect(self._on_run_lost)
         doc.reset.connect(self._forget_weights)
         window.closing.connect(self.shutdown)
         window.prepare_screenshot.connect(self.train_for_screenshot)
@@ -64,6 +70,11 @@ class TrainingUI(QObject):
         # The newest trained (or loaded) weights and their history: what Save writes.
         self.weights: dict | None = None
         self.history: dict = {}
+        # Where ``weights`` come from when they came with the document, not from a run here
+        # ("saved in l5.nnstudio"): the next Start asks whether to continue from them.
+        self.saved_origin = ""
+        # Whether the latest run trained the document now shown (not one replaced since).
+        self._run_is_the_document_s = False
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_views_for(None)
 
@@ -85,15 +96,41 @@ class TrainingUI(QObject):
         spec, training = self.window.document.snapshot()
         if not self._data_ready(training):
             return
-        if self.controller.start(spec, training):
+        start_from = self._ask_start_weights(spec)
+        if start_from is None:
+            return
+        if self.controller.start(spec, training, weights=start_from or None):
             self.tabs.setCurrentIndex(DASHBOARD_TAB)
 
     @Slot()
     def step(self) -> None:
         spec, training = self.window.document.snapshot()
-        if self.controller.state == "idle" and not self._data_ready(training):
-            return
-        self.controller.step(spec, training)
+        start_from: dict | None = {}
+        if self.controller.state == "idle":
+            if not self._data_ready(training):
+                return
+            start_from = self._ask_start_weights(spec)
+            if start_from is None:
+                return
+        self.controller.step(spec, training, weights=start_from or None)
+
+    def _ask_start_weights(self, spec: NetworkSpec) -> dict | None:
+        """The weights a new run starts from: the document's saved ones if the person
+        continues from them, ``{}`` for fresh ones, None when they cancelled. Asked only
+        while the saved weights (not a run's) fit the network; the answer is said in the
+        status bar."""
+        if not self.saved_origin or self.weights_for(spec)[0] is None:
+            return {}
+        choice = "continue"
+        if getattr(self.window, "interactive", True):
+            choice = dialogs.ask_continue_training(self.window, self.saved_origin)
+        if choice is None:
+            return None
+        if choice == "continue":
+            self._status(f"Continuing from the weights {self.saved_origin}")
+            return self.weights
+        self._status("Starting fresh: new random weights (the saved ones are not used)")
+        return {}
 
     def _data_ready(self, training: TrainingSpec) -> bool:
         if not needs_download(training.dataset, training.data_dir):
@@ -119,7 +156,9 @@ class TrainingUI(QObject):
         loop = QEventLoop()
         self.controller.run_finished.connect(loop.quit)
         self.controller.problem.connect(lambda *_: loop.quit())
-        if not self.controller.start(spec, training):
+        start_from = self._ask_start_weights(spec)  # (not interactive: continues)
+        if start_from is None or not self.controller.start(spec, training,
+                                                          weights=start_from or None):
             return
         self.tabs.setCurrentIndex(DASHBOARD_TAB)
         loop.exec()
@@ -132,9 +171,14 @@ class TrainingUI(QObject):
         QApplication.processEvents()
 
     # -- trained weights, for saving and for the views ------------------------------------
-    def load_saved(self, weights: dict | None, history: dict | None) -> None:
-        """A project's weights: shown by the pad and the inspection views, saved again."""
+    def load_saved(self, weights: dict | None, history: dict | None, origin: str) -> None:
+        """A document's weights and history (``origin``: "saved in l5.nnstudio"): the pad
+        and the inspection views use the weights, the dashboard shows the history, Save
+        writes both again, and the next Start offers to continue from the weights."""
         self.weights, self.history = weights, dict(history or {})
+        self.saved_origin = ""
+        if self.history:
+            self.dashboard.show_saved_history(origin[:1].upper() + origin[1:], self.history)
         if not weights:
             return
         spec, training = self.window.document.snapshot()
@@ -143,14 +187,14 @@ class TrainingUI(QObject):
         try:
             viewer = ViewerModel(spec, training)
             viewer.load_weights(weights)
-        except (KeyError, ValueError) as error:
+        except (KeyError, ValueError, BuildError) as error:
             self.weights = None
             self._status(f"The saved weights do not fit this network ({error}); "
                          "they were not loaded")
             return
-        self.controller.viewer = viewer
-        self.controller.viewer_changed.emit(viewer)
-        self._status("Loaded the trained weights saved with this project")
+        self.saved_origin = origin
+        self.saved_weights_loaded.emit(viewer, origin)
+        self._status(f"Loaded the trained weights {origin}")
 
     def weights_for(self, spec: NetworkSpec) -> tuple[dict | None, dict]:
         """(weights, history) to save with ``spec``; no weights if they no longer fit it
@@ -165,14 +209,28 @@ class TrainingUI(QObject):
 
     def _on_run_finished(self, finished: Finished) -> None:
         if self.controller.viewer is not None:
-            self.weights = self.controller.viewer.weights()
-            self.history = finished.history
+            self._adopt_run(self.controller.viewer, finished.history)
+
+    def _on_run_lost(self, viewer: ViewerModel) -> None:
+        """A run whose process was killed: the last weights it published are kept."""
+        self._adopt_run(viewer, {})
+
+    def _adopt_run(self, viewer: ViewerModel, history: dict) -> None:
+        """A run's weights and history become the document's: unsaved work (closing asks,
+        autosave keeps them). Not when another document was opened meanwhile."""
+        if not self._run_is_the_document_s:
+            return
+        self.weights, self.history = viewer.weights(), history
+        self.saved_origin = ""
+        self.window.document.mark_modified()
 
     def _forget_weights(self) -> None:
-        self.weights, self.history = None, {}
+        self.weights, self.history, self.saved_origin = None, {}, ""
+        self._run_is_the_document_s = False
 
     # -- reactions ---------------------------------------------------------------------------
     def _on_run_started(self, context: object) -> None:
+        self._run_is_the_document_s = True
         self._show_views_for(context)
         self.tabs.setCurrentIndex(DASHBOARD_TAB)
 

@@ -19,8 +19,8 @@ from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapsho
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.progress import format_seconds
 from nnstudio.runs.child import RunRequest
-from nnstudio.runs.messages import BatchBlock
-from nnstudio.runs.process import RemoteControl, TrainingProcess
+from nnstudio.runs.messages import Awake, BatchBlock, Silent
+from nnstudio.runs.process import SILENCE_SECONDS, RemoteControl, TrainingProcess
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import RunContext, ViewerModel
@@ -40,12 +40,18 @@ def describe_run(run_id: int, training: TrainingSpec) -> str:
 
 
 class TrainingController(QObject):
-    state_changed = Signal(str)  # "idle", "starting", "running", "paused"
+    # "idle", "starting", "running", "paused", or "unresponsive": the training process has
+    # said nothing for ``silence_seconds`` (stopped with SIGSTOP, frozen); Stop ends it, and
+    # Start ends it and then starts the new run.
+    state_changed = Signal(str)
     progress = Signal(float, str)  # fraction done, "epoch 2/5 · 12,345 samples/s · 0:12 left"
     message = Signal(str)  # one line for the status bar
     problem = Signal(str, str)  # title, text: something the person must read
     run_started = Signal(object)  # RunContext
     run_finished = Signal(object)  # Finished
+    # A run that published weights ended without finishing (its process was killed or
+    # died): the ViewerModel holding its last weights.
+    run_lost = Signal(object)
     viewer_changed = Signal(object)  # ViewerModel with new weights
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -65,10 +71,24 @@ class TrainingController(QObject):
         self._run_id = 0
         self._started: Started | None = None
         self._last_progress = 0.0
+        self._last_fraction = 0.0
+        self.silence_seconds = SILENCE_SECONDS
+        self._state_before_silence = "running"
+        self._ended_unresponsive = False  # this run's process was killed for its silence
+        self._published = self._finished = False  # what this run has sent so far
+        self._start_after_end: tuple | None = None  # a Start while it was unresponsive
 
     # -- commands ------------------------------------------------------------------------
-    def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False) -> bool:
-        """Train a copy of ``spec``: later edits to the canvas do not reach this run."""
+    def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False,
+              weights: dict | None = None) -> bool:
+        """Train a copy of ``spec``: later edits to the canvas do not reach this run. With
+        ``weights`` the run continues from them instead of fresh starting weights."""
+        if self.state == "unresponsive":
+            self._start_after_end = (spec, training, paused, weights)
+            self.end_unresponsive()
+            self.message.emit("Ending the training process that stopped answering; the "
+                              "new run starts as soon as it has gone")
+            return False
         if self.state in ("running", "paused", "starting"):
             if self.state == "paused" and not paused:
                 self.resume()
@@ -88,13 +108,18 @@ class TrainingController(QObject):
         self._run_id += 1
         run_id = self._run_id
         self.viewer = ViewerModel(spec, training)
-        request = RunRequest(run_id, describe_run(run_id, training), spec, training,
-                             paused=paused, snapshot_seconds=SNAPSHOT_SECONDS)
+        if weights:
+            self.viewer.load_weights(weights)
+        label = describe_run(run_id, training) + (", continued" if weights else "")
+        request = RunRequest(run_id, label, spec, training, paused=paused,
+                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights)
         process = self._take_spare()
         if process is None:
-            process = TrainingProcess(request)
+            process = TrainingProcess(request, silence_seconds=self.silence_seconds)
         else:
             process.begin(request)
+        self._ended_unresponsive = False
+        self._published = self._finished = False
         self.control = process.control
         worker = TrainingWorker(process)
         worker.ready.connect(self._on_ready)
@@ -120,16 +145,26 @@ class TrainingController(QObject):
             self._set_state("running")
 
     def stop(self) -> None:
-        if self.state in ("running", "paused", "starting"):
+        if self.state == "unresponsive":
+            self.end_unresponsive()
+        elif self.state in ("running", "paused", "starting"):
             self.control.stop()
             self.message.emit("Stopping after the current batch…")
 
-    def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None) -> None:
+    def end_unresponsive(self) -> None:
+        """Kill the training process that stopped answering (its last weights stay)."""
+        process = self._process
+        if process is not None:
+            self._ended_unresponsive = True
+            process.kill()
+
+    def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None,
+             weights: dict | None = None) -> None:
         """One batch: from a paused run, or a new run that starts paused."""
         if self.state == "paused":
             self.control.step(1)
         elif self.state == "idle" and spec is not None and training is not None:
-            if self.start(spec, training, paused=True):
+            if self.start(spec, training, paused=True, weights=weights):
                 self.control.step(1)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
@@ -140,7 +175,7 @@ class TrainingController(QObject):
         done = True
         if job is not None:
             self.control.stop()
-            if not job.wait(timeout_ms):
+            if not self._wait_while_answering(job, process, timeout_ms):
                 if process is not None:
                     process.kill()
                 done = job.wait(5000)
@@ -148,6 +183,17 @@ class TrainingController(QObject):
         if spare is not None:
             spare.discard()
         return done
+
+    def _wait_while_answering(self, job: BackgroundJob, process: TrainingProcess | None,
+                              timeout_ms: int) -> bool:
+        """Wait for ``job`` up to ``timeout_ms``, but no longer than the process stays
+        silent for ``silence_seconds``: a stopped process never ends by itself."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not job.wait(100):
+            silent = process is not None and process.silent_for() >= self.silence_seconds
+            if silent or time.monotonic() >= deadline:
+                return False
+        return True
 
     def _take_spare(self) -> TrainingProcess | None:
         spare, self._spare = self._spare, None
@@ -158,7 +204,7 @@ class TrainingController(QObject):
 
     def _prepare_spare(self) -> None:
         if self._spare is None and not self._closing:
-            self._spare = TrainingProcess()
+            self._spare = TrainingProcess(silence_seconds=self.silence_seconds)
             self._spare.start()
 
     @property
@@ -186,7 +232,9 @@ class TrainingController(QObject):
         if self._stale():
             return
         dashboard = self.dashboard
-        if isinstance(event, BatchBlock):
+        if isinstance(event, Silent | Awake):
+            self._on_silence(event)
+        elif isinstance(event, BatchBlock):
             if dashboard is not None:
                 for batch in event.batches:
                     dashboard.on_batch(batch)
@@ -198,6 +246,7 @@ class TrainingController(QObject):
             self.message.emit(f"Training {event.train_samples:,} samples, "
                               f"{event.parameters:,} parameters on {event.backend}")
         elif isinstance(event, Snapshot):
+            self._published = True
             if self.viewer is not None:
                 self.viewer.load_weights(event.weights)
                 self.viewer_changed.emit(self.viewer)
@@ -220,6 +269,7 @@ class TrainingController(QObject):
                 dashboard.on_diverged(event)
             self.problem.emit("Training diverged", event.message)
         elif isinstance(event, Finished):
+            self._finished = True
             self.last_finished = event
             if dashboard is not None:
                 dashboard.on_finished(event)
@@ -230,9 +280,29 @@ class TrainingController(QObject):
             self.message.emit(f"{reasons.get(event.reason, event.reason)} after "
                               f"{event.epochs_run} epochs in {format_seconds(event.seconds)}")
 
+    def _on_silence(self, event: Silent | Awake) -> None:
+        if isinstance(event, Silent):
+            if self.state != "unresponsive":
+                self._state_before_silence = self.state
+            self._set_state("unresponsive")
+            text = (f"The training process has not answered for {event.seconds:.0f} s "
+                    "(stopped or frozen?); Stop ends it")
+            self.message.emit(text)
+            self.progress.emit(self._last_fraction, "not answering · Stop ends it")
+        elif self.state == "unresponsive":
+            state = self._state_before_silence
+            if state in ("running", "paused"):
+                state = "paused" if self.control.paused else "running"
+            self._set_state(state)
+            self.message.emit("The training process answers again")
+
     @Slot(str)
     def _on_failed(self, text: str) -> None:
         if self._stale():
+            return
+        if self._ended_unresponsive:  # killed on request: no surprise to report
+            self.message.emit("Ended the training process that had stopped answering; "
+                              "its last weights are kept")
             return
         headline, _, details = text.partition("\n\n")
         title = "Training could not run" if self.state == "starting" else "Training stopped"
@@ -250,6 +320,14 @@ class TrainingController(QObject):
         self._job = self._process = None
         if self.state != "idle":
             self._set_state("idle")
+        if self._published and not self._finished and not self._closing \
+                and self.viewer is not None:
+            self._published = False
+            self.run_lost.emit(self.viewer)
+        pending, self._start_after_end = self._start_after_end, None
+        if pending is not None and not self._closing:
+            self.start(*pending)
+            return
         try:
             self._prepare_spare()
         except OSError as error:  # out of processes or files: the next run starts cold
@@ -271,6 +349,7 @@ class TrainingController(QObject):
         total = max(started.epochs * started.batches_per_epoch, 1)
         done = batch.epoch * started.batches_per_epoch + batch.batch + 1
         fraction = done / total
+        self._last_fraction = fraction
         left = batch.seconds / fraction - batch.seconds if fraction > 0 else 0.0
         self.progress.emit(fraction, f"epoch {batch.epoch + 1}/{started.epochs} · "
                                      f"{batch.samples_per_second:,.0f} samples/s · "
