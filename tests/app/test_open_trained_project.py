@@ -201,3 +201,44 @@ def test_step_after_opening_asks_too(qtbot, make_window, trained_path, monkeypat
     with qtbot.waitSignal(controller.run_finished, timeout=20000):
         window.actions.train_stop.trigger()
     qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+
+
+def _project_with(path: str, folder: Path, name: str, change) -> str:  # noqa: ANN001
+    from nnstudio.project import save_project
+
+    project = load_project(path)
+    change(project.weights)
+    target = str(folder / name)
+    save_project(target, project)
+    return target
+
+
+def test_nan_weights_are_refused_by_name_and_the_views_stay_untrained(
+        make_window, trained_path, tmp_path, monkeypatch) -> None:
+    def poison(weights: dict) -> None:
+        weights["dense2"]["W"][0, 0] = np.nan
+    path = _project_with(trained_path, tmp_path, "nan.nnstudio", poison)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text: warned.append(text)))
+    window = make_window()
+    window.open_file(path)
+    assert len(warned) == 1
+    assert "nan.nnstudio" in warned[0] and "dense2.W" in warned[0] and "NaN" in warned[0]
+    assert not window.inspect.source.trained
+    assert "Loaded the trained weights" not in window.statusBar().currentMessage()
+    assert window.training.weights is None
+
+
+def test_weights_missing_a_layer_load_with_a_note(make_window, trained_path, tmp_path,
+                                                  monkeypatch) -> None:
+    path = _project_with(trained_path, tmp_path, "partial.nnstudio",
+                         lambda weights: weights.pop("dense2"))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(
+        lambda *a: pytest.fail(f"no warning expected: {a[2]}")))
+    window = make_window()
+    window.open_file(path)
+    assert window.inspect.source.trained
+    message = window.statusBar().currentMessage()
+    assert "Loaded the trained weights" in message
+    assert "no saved weights for dense2" in message and "starting weights" in message

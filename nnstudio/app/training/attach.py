@@ -15,6 +15,7 @@ from nnstudio.engine.events import Finished
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import ViewerModel
+from nnstudio.weight_check import check_weights
 
 BUILD_TAB, DASHBOARD_TAB = 0, 1
 
@@ -186,15 +187,23 @@ class TrainingUI(QObject):
             return
         try:
             viewer = ViewerModel(spec, training)
-            viewer.load_weights(weights)
+            report = check_weights(viewer.network, weights)
         except (KeyError, ValueError, BuildError) as error:
+            report, viewer = None, None
+            problem = str(error)
+        else:
+            problem = report.error_message()
+        if problem:
             self.weights = None
-            self._status(f"The saved weights do not fit this network ({error}); "
-                         "they were not loaded")
+            self._problem("Trained weights not loaded",
+                          f"The trained weights {origin} cannot be used: {problem}.\n\n"
+                          "The views use the network's starting weights.")
             return
+        viewer.load_weights(weights)
         self.saved_origin = origin
         self.saved_weights_loaded.emit(viewer, origin)
-        self._status(f"Loaded the trained weights {origin}")
+        note = report.missing_note()
+        self._status(f"Loaded the trained weights {origin}" + (f"; {note}" if note else ""))
 
     def weights_for(self, spec: NetworkSpec) -> tuple[dict | None, dict]:
         """(weights, history) to save with ``spec``; no weights if they no longer fit it
@@ -202,10 +211,10 @@ class TrainingUI(QObject):
         if not self.weights:
             return None, self.history
         try:
-            build_network(spec).set_weights(self.weights)
+            fits = check_weights(build_network(spec), self.weights).usable
         except (KeyError, ValueError, BuildError):
-            return None, self.history
-        return self.weights, self.history
+            fits = False
+        return (self.weights if fits else None), self.history
 
     def _on_run_finished(self, finished: Finished) -> None:
         if self.controller.viewer is not None:
