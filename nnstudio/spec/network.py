@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import Counter, deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from nnstudio.spec.catalogue import LAYER_TYPES
@@ -23,12 +25,48 @@ class SpecError(ValueError):
     """A network file or document that cannot be read at all (not just an invalid network)."""
 
 
+# Counts every change to any spec's node or edge list and to any node's id: a spec's lookup
+# index (ids to nodes, edges by end) is rebuilt when this moved since it was built, so a
+# lookup costs O(1) instead of a scan, and a 10,000-layer analysis is linear, not quadratic.
+_changes = 0
+
+
+def _note_change() -> None:
+    global _changes
+    _changes += 1
+
+
+class TrackedList(list):
+    """A list that notes its every change (see ``_changes``); spec.nodes and spec.edges."""
+
+
+def _noting_change(name: str) -> Any:
+    method = getattr(list, name)
+
+    def changing(self: TrackedList, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        _note_change()
+        return result
+    changing.__name__ = name
+    return changing
+
+
+for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+              "__setitem__", "__delitem__", "__iadd__", "__imul__"):
+    setattr(TrackedList, _name, _noting_change(_name))
+
+
 @dataclass
 class NodeSpec:
     id: str
     type: str
     params: dict[str, Any] = field(default_factory=dict)
     pos: tuple[float, float] | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name == "id":
+            _note_change()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type, "params": self.params}
@@ -77,7 +115,31 @@ class Analysis:
         return sum(self.param_counts.values())
 
     def problems_of(self, node_id: str) -> list[Problem]:
-        return [p for p in self.problems if p.node == node_id]
+        return list(self._problems_by_node.get(node_id, ()))
+
+    @cached_property
+    def _problems_by_node(self) -> dict[str | None, list[Problem]]:
+        grouped: dict[str | None, list[Problem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.node, []).append(problem)
+        return grouped
+
+
+class _Lookup:
+    """A spec's nodes by id (the first of a shared id) and its edges by either end, inputs
+    sorted by port; a snapshot that ``NetworkSpec`` rebuilds after any change."""
+
+    def __init__(self, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> None:
+        self.nodes: dict[str, NodeSpec] = {}
+        for node in nodes:
+            self.nodes.setdefault(node.id, node)
+        self.inputs: dict[str, list[EdgeSpec]] = {}
+        self.outputs: dict[str, list[EdgeSpec]] = {}
+        for edge in edges:
+            self.inputs.setdefault(edge.target, []).append(edge)
+            self.outputs.setdefault(edge.source, []).append(edge)
+        for edges_in in self.inputs.values():
+            edges_in.sort(key=lambda e: e.port)
 
 
 @dataclass
@@ -89,21 +151,41 @@ class NetworkSpec:
     # Hand-set starting weights, {node id: {param name: nested lists}} (e.g. the XOR gates).
     weights: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("nodes", "edges"):
+            if not isinstance(value, TrackedList):
+                value = TrackedList(value)
+            _note_change()
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict[str, Any]:  # copies and pickles leave the index behind
+        state = dict(self.__dict__)
+        state.pop("_lookup_cache", None)
+        return state
+
     # -- lookup ------------------------------------------------------------------------
+    def _lookup(self) -> _Lookup:
+        cached = self.__dict__.get("_lookup_cache")
+        if cached is None or cached[0] != _changes:
+            stamp = _changes  # read first: a change while building makes the next call rebuild
+            cached = (stamp, _Lookup(self.nodes, self.edges))
+            self.__dict__["_lookup_cache"] = cached
+        return cached[1]
+
     def node(self, node_id: str) -> NodeSpec:
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        node = self._lookup().nodes.get(node_id)
+        if node is None:
+            raise KeyError(node_id)
+        return node
 
     def has_node(self, node_id: str) -> bool:
-        return any(node.id == node_id for node in self.nodes)
+        return node_id in self._lookup().nodes
 
     def inputs_of(self, node_id: str) -> list[EdgeSpec]:
-        return sorted((e for e in self.edges if e.target == node_id), key=lambda e: e.port)
+        return list(self._lookup().inputs.get(node_id, ()))
 
     def outputs_of(self, node_id: str) -> list[EdgeSpec]:
-        return [e for e in self.edges if e.source == node_id]
+        return list(self._lookup().outputs.get(node_id, ()))
 
     def params_of(self, node_id: str) -> dict[str, Any]:
         """The node's parameters with catalogue defaults filled in."""
@@ -127,15 +209,17 @@ class NetworkSpec:
     def sequential(cls, layers: list[tuple[str, dict[str, Any]]], name: str = "untitled",
                    input_shape: list[int] | None = None) -> NetworkSpec:
         """A chain Input -> layers[0] -> layers[1] -> ..., with ids made from the types."""
-        spec = cls(name=name)
-        spec.nodes.append(NodeSpec("input", "Input", {"shape": list(input_shape or [784])}))
+        nodes = [NodeSpec("input", "Input", {"shape": list(input_shape or [784])})]
+        edges = []
+        counts: Counter[str] = Counter()
         previous = "input"
         for type_name, params in layers:
-            node_id = spec.new_id(type_name)
-            spec.nodes.append(NodeSpec(node_id, type_name, dict(params)))
-            spec.edges.append(EdgeSpec(previous, node_id))
+            counts[type_name] += 1
+            node_id = f"{type_name.lower()}{counts[type_name]}"  # as new_id would name it
+            nodes.append(NodeSpec(node_id, type_name, dict(params)))
+            edges.append(EdgeSpec(previous, node_id))
             previous = node_id
-        return spec
+        return cls(nodes, edges, name)
 
     # -- JSON --------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
@@ -220,23 +304,25 @@ class NetworkSpec:
         for e in self.edges:
             if e.source in known and e.target in known:
                 indegree[e.target] += 1
-        ready = [i for i in ids if indegree[i] == 0]
+        ready = deque(i for i in ids if indegree[i] == 0)
+        outputs = self._lookup().outputs
         order = []
         while ready:
-            current = ready.pop(0)
+            current = ready.popleft()
             order.append(current)
-            for e in self.edges:
-                if e.source == current and e.target in known:
+            for e in outputs.get(current, ()):
+                if e.target in known:
                     indegree[e.target] -= 1
                     if indegree[e.target] == 0:
                         ready.append(e.target)
-        return order, [i for i in ids if i not in order]
+        placed = set(order)
+        return order, [i for i in ids if i not in placed]
 
     def analyze(self) -> Analysis:
         """Check the graph, every parameter and every shape; return all problems found."""
         problems: list[Problem] = []
         ids = [n.id for n in self.nodes]
-        for node_id in {i for i in ids if ids.count(i) > 1}:
+        for node_id in (i for i, count in Counter(ids).items() if count > 1):
             problems.append(Problem(node_id, "two layers share this name"))
         known = set(ids)
         for e in self.edges:
@@ -324,8 +410,8 @@ class NetworkSpec:
             if message:
                 problems.append(Problem(node.id, message))
                 ok = False
-        count = len(self.inputs_of(node.id))
         ports = [e.port for e in self.inputs_of(node.id)]
+        count = len(ports)
         if layer.inputs == 0 and count:
             problems.append(Problem(node.id, "an Input layer cannot have inputs"))
             ok = False
