@@ -76,6 +76,18 @@ def check_fit(spec: NetworkSpec, dataset: Dataset, training: TrainingSpec) -> tu
     return in_shape
 
 
+def check_finite_weights(network: Network) -> None:
+    """Refuse weights holding NaN or infinity: training would "restore" them as the last
+    good ones and save them as if trained; evaluating them gives a loss of nan."""
+    where = network.first_non_finite()
+    if where is not None:
+        layer, name = where
+        raise SessionError(
+            f"The saved weights of layer {layer} ({name}) hold NaN or infinite values, so "
+            f"they cannot be trained or evaluated; start again from fresh weights (the network "
+            f"without its saved weights)")
+
+
 def split_validation(x: numpy.ndarray, y: numpy.ndarray, fraction: float,
                      seed: int) -> tuple[numpy.ndarray, ...]:
     """A seeded random hold-out of ``fraction`` of the training samples."""
@@ -101,6 +113,7 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     network = build_network(spec, training, device=device)
     if weights:
         network.set_weights(weights)
+    check_finite_weights(network)
     x = dataset.features("train", in_shape)
     y = dataset.targets("train")
     x, y, x_val, y_val = split_validation(x, y, training.validation_split, training.seed)

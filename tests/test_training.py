@@ -199,3 +199,62 @@ def test_lenet5_reaches_99_percent_in_10_epochs(mnist) -> None:
     _, _, _, accuracy = train("lenet5", mnist, epochs=10, validation_split=0.0)
     print(f"lenet5: {accuracy:.4f}")
     assert accuracy >= 0.99
+
+
+def batchnorm_trainer(x: np.ndarray, optimizer: str = "adam"):
+    from nnstudio.build import build_network
+    from nnstudio.engine.losses import make_loss
+    from nnstudio.engine.optimizers import make_optimizer
+    from nnstudio.engine.trainer import Trainer, TrainerConfig
+    from nnstudio.spec.network import NetworkSpec
+
+    spec = NetworkSpec.sequential([("Dense", {"units": 16}), ("BatchNorm", {}), ("ReLU", {}),
+                                   ("Dense", {"units": 3})], input_shape=[8])
+    network = build_network(spec)
+    y = np.arange(len(x)) % 3
+    config = TrainerConfig(epochs=1, batch_size=16, shuffle=False)
+    return Trainer(network, make_loss("cross_entropy"), make_optimizer(optimizer, lr=0.01),
+                   x, y, config)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+def test_one_nan_pixel_leaves_batchnorm_statistics_and_moments_as_they_were() -> None:
+    x = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32)
+    x[40, 3] = np.nan  # in the third batch of 16
+    trainer = batchnorm_trainer(x)
+    events = list(trainer.run())
+    diverged = next(e for e in events if isinstance(e, Diverged))
+    assert diverged.batch == 2 and "restored" in diverged.message
+    assert trainer.network.first_non_finite() is None
+    state = trainer.network.layer("batchnorm1").state
+    assert np.isfinite(state["running_mean"]).all() and np.isfinite(state["running_var"]).all()
+    for slot in trainer.optimizer.slots.values():
+        assert all(np.isfinite(v).all() for v in slot.values())
+    clean = np.nan_to_num(x)
+    assert np.isfinite(trainer.network.predict(clean)).all()  # eval mode: running statistics
+
+
+def test_a_last_step_that_makes_weights_non_finite_is_undone() -> None:
+    x = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32)
+    trainer = batchnorm_trainer(x, optimizer="sgd")
+    step = trainer.optimizer.step
+
+    def poisoned_step(params) -> None:  # noqa: ANN001
+        step(params)
+        if trainer.optimizer.t == 4:  # the run's last batch
+            params[0].value[0] = np.inf
+    trainer.optimizer.step = poisoned_step
+    events = list(trainer.run())
+    diverged = next(e for e in events if isinstance(e, Diverged))
+    assert diverged.where == "weights" and diverged.layer == "dense1"
+    assert events[-1].reason == "diverged"
+    assert trainer.network.first_non_finite() is None
+
+
+def test_nan_starting_weights_are_refused_naming_the_layer(subset) -> None:
+    p = load_preset("mlp-784-100-10")
+    session = create_session(p.network, replace(p.training, epochs=1), dataset=subset)
+    weights = session.network.get_weights()
+    weights["dense2"]["b"][:] = np.nan
+    with pytest.raises(SessionError, match="layer dense2 \\(b\\) hold NaN"):
+        create_session(p.network, p.training, dataset=subset, weights=weights)

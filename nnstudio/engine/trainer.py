@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
@@ -104,6 +104,57 @@ class TrainerControl:
             return True
 
 
+class KnownGood:
+    """A copy of everything a training step changes, taken only while it is all finite, to
+    go back to when training diverges: the weights, every layer's state (BatchNorm's running
+    statistics: one NaN pixel makes them NaN for every later prediction) and the optimizer's
+    moments and step count (a NaN gradient poisons them too, and they would carry it into
+    the next step of a continued run)."""
+
+    def __init__(self, network: Network, optimizer: Optimizer) -> None:
+        self.network = network
+        self.optimizer = optimizer
+        params = [p.value for p in network.parameters()]  # flat buffers: a copy is cheap
+        states = [a for node in network.layer_nodes for a in node.layer.state.values()]
+        self.arrays = params + states
+        self.copies = [a.copy() for a in self.arrays]
+        self.slots: dict[int, dict[str, Any]] = {}
+        self.t = optimizer.t
+        self.valid = False
+        self.take()
+
+    def finite(self) -> bool:
+        xp = self.network.device.xp
+        return all(bool(xp.isfinite(a).all()) for a in self.arrays) and all(
+            bool(xp.isfinite(v).all()) for slot in self.optimizer.slots.values()
+            for v in slot.values())
+
+    def take(self) -> bool:
+        """Copy the current values if they are all finite; False (keeping the older copy)
+        when they are not."""
+        if not self.finite():
+            return False
+        for array, copy in zip(self.arrays, self.copies, strict=True):
+            copy[...] = array
+        self.slots = {i: {k: v.copy() for k, v in slot.items()}
+                      for i, slot in self.optimizer.slots.items()}
+        self.t = self.optimizer.t
+        self.valid = True
+        return True
+
+    def restore(self) -> bool:
+        """Go back to the last finite copy; False when there never was one."""
+        if not self.valid:
+            return False
+        for array, copy in zip(self.arrays, self.copies, strict=True):
+            array[...] = copy
+        self.optimizer.slots.clear()
+        self.optimizer.slots.update({i: {k: v.copy() for k, v in slot.items()}
+                                     for i, slot in self.slots.items()})
+        self.optimizer.t = self.t
+        return True
+
+
 class Trainer:
     def __init__(
         self,
@@ -167,6 +218,7 @@ class Trainer:
         batch_size = max(1, min(cfg.batch_size, n))
         batches = math.ceil(n / batch_size)
         rng = numpy.random.default_rng(cfg.seed)
+        known_good = KnownGood(net, self.optimizer)
         yield Started(cfg.epochs, batches, n, 0 if self.x_val is None else len(self.x_val),
                       net.parameter_count(), net.device.name)
         start_time = time.perf_counter()
@@ -175,10 +227,8 @@ class Trainer:
         samples_seen = 0
         best_val, best_epoch, best_weights, waited = math.inf, None, None, 0
         reason = "completed"
-        epoch = -1
+        epoch, batch = -1, 0
         paused_event: list[Paused] = []
-        params = [p.value for p in net.parameters()]  # flat buffers: a copy is cheap
-        good_weights = [w.copy() for w in params]
 
         for epoch in range(cfg.epochs):
             epoch_start = time.perf_counter()
@@ -207,14 +257,12 @@ class Trainer:
                 value, output = net.loss_and_backward(xb, yb, self.loss)
                 problem = self._non_finite(value)
                 if problem is not None:
-                    yield self._diagnose(xb, yb, epoch, batch, step, problem)
-                    for w, good in zip(params, good_weights, strict=True):
-                        w[...] = good
+                    diverged = self._diagnose(xb, yb, epoch, batch, step, problem)
+                    yield self._restored(diverged, known_good.restore())
                     reason = "diverged"
                     break
                 if step % cfg.checkpoint_batches == 0:
-                    for w, good in zip(params, good_weights, strict=True):
-                        good[...] = w
+                    known_good.take()
                 self.optimizer.step(net.parameters())
                 step += 1
                 m = hi - lo
@@ -259,6 +307,12 @@ class Trainer:
                     break
         if reason == "early_stopping" and best_weights is not None:
             net.set_weights(best_weights)
+        if reason != "diverged" and (where := net.first_non_finite()) is not None:
+            # The last step made the weights non-finite after its loss was checked: never
+            # end (and be saved) on them.
+            diverged = self._diverged(max(epoch, 0), batch, step, where[0], "weights")
+            yield self._restored(diverged, known_good.restore())
+            reason = "diverged"
         epochs_run = len(self.history["epoch"])
         if cfg.snapshot_seconds:  # the views end on the weights the run ends with
             yield self.snapshot(step, max(epoch, 0))
@@ -313,12 +367,24 @@ class Trainer:
     def _diverged(epoch: int, batch: int, step: int, layer: str | None, where: str) -> Diverged:
         if where == "exploding loss":
             what = "the loss exploded (over 1000 times its starting value)"
+        elif where == "weights":
+            what = f"the weights of layer {layer} became NaN or infinite after the last step"
         else:
             place = f"the {where} of layer {layer}" if layer else f"the {where}"
             what = f"{place} became NaN or infinite"
         message = (f"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {what}. "
                    "The last good weights were restored; try a smaller learning rate.")
         return Diverged(epoch, batch, step, layer, where, message)
+
+    @staticmethod
+    def _restored(diverged: Diverged, restored: bool) -> Diverged:
+        """The event as it is when no finite weights were ever seen to go back to."""
+        if restored:
+            return diverged
+        message = diverged.message.replace(
+            "The last good weights were restored", "The starting weights were not finite "
+            "either, so there were no good weights to go back to")
+        return replace(diverged, message=message)
 
     def snapshot(self, step: int, epoch: int) -> Snapshot:
         net, xp = self.network, self.xp
