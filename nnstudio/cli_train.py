@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from nnstudio.cli_options import non_negative_int, positive_int
 from nnstudio.engine.backend import BACKEND_NAMES
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
@@ -20,8 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a network headless")
     train.add_argument("source", metavar="PRESET_OR_FILE")
     _data_options(train)
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
+    train.add_argument("--epochs", type=positive_int)
+    train.add_argument("--batch-size", type=positive_int)
     train.add_argument("--batch-mode", choices=("mini", "full", "online"))
     train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
     train.add_argument("--lr", type=float, help="learning rate")
@@ -31,7 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("--sort-by-class", action="store_true",
                        help="with --no-shuffle: order the samples by class")
     train.add_argument("--validation-split", type=float)
-    train.add_argument("--seed", type=int)
+    train.add_argument("--seed", type=non_negative_int)
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",

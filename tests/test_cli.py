@@ -89,3 +89,57 @@ def test_bench_reports_ratios_in_json(capsys) -> None:
     for name in ("mlp-784-100-10", "small-cnn"):
         assert data["networks"][name]["ours"]["train_seconds"] > 0
     assert data["course"]["speedup_vs_per_sample_loop"] > 1
+
+
+def refused(capsys, *args: str) -> str:
+    """The one-line error of a command refused with exit status 2, before it ran."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse refuses an option's value this way
+        code = exit_.code
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("gradcheck", "xor-mlp", "--batch", "0"), "--batch"),
+    (("gradcheck", "xor-mlp", "--batch", "-2"), "--batch"),
+    (("gradcheck", "xor-mlp", "--tolerance", "-1"), "--tolerance"),
+    (("gradcheck", "xor-mlp", "--seed", "-1"), "--seed"),
+    (("train", "xor-mlp", "--epochs", "-3"), "--epochs"),
+    (("train", "xor-mlp", "--epochs", "0"), "--epochs"),
+    (("train", "xor-mlp", "--batch-size", "-5"), "--batch-size"),
+    (("train", "xor-mlp", "--seed", "-1"), "--seed"),
+    (("bench", "--samples", "0"), "--samples"),
+    (("bench", "--samples", "-5"), "--samples"),
+    (("bench", "--blas-threads", "-1"), "--blas-threads"),
+    (("export", "xor-mlp", "-f", "onnx", "--opset", "-1"), "--opset"),
+    (("--train-epochs", "-3", "--screenshot", "x.png"), "--train-epochs"),
+    (("gradcheck", "xor-mlp", "--batch", "two"), "--batch"),
+])
+def test_numbers_out_of_range_name_their_option(capsys, args, option) -> None:
+    err = refused(capsys, *args)
+    assert f"argument {option}" in err
+
+
+def test_screenshot_into_a_missing_folder_is_refused_before_the_app_starts(
+        capsys, tmp_path, monkeypatch) -> None:
+    import nnstudio.app
+
+    monkeypatch.setattr(nnstudio.app, "run", lambda **kwargs: pytest.fail("the app started"))
+    missing = tmp_path / "missing" / "shot.png"
+    assert f"the folder {missing.parent} does not exist" in refused(
+        capsys, "--screenshot", str(missing))
+    assert "that is a folder" in refused(capsys, "--screenshot", str(tmp_path))
+
+
+def test_memory_error_is_one_clear_line(capsys, monkeypatch) -> None:
+    import nnstudio.summary
+
+    def exhausted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise MemoryError
+    monkeypatch.setattr(nnstudio.summary, "format_summary", exhausted)
+    err = refused(capsys, "summary", "xor-mlp")
+    assert err.startswith("nnstudio: error: out of memory") and len(err.splitlines()) == 1
