@@ -110,7 +110,8 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
                                       or None)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
-    network = build_network(spec, training, device=device)
+    batch_size = training.effective_batch_size(len(dataset.x_train))
+    network = build_network(spec, training, device=device, batch_size=batch_size)
     if weights:
         network.set_weights(weights)
     check_finite_weights(network)
