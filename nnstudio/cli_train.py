@@ -75,6 +75,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     opened = open_source(args.source)
     training = _training_from_args(opened.training, args)
+    if args.save:  # a destination that cannot take the result must not cost the whole run
+        from nnstudio.cli import check_writable_destination
+
+        check_writable_destination(args.save, "--save")
     log = sys.stderr
     session = create_session(opened.network, training, data_dir=args.data_dir,
                              weights=opened.weights)
@@ -123,9 +127,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                + f" ({len(session.x_test):,} samples); {finished.epochs_run} epochs in "
                  f"{finished.seconds:.1f} s ({finished.reason})")
     print(summary, file=log if args.json else sys.stdout)
+    save_failed = None
     if args.save:
-        _save(args.save, opened, training, session, history)
-        print(f"Saved {args.save}", file=log)
+        save_failed = _save_or_rescue(args.save, opened, training, session, history)
+        if save_failed is None:
+            print(f"Saved {args.save}", file=log)
     if args.json:
         print(json.dumps({
             "network": opened.name, "dataset": session.dataset.name,
@@ -137,7 +143,45 @@ def cmd_train(args: argparse.Namespace) -> int:
             "samples_per_second": round(len(trainer.x_train) * finished.epochs_run
                                         / max(finished.seconds, 1e-9), 1),
         }))
+    if save_failed is not None:
+        raise save_failed
     return 1 if diverged else 0
+
+
+def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
+                    history: dict) -> Exception | None:
+    """Save to ``path``; if that fails at the end of a run, save the result somewhere
+    else rather than lose it, and return the error to report, naming where it went."""
+    from nnstudio.cli import CliError
+    from nnstudio.project import ProjectError
+
+    try:
+        _save(path, opened, training, session, history)
+        return None
+    except (OSError, ProjectError) as error:
+        problem = str(error) or type(error).__name__
+    for rescue in _rescue_paths(path):
+        try:
+            rescue.parent.mkdir(parents=True, exist_ok=True)
+            _save(str(rescue), opened, training, session, history)
+        except (OSError, ProjectError):
+            continue
+        return CliError(f"--save {path}: could not save the trained result ({problem}); "
+                        f"it was saved to {rescue} instead")
+    return CliError(f"--save {path}: could not save the trained result ({problem}), nor "
+                    f"anywhere else; the run is lost")
+
+
+def _rescue_paths(path: str) -> list[Path]:
+    """Where a result goes when its destination fails: the user's data folder, else the
+    temporary folder; named with the time, beside any earlier rescue."""
+    import tempfile
+
+    import platformdirs
+
+    name = f"{Path(path).stem}-{time.strftime('%Y%m%d-%H%M%S')}{Path(path).suffix}"
+    return [Path(platformdirs.user_data_dir("nnstudio")) / "rescued" / name,
+            Path(tempfile.gettempdir()) / name]
 
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
