@@ -258,3 +258,36 @@ def test_nan_starting_weights_are_refused_naming_the_layer(subset) -> None:
     weights["dense2"]["b"][:] = np.nan
     with pytest.raises(SessionError, match="layer dense2 \\(b\\) hold NaN"):
         create_session(p.network, p.training, dataset=subset, weights=weights)
+
+
+def test_a_long_online_run_keeps_a_bounded_decimated_batch_history(monkeypatch) -> None:
+    import nnstudio.engine.trainer
+
+    monkeypatch.setattr(nnstudio.engine.trainer, "BATCH_LOSS_POINTS", 100)
+    xor = load_dataset("xor")  # 4 samples: online mode makes 4 batches per epoch
+    p = load_preset("xor-mlp")
+    session = create_session(p.network, replace(p.training, batch_mode="online", epochs=500),
+                             dataset=xor)
+    events = list(session.trainer.run())
+    batch_losses = [e.loss for e in events if isinstance(e, BatchEnd)]
+    history = events[-1].history
+    assert len(batch_losses) == 2000 and len(history["batch_loss"]) <= 100
+    stride = history["batch_loss_stride"]
+    assert stride == 32  # 2000 batches halved to 100 points or fewer
+    assert history["batch_loss"][0] == pytest.approx(np.mean(batch_losses[:stride]), rel=1e-6)
+    assert history["epoch"] == list(range(500))  # epochs stay exact
+    assert len(history["train_loss"]) == 500
+
+
+def test_a_million_batch_losses_take_bounded_memory() -> None:
+    from nnstudio.engine.trainer import BATCH_LOSS_POINTS
+
+    xor = load_dataset("xor")
+    p = load_preset("xor-mlp")
+    trainer = create_session(p.network, replace(p.training, epochs=1), dataset=xor).trainer
+    for step in range(1_000_000):  # a long online run's batch events, without the arithmetic
+        trainer.batch_losses.append(1.0 + step % 2)
+    assert trainer.batch_losses.capacity <= BATCH_LOSS_POINTS + 1
+    history = list(trainer.run())[-1].history
+    assert len(history["batch_loss"]) <= BATCH_LOSS_POINTS
+    assert np.mean(history["batch_loss"][:-1]) == pytest.approx(1.5, abs=1e-3)  # means

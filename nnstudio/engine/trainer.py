@@ -30,6 +30,12 @@ from nnstudio.engine.losses import Loss
 from nnstudio.engine.metrics import accuracy
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule
+from nnstudio.engine.series import GrowingBuffer
+
+# Per-batch losses kept in a run's history: past this many, neighbours are averaged (an
+# online run of a million batches would otherwise keep a million floats, ~35 MB a minute).
+# Per-epoch numbers are kept exactly.
+BATCH_LOSS_POINTS = 20_000
 
 
 @dataclass
@@ -185,9 +191,12 @@ class Trainer:
         self.base_lr = optimizer.lr
         self.first_loss: float | None = None
         self.last_outputs: numpy.ndarray | None = None
-        self.history: dict[str, list[Any]] = {
+        self.history: dict[str, Any] = {
             "batch_loss": [], "epoch": [], "train_loss": [], "train_accuracy": [],
             "val_loss": [], "val_accuracy": [], "lr": []}
+        # history["batch_loss"] is filled from this when the run finishes; each point is
+        # the mean of history["batch_loss_stride"] consecutive batches.
+        self.batch_losses = GrowingBuffer(1, max_points=BATCH_LOSS_POINTS)
 
     # -- evaluation ----------------------------------------------------------------------
     def evaluate(self, x: Any, y: Any, keep_outputs: bool = False) -> tuple[float, float | None]:
@@ -272,7 +281,7 @@ class Trainer:
                 acc = accuracy(xp, output, yb) if cfg.classification else None
                 if acc is not None:
                     correct += acc * m
-                self.history["batch_loss"].append(value)
+                self.batch_losses.append(value)
                 elapsed = time.perf_counter() - start_time
                 yield BatchEnd(epoch, batch, step, value, acc, lr, samples_seen,
                                samples_seen / max(elapsed, 1e-9), elapsed)
@@ -314,6 +323,8 @@ class Trainer:
             yield self._restored(diverged, known_good.restore())
             reason = "diverged"
         epochs_run = len(self.history["epoch"])
+        self.history["batch_loss"] = self.batch_losses.column(0).tolist()
+        self.history["batch_loss_stride"] = self.batch_losses.stride
         if cfg.snapshot_seconds:  # the views end on the weights the run ends with
             yield self.snapshot(step, max(epoch, 0))
         yield Finished(reason, epochs_run, best_epoch, time.perf_counter() - start_time,
