@@ -263,7 +263,7 @@ def test_nan_starting_weights_are_refused_naming_the_layer(subset) -> None:
 def test_a_long_online_run_keeps_a_bounded_decimated_batch_history(monkeypatch) -> None:
     import nnstudio.engine.trainer
 
-    monkeypatch.setattr(nnstudio.engine.trainer, "BATCH_LOSS_POINTS", 100)
+    monkeypatch.setattr(nnstudio.engine.trainer, "BATCH_LOSS_POINTS", 100, raising=False)
     xor = load_dataset("xor")  # 4 samples: online mode makes 4 batches per epoch
     p = load_preset("xor-mlp")
     session = create_session(p.network, replace(p.training, batch_mode="online", epochs=500),
