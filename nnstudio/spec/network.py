@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.lookup import Lookup, TrackedList, note_rename
 from nnstudio.spec.shapes import Shape, ShapeError
 
 FORMAT = "nnstudio.network"
@@ -25,37 +26,6 @@ class SpecError(ValueError):
     """A network file or document that cannot be read at all (not just an invalid network)."""
 
 
-# Counts every change to any spec's node or edge list and to any node's id: a spec's lookup
-# index (ids to nodes, edges by end) is rebuilt when this moved since it was built, so a
-# lookup costs O(1) instead of a scan, and a 10,000-layer analysis is linear, not quadratic.
-_changes = 0
-
-
-def _note_change() -> None:
-    global _changes
-    _changes += 1
-
-
-class TrackedList(list):
-    """A list that notes its every change (see ``_changes``); spec.nodes and spec.edges."""
-
-
-def _noting_change(name: str) -> Any:
-    method = getattr(list, name)
-
-    def changing(self: TrackedList, *args: Any, **kwargs: Any) -> Any:
-        result = method(self, *args, **kwargs)
-        _note_change()
-        return result
-    changing.__name__ = name
-    return changing
-
-
-for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-              "__setitem__", "__delitem__", "__iadd__", "__imul__"):
-    setattr(TrackedList, _name, _noting_change(_name))
-
-
 @dataclass
 class NodeSpec:
     id: str
@@ -64,9 +34,10 @@ class NodeSpec:
     pos: tuple[float, float] | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
+        renamed = name == "id" and "id" in self.__dict__
         object.__setattr__(self, name, value)
-        if name == "id":
-            _note_change()
+        if renamed:
+            note_rename()  # the specs' lookup indexes rebuild
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type, "params": self.params}
@@ -125,23 +96,6 @@ class Analysis:
         return grouped
 
 
-class _Lookup:
-    """A spec's nodes by id (the first of a shared id) and its edges by either end, inputs
-    sorted by port; a snapshot that ``NetworkSpec`` rebuilds after any change."""
-
-    def __init__(self, nodes: list[NodeSpec], edges: list[EdgeSpec]) -> None:
-        self.nodes: dict[str, NodeSpec] = {}
-        for node in nodes:
-            self.nodes.setdefault(node.id, node)
-        self.inputs: dict[str, list[EdgeSpec]] = {}
-        self.outputs: dict[str, list[EdgeSpec]] = {}
-        for edge in edges:
-            self.inputs.setdefault(edge.target, []).append(edge)
-            self.outputs.setdefault(edge.source, []).append(edge)
-        for edges_in in self.inputs.values():
-            edges_in.sort(key=lambda e: e.port)
-
-
 @dataclass
 class NetworkSpec:
     nodes: list[NodeSpec] = field(default_factory=list)
@@ -152,10 +106,8 @@ class NetworkSpec:
     weights: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in ("nodes", "edges"):
-            if not isinstance(value, TrackedList):
-                value = TrackedList(value)
-            _note_change()
+        if name in ("nodes", "edges") and not isinstance(value, TrackedList):
+            value = TrackedList(value)  # changes to it keep the lookup index right
         object.__setattr__(self, name, value)
 
     def __getstate__(self) -> dict[str, Any]:  # copies and pickles leave the index behind
@@ -164,13 +116,13 @@ class NetworkSpec:
         return state
 
     # -- lookup ------------------------------------------------------------------------
-    def _lookup(self) -> _Lookup:
-        cached = self.__dict__.get("_lookup_cache")
-        if cached is None or cached[0] != _changes:
-            stamp = _changes  # read first: a change while building makes the next call rebuild
-            cached = (stamp, _Lookup(self.nodes, self.edges))
-            self.__dict__["_lookup_cache"] = cached
-        return cached[1]
+    def _lookup(self) -> Lookup:
+        lookup = self.__dict__.get("_lookup_cache")
+        if lookup is not None and lookup.follows(self.nodes, self.edges):
+            lookup.catch_up()
+        else:
+            lookup = self.__dict__["_lookup_cache"] = Lookup(self.nodes, self.edges)
+        return lookup
 
     def node(self, node_id: str) -> NodeSpec:
         node = self._lookup().nodes.get(node_id)
@@ -195,10 +147,11 @@ class NetworkSpec:
     def new_id(self, type_name: str) -> str:
         """A fresh, readable id: dense1, dense2, conv2d1..."""
         stem = type_name.lower()
-        taken = {n.id for n in self.nodes}
-        i = 1
-        while f"{stem}{i}" in taken:
+        lookup = self._lookup()
+        i = lookup.next_number.get(stem, 1)  # every lower number is taken
+        while f"{stem}{i}" in lookup.nodes:
             i += 1
+        lookup.next_number[stem] = i
         return f"{stem}{i}"
 
     def copy(self) -> NetworkSpec:
