@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nnstudio.cli_options import non_negative_int, positive_int
+from nnstudio.cli_options import training_setting
 from nnstudio.engine.backend import BACKEND_NAMES
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
@@ -21,18 +21,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a network headless")
     train.add_argument("source", metavar="PRESET_OR_FILE")
     _data_options(train)
-    train.add_argument("--epochs", type=positive_int)
-    train.add_argument("--batch-size", type=positive_int)
+    train.add_argument("--epochs", type=training_setting("epochs", int))
+    train.add_argument("--batch-size", type=training_setting("batch_size", int))
     train.add_argument("--batch-mode", choices=("mini", "full", "online"))
     train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
-    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--lr", type=training_setting("lr", float), help="learning rate")
     train.add_argument("--loss", choices=LOSS_NAMES)
     train.add_argument("--no-shuffle", action="store_true",
                        help="present the samples in a fixed order")
     train.add_argument("--sort-by-class", action="store_true",
                        help="with --no-shuffle: order the samples by class")
-    train.add_argument("--validation-split", type=float)
-    train.add_argument("--seed", type=non_negative_int)
+    train.add_argument("--validation-split", type=training_setting("validation_split", float))
+    train.add_argument("--seed", type=training_setting("seed", int))
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",

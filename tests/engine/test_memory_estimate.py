@@ -65,5 +65,7 @@ def test_784_100000_100000_10_summarizes_but_does_not_train(capsys, machine_with
         err = capsys.readouterr().err
         assert "nnstudio: error: The network is too big" in err and "GB" in err
         assert "largest layer, dense2" in err and "Traceback" not in err
+    assert main(["export", str(spec_file), "-f", "npz", "-o", str(tmp_path / "w.npz")]) == 2
+    assert "too big" in capsys.readouterr().err and not (tmp_path / "w.npz").exists()
     with pytest.raises(NetworkTooLarge):
         build_network(dense_chain(100000, 100000, 10), dtype=np.float32)
