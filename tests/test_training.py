@@ -212,24 +212,26 @@ def batchnorm_trainer(x: np.ndarray, optimizer: str = "adam"):
                                    ("Dense", {"units": 3})], input_shape=[8])
     network = build_network(spec)
     y = np.arange(len(x)) % 3
-    config = TrainerConfig(epochs=1, batch_size=16, shuffle=False)
+    config = TrainerConfig(epochs=1, batch_size=16, shuffle=False, checkpoint_batches=2)
     return Trainer(network, make_loss("cross_entropy"), make_optimizer(optimizer, lr=0.01),
                    x, y, config)
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
-def test_one_nan_pixel_leaves_batchnorm_statistics_and_moments_as_they_were() -> None:
+@pytest.mark.parametrize("optimizer", ["adam", "nadam", "momentum", "adadelta", "rmsprop"])
+def test_one_nan_pixel_leaves_batchnorm_statistics_and_moments_as_they_were(optimizer) -> None:
     x = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32)
-    x[40, 3] = np.nan  # in the third batch of 16
-    trainer = batchnorm_trainer(x)
+    x[56, 3] = np.nan  # in the fourth batch of 16; the last checkpoint was at the third
+    trainer = batchnorm_trainer(x, optimizer)
     events = list(trainer.run())
     diverged = next(e for e in events if isinstance(e, Diverged))
-    assert diverged.batch == 2 and "restored" in diverged.message
+    assert diverged.batch == 3 and "restored" in diverged.message
     assert trainer.network.first_non_finite() is None
     state = trainer.network.layer("batchnorm1").state
     assert np.isfinite(state["running_mean"]).all() and np.isfinite(state["running_var"]).all()
     for slot in trainer.optimizer.slots.values():
         assert all(np.isfinite(v).all() for v in slot.values())
+    assert trainer.optimizer.t == 2  # back to the checkpoint after two steps
     clean = np.nan_to_num(x)
     assert np.isfinite(trainer.network.predict(clean)).all()  # eval mode: running statistics
 

@@ -131,9 +131,10 @@ class KnownGood:
 
     def finite(self) -> bool:
         xp = self.network.device.xp
-        return all(bool(xp.isfinite(a).all()) for a in self.arrays) and all(
-            bool(xp.isfinite(v).all()) for slot in self.optimizer.slots.values()
-            for v in slot.values())
+        values = [*self.arrays, *(v for slot in self.optimizer.slots.values()
+                                  for v in slot.values())]
+        return all(math.isfinite(v) if isinstance(v, float) else bool(xp.isfinite(v).all())
+                   for v in values)
 
     def take(self) -> bool:
         """Copy the current values if they are all finite; False (keeping the older copy)
@@ -142,8 +143,7 @@ class KnownGood:
             return False
         for array, copy in zip(self.arrays, self.copies, strict=True):
             copy[...] = array
-        self.slots = {i: {k: v.copy() for k, v in slot.items()}
-                      for i, slot in self.optimizer.slots.items()}
+        self.slots = _copy_slots(self.optimizer.slots)
         self.t = self.optimizer.t
         self.valid = True
         return True
@@ -155,10 +155,15 @@ class KnownGood:
         for array, copy in zip(self.arrays, self.copies, strict=True):
             array[...] = copy
         self.optimizer.slots.clear()
-        self.optimizer.slots.update({i: {k: v.copy() for k, v in slot.items()}
-                                     for i, slot in self.slots.items()})
+        self.optimizer.slots.update(_copy_slots(self.slots))
         self.optimizer.t = self.t
         return True
+
+
+def _copy_slots(slots: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The optimizer's per-parameter arrays (and Nadam's running float), copied."""
+    return {i: {k: v if isinstance(v, float) else v.copy() for k, v in slot.items()}
+            for i, slot in slots.items()}
 
 
 class Trainer:
