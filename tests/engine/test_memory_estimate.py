@@ -69,3 +69,16 @@ def test_784_100000_100000_10_summarizes_but_does_not_train(capsys, machine_with
     assert "too big" in capsys.readouterr().err and not (tmp_path / "w.npz").exists()
     with pytest.raises(NetworkTooLarge):
         build_network(dense_chain(100000, 100000, 10), dtype=np.float32)
+
+
+def test_available_memory_is_read_with_a_fallback(monkeypatch) -> None:
+    import builtins
+    import os
+
+    from nnstudio.memory import available_memory
+
+    assert available_memory() > 0
+    monkeypatch.setattr(builtins, "open", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    assert available_memory() > 0  # from os.sysconf
+    monkeypatch.delattr(os, "sysconf")
+    assert available_memory() is None  # nothing to read: no check rather than a refusal
