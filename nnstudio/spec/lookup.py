@@ -69,6 +69,8 @@ class Lookup:
 
     def catch_up(self) -> None:
         """Index what was appended since the last call."""
+        if len(self.node_list) == self.node_count and len(self.edge_list) == self.edge_count:
+            return
         for node in self.node_list[self.node_count:]:
             self.nodes.setdefault(node.id, node)
         for edge in self.edge_list[self.edge_count:]:

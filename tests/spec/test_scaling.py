@@ -102,8 +102,12 @@ def test_lookups_follow_every_kind_of_change() -> None:
     del spec.nodes[0]
     assert not spec.has_node("extra")
     copied = spec.copy()
+    assert copied == spec
+    copied.node("dense1").params["units"] = 99
+    copied.node("dense1").id = "renamed"
+    assert spec.node("dense1").params["units"] == 4
     copied.nodes.clear()
-    assert spec.has_node("dense1") and not copied.has_node("dense1")
+    assert spec.has_node("dense1") and not copied.has_node("renamed")
 
 
 def test_ten_thousand_layers_analyze_without_problems() -> None:
