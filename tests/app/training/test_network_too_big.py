@@ -28,3 +28,18 @@ def test_export_of_a_network_too_big_reports_it(window, monkeypatch, tmp_path) -
     assert window.export_model("npz", str(tmp_path / "w.npz")) == []
     assert reported and "too big" in reported[0]
     assert not (tmp_path / "w.npz").exists()
+
+
+def test_opening_a_network_too_big_shows_why_it_cannot_be_inspected(
+        window, monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    from nnstudio.spec.network import NetworkSpec
+
+    monkeypatch.setattr(nnstudio.memory, "available_memory", lambda: 16 * 1024**3)
+    big = NetworkSpec.sequential([("Dense", {"units": 100000}), ("Dense", {"units": 100000}),
+                                  ("Dense", {"units": 10})], name="big")
+    path = tmp_path / "big.json"
+    path.write_text(big.dumps(), encoding="utf-8")
+    assert window.open_source(str(path))
+    source = window.inspect.source
+    assert source.viewer is None and "too big" in source.problem and "dense2" in source.problem
+    assert window.document.analysis.total_params == 10_079_600_010
