@@ -166,17 +166,15 @@ class NetworkSpec:
     def sequential(cls, layers: list[tuple[str, dict[str, Any]]], name: str = "untitled",
                    input_shape: list[int] | None = None) -> NetworkSpec:
         """A chain Input -> layers[0] -> layers[1] -> ..., with ids made from the types."""
-        nodes = [NodeSpec("input", "Input", {"shape": list(input_shape or [784])})]
-        edges = []
-        counts: Counter[str] = Counter()
+        spec = cls(name=name)
+        spec.nodes.append(NodeSpec("input", "Input", {"shape": list(input_shape or [784])}))
         previous = "input"
         for type_name, params in layers:
-            counts[type_name] += 1
-            node_id = f"{type_name.lower()}{counts[type_name]}"  # as new_id would name it
-            nodes.append(NodeSpec(node_id, type_name, dict(params)))
-            edges.append(EdgeSpec(previous, node_id))
+            node_id = spec.new_id(type_name)
+            spec.nodes.append(NodeSpec(node_id, type_name, dict(params)))
+            spec.edges.append(EdgeSpec(previous, node_id))
             previous = node_id
-        return cls(nodes, edges, name)
+        return spec
 
     # -- JSON --------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
