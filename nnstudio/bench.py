@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy
 
+from nnstudio.cli_options import non_negative_int, positive_int
 from nnstudio.engine.backend import BACKEND_NAMES, get_device
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import make_optimizer
@@ -28,9 +29,10 @@ COURSE_REFERENCE_SECONDS = 4.5  # the course's network.py, per epoch, measured o
 def register(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="time training and inference (optionally vs PyTorch)")
     bench.add_argument("--vs-torch", action="store_true", help="time PyTorch (CPU) in the same run")
-    bench.add_argument("--samples", type=int, default=60000, help="samples per training epoch")
+    bench.add_argument("--samples", type=positive_int, default=60000,
+                       help="samples per training epoch")
     bench.add_argument("--backend", choices=BACKEND_NAMES, default="numpy")
-    bench.add_argument("--blas-threads", type=int, default=1,
+    bench.add_argument("--blas-threads", type=non_negative_int, default=1,
                        help="BLAS threads for our engine (default 1: small matrices lose more "
                             "to thread hand-offs than they gain; 0 = the library's default)")
     bench.add_argument("--pad", action="store_true",

@@ -16,6 +16,7 @@ from nnstudio.engine import layers as L
 from nnstudio.engine.backend import CPU, Device
 from nnstudio.engine.init import get_initializer
 from nnstudio.engine.network import Network, Node
+from nnstudio.memory import check_memory
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import Shape
 from nnstudio.spec.training import TrainingSpec
@@ -68,12 +69,17 @@ def auto_initializer(spec: NetworkSpec, node_id: str) -> str:
 
 def build_network(spec: NetworkSpec, training: TrainingSpec | None = None,
                   device: Device = CPU, dtype: Any = numpy.float32,
-                  seed: int | None = None) -> Network:
-    """An engine Network for ``spec`` on ``device``; raises BuildError if the spec is invalid."""
+                  seed: int | None = None, batch_size: int | None = None) -> Network:
+    """An engine Network for ``spec`` on ``device``; raises BuildError if the spec is invalid
+    and NetworkTooLarge (before allocating anything) if it would not fit in memory: to build
+    it, and with ``batch_size`` to train it in batches of that size too."""
     analysis = spec.analyze()
     if not analysis.ok:
         raise BuildError(analysis.problems)
     training = training or TrainingSpec()
+    if device.name == "numpy":  # a GPU's memory is its own; CuPy reports what does not fit
+        check_memory(spec, analysis, numpy.dtype(dtype).itemsize, batch_size,
+                     training.optimizer)
     rng = numpy.random.default_rng(training.seed if seed is None else seed)
     nodes: list[Node] = []
     for node_id in analysis.order:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from nnstudio import __version__
+from nnstudio.cli_options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.project import ProjectError
@@ -54,10 +57,25 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        check_writable_destination(args.screenshot, "--screenshot")
     from nnstudio.app import run
 
     return run(open_path=args.open or DEFAULT_PRESET, screenshot=args.screenshot,
                train_epochs=args.train_epochs)
+
+
+def check_writable_destination(path: str, option: str) -> None:
+    """Refuse, before any work, a file that could not be written: its folder is missing or
+    read-only, or the path is a folder."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise CliError(f"{option} {path}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise CliError(f"{option} {path}: that is a folder; name a file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CliError(f"{option} {path}: the folder {folder} is not writable")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", metavar="PRESET_OR_FILE", help="open this network in the app")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="render the window offscreen at 1400x900, save it and exit")
-    parser.add_argument("--train-epochs", type=int, default=0, metavar="N",
+    parser.add_argument("--train-epochs", type=non_negative_int, default=0, metavar="N",
                         help="with --screenshot: train N epochs first")
     parser.set_defaults(handler=cmd_gui)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -83,9 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
         "gradcheck", help="compare backpropagation with finite differences, per layer")
     gradcheck.add_argument("source", metavar="PRESET_OR_FILE")
     gradcheck.add_argument("--json", action="store_true", help="print one JSON object")
-    gradcheck.add_argument("--batch", type=int, default=4, help="samples in the random batch")
-    gradcheck.add_argument("--seed", type=int, default=0)
-    gradcheck.add_argument("--tolerance", type=float, default=1e-6)
+    gradcheck.add_argument("--batch", type=positive_int, default=4,
+                           help="samples in the random batch")
+    gradcheck.add_argument("--seed", type=non_negative_int, default=0)
+    gradcheck.add_argument("--tolerance", type=non_negative_float, default=1e-6)
     gradcheck.set_defaults(handler=cmd_gradcheck)
 
     for register in EXTRA_COMMANDS:
@@ -109,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SpecError, CliError, ValueError, OSError, DatasetError, ProjectError,
             BackendUnavailable) as error:
         print(f"nnstudio: error: {error}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("nnstudio: error: out of memory: this needs more memory than this machine has "
+              "free (try a smaller network, batch or dataset)", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("nnstudio: interrupted", file=sys.stderr)

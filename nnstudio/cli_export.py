@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from nnstudio.cli_options import positive_int
+
 FORMAT_CHOICES = ("torch", "onnx", "npz")
 
 
@@ -23,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="file to write (or a folder); default: the network's name with "
                              "the format's suffix, in the current folder")
-    parser.add_argument("--opset", type=int, default=None,
+    parser.add_argument("--opset", type=positive_int, default=None,
                         help="ONNX opset version (onnx only; default 17)")
     parser.set_defaults(handler=cmd_export)
 

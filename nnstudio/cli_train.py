@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from nnstudio.cli_options import training_setting
 from nnstudio.engine.backend import BACKEND_NAMES
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
@@ -20,18 +21,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a network headless")
     train.add_argument("source", metavar="PRESET_OR_FILE")
     _data_options(train)
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
+    train.add_argument("--epochs", type=training_setting("epochs", int))
+    train.add_argument("--batch-size", type=training_setting("batch_size", int))
     train.add_argument("--batch-mode", choices=("mini", "full", "online"))
     train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
-    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--lr", type=training_setting("lr", float), help="learning rate")
     train.add_argument("--loss", choices=LOSS_NAMES)
     train.add_argument("--no-shuffle", action="store_true",
                        help="present the samples in a fixed order")
     train.add_argument("--sort-by-class", action="store_true",
                        help="with --no-shuffle: order the samples by class")
-    train.add_argument("--validation-split", type=float)
-    train.add_argument("--seed", type=int)
+    train.add_argument("--validation-split", type=training_setting("validation_split", float))
+    train.add_argument("--seed", type=training_setting("seed", int))
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",
@@ -75,6 +76,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     opened = open_source(args.source)
     training = _training_from_args(opened.training, args)
+    if args.save:  # a destination that cannot take the result must not cost the whole run
+        from nnstudio.cli import check_writable_destination
+
+        check_writable_destination(args.save, "--save")
     log = sys.stderr
     session = _session(opened, training, args.data_dir)
     trainer = session.trainer
@@ -122,9 +127,11 @@ def cmd_train(args: argparse.Namespace) -> int:
                + f" ({len(session.x_test):,} samples); {finished.epochs_run} epochs in "
                  f"{finished.seconds:.1f} s ({finished.reason})")
     print(summary, file=log if args.json else sys.stdout)
+    save_failed = None
     if args.save:
-        _save(args.save, opened, training, session, history)
-        print(f"Saved {args.save}", file=log)
+        save_failed = _save_or_rescue(args.save, opened, training, session, history)
+        if save_failed is None:
+            print(f"Saved {args.save}", file=log)
     if args.json:
         print(json.dumps({
             "network": opened.name, "dataset": session.dataset.name,
@@ -136,6 +143,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             "samples_per_second": round(len(trainer.x_train) * finished.epochs_run
                                         / max(finished.seconds, 1e-9), 1),
         }))
+    if save_failed is not None:
+        raise save_failed
     return 1 if diverged else 0
 
 
@@ -143,23 +152,56 @@ def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
     """The run's session, with the opened file's weights checked: ones that do not fit or
     hold NaN are refused naming the file, layers they leave out are noted on stderr."""
     from nnstudio.cli import CliError
-    from nnstudio.session import create_session
+    from nnstudio.session import SessionError, create_session
     from nnstudio.weight_check import WeightsError
 
     source = opened.path.name if opened.path else opened.name
     try:
         session = create_session(opened.network, training, data_dir=data_dir,
                                  weights=opened.weights)
-    except WeightsError as error:
+    except (WeightsError, SessionError) as error:
         raise CliError(f"{source}: {error}") from None
     report = session.weights_report
-    if report is not None and report.non_finite:
-        raise CliError(f"{source}: the saved weights cannot be used: "
-                       f"{report.error_message()} (a run that diverged?)")
     if report is not None and report.missing:
         print(f"nnstudio: note: {source}: {report.missing_note()}", file=sys.stderr)
     return session
 
+
+
+def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
+                    history: dict) -> Exception | None:
+    """Save to ``path``; if that fails at the end of a run, save the result somewhere
+    else rather than lose it, and return the error to report, naming where it went."""
+    from nnstudio.cli import CliError
+    from nnstudio.project import ProjectError
+
+    try:
+        _save(path, opened, training, session, history)
+        return None
+    except (OSError, ProjectError) as error:
+        problem = str(error) or type(error).__name__
+    for rescue in _rescue_paths(path):
+        try:
+            rescue.parent.mkdir(parents=True, exist_ok=True)
+            _save(str(rescue), opened, training, session, history)
+        except (OSError, ProjectError):
+            continue
+        return CliError(f"--save {path}: could not save the trained result ({problem}); "
+                        f"it was saved to {rescue} instead")
+    return CliError(f"--save {path}: could not save the trained result ({problem}), nor "
+                    f"anywhere else; the run is lost")
+
+
+def _rescue_paths(path: str) -> list[Path]:
+    """Where a result goes when its destination fails: the user's data folder, else the
+    temporary folder; named with the time, beside any earlier rescue."""
+    import tempfile
+
+    import platformdirs
+
+    name = f"{Path(path).stem}-{time.strftime('%Y%m%d-%H%M%S')}{Path(path).suffix}"
+    return [Path(platformdirs.user_data_dir("nnstudio")) / "rescued" / name,
+            Path(tempfile.gettempdir()) / name]
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
     from nnstudio.export.npz import export_npz

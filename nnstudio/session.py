@@ -79,6 +79,18 @@ def check_fit(spec: NetworkSpec, dataset: Dataset, training: TrainingSpec) -> tu
     return in_shape
 
 
+def check_finite_weights(network: Network) -> None:
+    """Refuse weights holding NaN or infinity: training would "restore" them as the last
+    good ones and save them as if trained; evaluating them gives a loss of nan."""
+    where = network.first_non_finite()
+    if where is not None:
+        layer, name = where
+        raise SessionError(
+            f"the saved weights cannot be used: {layer}.{name} holds NaN or infinite values "
+            f"(a run that diverged?); start again from fresh weights (the network without "
+            f"its saved weights)")
+
+
 def split_validation(x: numpy.ndarray, y: numpy.ndarray, fraction: float,
                      seed: int) -> tuple[numpy.ndarray, ...]:
     """A seeded random hold-out of ``fraction`` of the training samples."""
@@ -101,8 +113,10 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
                                       or None)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
-    network = build_network(spec, training, device=device)
+    batch_size = training.effective_batch_size(len(dataset.x_train))
+    network = build_network(spec, training, device=device, batch_size=batch_size)
     report = apply_weights(network, weights) if weights else None
+    check_finite_weights(network)
     x = dataset.features("train", in_shape)
     y = dataset.targets("train")
     x, y, x_val, y_val = split_validation(x, y, training.validation_split, training.seed)

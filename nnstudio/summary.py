@@ -13,7 +13,8 @@ from nnstudio.spec.training import TrainingSpec
 
 def summary_rows(spec: NetworkSpec) -> list[dict[str, Any]]:
     analysis = spec.analyze()
-    order = analysis.order + [n.id for n in spec.nodes if n.id not in analysis.order]
+    placed = set(analysis.order)
+    order = analysis.order + [n.id for n in spec.nodes if n.id not in placed]
     return [{"id": node_id, "type": spec.node(node_id).type,
              "output_shape": list(analysis.shapes[node_id]) if analysis.shapes[node_id] else None,
              "params": analysis.param_counts[node_id]} for node_id in order]

@@ -225,3 +225,120 @@ def test_eval_reads_the_data_folder_saved_with_the_project(capsys, tmp_path,
     code, out, err = run(capsys, "eval", str(project), "--json")
     assert code == 0, err
     assert json.loads(out)["samples"] == 20
+
+
+def refused(capsys, *args: str) -> str:
+    """The one-line error of a command refused with exit status 2, before it ran."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse refuses an option's value this way
+        code = exit_.code
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (("gradcheck", "xor-mlp", "--batch", "0"), "--batch"),
+    (("gradcheck", "xor-mlp", "--batch", "-2"), "--batch"),
+    (("gradcheck", "xor-mlp", "--tolerance", "-1"), "--tolerance"),
+    (("gradcheck", "xor-mlp", "--seed", "-1"), "--seed"),
+    (("train", "xor-mlp", "--epochs", "-3"), "--epochs"),
+    (("train", "xor-mlp", "--epochs", "0"), "--epochs"),
+    (("train", "xor-mlp", "--batch-size", "-5"), "--batch-size"),
+    (("train", "xor-mlp", "--seed", "-1"), "--seed"),
+    (("train", "xor-mlp", "--lr", "-1"), "--lr"),
+    (("train", "xor-mlp", "--lr", "nan"), "--lr"),
+    (("train", "xor-mlp", "--validation-split", "2"), "--validation-split"),
+    (("train", "xor-mlp", "--epochs", "1e9"), "--epochs"),
+    (("bench", "--samples", "0"), "--samples"),
+    (("bench", "--samples", "-5"), "--samples"),
+    (("bench", "--blas-threads", "-1"), "--blas-threads"),
+    (("export", "xor-mlp", "-f", "onnx", "--opset", "-1"), "--opset"),
+    (("--train-epochs", "-3", "--screenshot", "x.png"), "--train-epochs"),
+    (("gradcheck", "xor-mlp", "--batch", "two"), "--batch"),
+])
+def test_numbers_out_of_range_name_their_option(capsys, args, option) -> None:
+    err = refused(capsys, *args)
+    assert f"argument {option}" in err
+
+
+def test_screenshot_into_a_missing_folder_is_refused_before_the_app_starts(
+        capsys, tmp_path, monkeypatch) -> None:
+    import nnstudio.app
+
+    monkeypatch.setattr(nnstudio.app, "run", lambda **kwargs: pytest.fail("the app started"))
+    missing = tmp_path / "missing" / "shot.png"
+    assert f"the folder {missing.parent} does not exist" in refused(
+        capsys, "--screenshot", str(missing))
+    assert "that is a folder" in refused(capsys, "--screenshot", str(tmp_path))
+
+
+def test_memory_error_is_one_clear_line(capsys, monkeypatch) -> None:
+    import nnstudio.summary
+
+    def exhausted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise MemoryError
+    monkeypatch.setattr(nnstudio.summary, "format_summary", exhausted)
+    err = refused(capsys, "summary", "xor-mlp")
+    assert err.startswith("nnstudio: error: out of memory") and len(err.splitlines()) == 1
+
+
+def test_save_destination_is_checked_before_training(capsys, tmp_path, monkeypatch) -> None:
+    import os
+
+    import nnstudio.session
+
+    monkeypatch.setattr(nnstudio.session, "create_session",
+                        lambda *a, **k: pytest.fail("trained before checking --save"))
+    missing = tmp_path / "missing" / "x.nnstudio"
+    assert "does not exist" in refused(capsys, "train", "xor-mlp", "--save", str(missing))
+    assert "that is a folder" in refused(capsys, "train", "xor-mlp", "--save", str(tmp_path))
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # tests run as root
+    assert f"the folder {tmp_path} is not writable" in refused(
+        capsys, "train", "xor-mlp", "--save", str(tmp_path / "x.nnstudio"))
+
+
+@pytest.mark.parametrize("suffix", [".nnstudio", ".npz"])
+def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
+        capsys, tmp_path, monkeypatch, suffix) -> None:
+    import numpy
+    import platformdirs
+
+    import nnstudio.project
+
+    wanted = tmp_path / f"run{suffix}"
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data"))
+    for module, name in ((nnstudio.project, "save_project"), (numpy, "savez")):
+        original = getattr(module, name)
+
+        def failing_at_destination(path, *args, original=original, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            if str(path) == str(wanted):
+                raise OSError(28, "No space left on device")
+            return original(path, *args, **kwargs)
+        monkeypatch.setattr(module, name, failing_at_destination)
+    err = refused(capsys, "train", "xor-mlp", "--epochs", "2", "--save", str(wanted))
+    rescued = list((tmp_path / "data" / "rescued").iterdir())
+    assert len(rescued) == 1 and rescued[0].suffix == suffix
+    assert f"--save {wanted}: could not save" in err and "No space left" in err
+    assert f"saved to {rescued[0]} instead" in err
+    if suffix == ".nnstudio":
+        assert nnstudio.project.load_project(rescued[0]).weights
+
+
+def test_a_project_with_nan_weights_is_not_trained_or_saved(capsys, tmp_path) -> None:
+    import numpy
+
+    from nnstudio.build import build_network
+    from nnstudio.project import Project, save_project
+
+    preset = load_preset("xor-mlp")
+    weights = build_network(preset.network).get_weights()
+    weights["dense1"]["W"][0, 0] = numpy.nan
+    project = tmp_path / "nan.nnstudio"
+    save_project(project, Project(preset.network, preset.training, weights))
+    saved = tmp_path / "trained.nnstudio"
+    err = refused(capsys, "train", str(project), "--epochs", "2", "--save", str(saved))
+    assert "nan.nnstudio: the saved weights cannot be used: dense1.W holds NaN" in err
+    assert not saved.exists()

@@ -199,3 +199,97 @@ def test_lenet5_reaches_99_percent_in_10_epochs(mnist) -> None:
     _, _, _, accuracy = train("lenet5", mnist, epochs=10, validation_split=0.0)
     print(f"lenet5: {accuracy:.4f}")
     assert accuracy >= 0.99
+
+
+def batchnorm_trainer(x: np.ndarray, optimizer: str = "adam"):
+    from nnstudio.build import build_network
+    from nnstudio.engine.losses import make_loss
+    from nnstudio.engine.optimizers import make_optimizer
+    from nnstudio.engine.trainer import Trainer, TrainerConfig
+    from nnstudio.spec.network import NetworkSpec
+
+    spec = NetworkSpec.sequential([("Dense", {"units": 16}), ("BatchNorm", {}), ("ReLU", {}),
+                                   ("Dense", {"units": 3})], input_shape=[8])
+    network = build_network(spec)
+    y = np.arange(len(x)) % 3
+    config = TrainerConfig(epochs=1, batch_size=16, shuffle=False, checkpoint_batches=2)
+    return Trainer(network, make_loss("cross_entropy"), make_optimizer(optimizer, lr=0.01),
+                   x, y, config)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+@pytest.mark.parametrize("optimizer", ["adam", "nadam", "momentum", "adadelta", "rmsprop"])
+def test_one_nan_pixel_leaves_batchnorm_statistics_and_moments_as_they_were(optimizer) -> None:
+    x = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32)
+    x[56, 3] = np.nan  # in the fourth batch of 16; the last checkpoint was at the third
+    trainer = batchnorm_trainer(x, optimizer)
+    events = list(trainer.run())
+    diverged = next(e for e in events if isinstance(e, Diverged))
+    assert diverged.batch == 3 and "restored" in diverged.message
+    assert trainer.network.first_non_finite() is None
+    state = trainer.network.layer("batchnorm1").state
+    assert np.isfinite(state["running_mean"]).all() and np.isfinite(state["running_var"]).all()
+    for slot in trainer.optimizer.slots.values():
+        assert all(np.isfinite(v).all() for v in slot.values())
+    assert trainer.optimizer.t == 2  # back to the checkpoint after two steps
+    clean = np.nan_to_num(x)
+    assert np.isfinite(trainer.network.predict(clean)).all()  # eval mode: running statistics
+
+
+def test_a_last_step_that_makes_weights_non_finite_is_undone() -> None:
+    x = np.random.default_rng(0).standard_normal((64, 8)).astype(np.float32)
+    trainer = batchnorm_trainer(x, optimizer="sgd")
+    step = trainer.optimizer.step
+
+    def poisoned_step(params) -> None:  # noqa: ANN001
+        step(params)
+        if trainer.optimizer.t == 4:  # the run's last batch
+            params[0].value[0] = np.inf
+    trainer.optimizer.step = poisoned_step
+    events = list(trainer.run())
+    diverged = next(e for e in events if isinstance(e, Diverged))
+    assert diverged.where == "weights" and diverged.layer == "dense1"
+    assert events[-1].reason == "diverged"
+    assert trainer.network.first_non_finite() is None
+
+
+def test_nan_starting_weights_are_refused_naming_the_layer(subset) -> None:
+    p = load_preset("mlp-784-100-10")
+    session = create_session(p.network, replace(p.training, epochs=1), dataset=subset)
+    weights = session.network.get_weights()
+    weights["dense2"]["b"][:] = np.nan
+    with pytest.raises(SessionError, match="dense2.b holds NaN"):
+        create_session(p.network, p.training, dataset=subset, weights=weights)
+
+
+def test_a_long_online_run_keeps_a_bounded_decimated_batch_history(monkeypatch) -> None:
+    import nnstudio.engine.trainer
+
+    monkeypatch.setattr(nnstudio.engine.trainer, "BATCH_LOSS_POINTS", 100, raising=False)
+    xor = load_dataset("xor")  # 4 samples: online mode makes 4 batches per epoch
+    p = load_preset("xor-mlp")
+    session = create_session(p.network, replace(p.training, batch_mode="online", epochs=500),
+                             dataset=xor)
+    events = list(session.trainer.run())
+    batch_losses = [e.loss for e in events if isinstance(e, BatchEnd)]
+    history = events[-1].history
+    assert len(batch_losses) == 2000 and len(history["batch_loss"]) <= 100
+    stride = history["batch_loss_stride"]
+    assert stride == 32  # 2000 batches halved to 100 points or fewer
+    assert history["batch_loss"][0] == pytest.approx(np.mean(batch_losses[:stride]), rel=1e-6)
+    assert history["epoch"] == list(range(500))  # epochs stay exact
+    assert len(history["train_loss"]) == 500
+
+
+def test_a_million_batch_losses_take_bounded_memory() -> None:
+    from nnstudio.engine.trainer import BATCH_LOSS_POINTS
+
+    xor = load_dataset("xor")
+    p = load_preset("xor-mlp")
+    trainer = create_session(p.network, replace(p.training, epochs=1), dataset=xor).trainer
+    for step in range(1_000_000):  # a long online run's batch events, without the arithmetic
+        trainer.batch_losses.append(1.0 + step % 2)
+    assert trainer.batch_losses.capacity <= BATCH_LOSS_POINTS + 1
+    history = list(trainer.run())[-1].history
+    assert len(history["batch_loss"]) <= BATCH_LOSS_POINTS
+    assert np.mean(history["batch_loss"][:-1]) == pytest.approx(1.5, abs=1e-3)  # means

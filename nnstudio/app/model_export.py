@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from nnstudio.app import settings as app_settings
 from nnstudio.build import build_network
 from nnstudio.export import FORMATS, ExportError
+from nnstudio.memory import NetworkTooLarge
 
 FILTERS = {"torch": "PyTorch module (*.py)", "onnx": "ONNX model (*.onnx)",
            "npz": "NumPy weights (*.npz)"}
@@ -32,12 +33,12 @@ def export_model(window: QWidget, kind: str, path: str | None = None) -> list[Pa
             return []
     weights, _ = window.training.weights_for(doc.spec)
     note = ""
-    if weights is None:
-        weights = build_network(doc.spec, doc.training).get_weights()
-        note = " (with its starting weights: it has not been trained)"
     try:
+        if weights is None:
+            weights = build_network(doc.spec, doc.training).get_weights()
+            note = " (with its starting weights: it has not been trained)"
         written = exporter(doc.spec, weights, path)
-    except (ExportError, OSError) as error:
+    except (ExportError, OSError, NetworkTooLarge) as error:
         window._report("Cannot export", str(error))
         return []
     window.statusBar().showMessage(

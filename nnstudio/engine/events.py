@@ -67,7 +67,7 @@ class Diverged:
     batch: int
     step: int
     layer: str | None
-    where: str  # "loss", "output" or "gradient"
+    where: str  # "loss", "exploding loss", "output", "gradient" or "weights"
     message: str
 
 

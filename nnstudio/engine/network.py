@@ -220,6 +220,15 @@ class Network:
                     )
                 target[...] = self.device.send(value, self.dtype)
 
+    def first_non_finite(self) -> tuple[str, str] | None:
+        """(node, array name) of the first parameter or state array holding NaN or infinity."""
+        xp = self.device.xp
+        for node in self.layer_nodes:
+            for key, array in {**node.layer.params, **node.layer.state}.items():
+                if not bool(xp.isfinite(array).all()):
+                    return node.name, key
+        return None
+
     def state_arrays(self) -> dict[str, Any]:
         """Every parameter and state array on the device, keyed 'node/name' (for checks)."""
         return {f"{node.name}/{k}": v for node in self.layer_nodes

@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy
@@ -30,6 +30,12 @@ from nnstudio.engine.losses import Loss
 from nnstudio.engine.metrics import accuracy
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule
+from nnstudio.engine.series import GrowingBuffer
+
+# Per-batch losses kept in a run's history: past this many, neighbours are averaged (an
+# online run of a million batches would otherwise keep a million floats, ~35 MB a minute).
+# Per-epoch numbers are kept exactly.
+BATCH_LOSS_POINTS = 20_000
 
 
 @dataclass
@@ -104,6 +110,62 @@ class TrainerControl:
             return True
 
 
+class KnownGood:
+    """A copy of everything a training step changes, taken only while it is all finite, to
+    go back to when training diverges: the weights, every layer's state (BatchNorm's running
+    statistics: one NaN pixel makes them NaN for every later prediction) and the optimizer's
+    moments and step count (a NaN gradient poisons them too, and they would carry it into
+    the next step of a continued run)."""
+
+    def __init__(self, network: Network, optimizer: Optimizer) -> None:
+        self.network = network
+        self.optimizer = optimizer
+        params = [p.value for p in network.parameters()]  # flat buffers: a copy is cheap
+        states = [a for node in network.layer_nodes for a in node.layer.state.values()]
+        self.arrays = params + states
+        self.copies = [a.copy() for a in self.arrays]
+        self.slots: dict[int, dict[str, Any]] = {}
+        self.t = optimizer.t
+        self.valid = False
+        self.take()
+
+    def finite(self) -> bool:
+        xp = self.network.device.xp
+        values = [*self.arrays, *(v for slot in self.optimizer.slots.values()
+                                  for v in slot.values())]
+        return all(math.isfinite(v) if isinstance(v, float) else bool(xp.isfinite(v).all())
+                   for v in values)
+
+    def take(self) -> bool:
+        """Copy the current values if they are all finite; False (keeping the older copy)
+        when they are not."""
+        if not self.finite():
+            return False
+        for array, copy in zip(self.arrays, self.copies, strict=True):
+            copy[...] = array
+        self.slots = _copy_slots(self.optimizer.slots)
+        self.t = self.optimizer.t
+        self.valid = True
+        return True
+
+    def restore(self) -> bool:
+        """Go back to the last finite copy; False when there never was one."""
+        if not self.valid:
+            return False
+        for array, copy in zip(self.arrays, self.copies, strict=True):
+            array[...] = copy
+        self.optimizer.slots.clear()
+        self.optimizer.slots.update(_copy_slots(self.slots))
+        self.optimizer.t = self.t
+        return True
+
+
+def _copy_slots(slots: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The optimizer's per-parameter arrays (and Nadam's running float), copied."""
+    return {i: {k: v if isinstance(v, float) else v.copy() for k, v in slot.items()}
+            for i, slot in slots.items()}
+
+
 class Trainer:
     def __init__(
         self,
@@ -134,9 +196,12 @@ class Trainer:
         self.base_lr = optimizer.lr
         self.first_loss: float | None = None
         self.last_outputs: numpy.ndarray | None = None
-        self.history: dict[str, list[Any]] = {
+        self.history: dict[str, Any] = {
             "batch_loss": [], "epoch": [], "train_loss": [], "train_accuracy": [],
             "val_loss": [], "val_accuracy": [], "lr": []}
+        # history["batch_loss"] is filled from this when the run finishes; each point is
+        # the mean of history["batch_loss_stride"] consecutive batches.
+        self.batch_losses = GrowingBuffer(1, max_points=BATCH_LOSS_POINTS)
 
     # -- evaluation ----------------------------------------------------------------------
     def evaluate(self, x: Any, y: Any, keep_outputs: bool = False) -> tuple[float, float | None]:
@@ -167,6 +232,7 @@ class Trainer:
         batch_size = max(1, min(cfg.batch_size, n))
         batches = math.ceil(n / batch_size)
         rng = numpy.random.default_rng(cfg.seed)
+        known_good = KnownGood(net, self.optimizer)
         yield Started(cfg.epochs, batches, n, 0 if self.x_val is None else len(self.x_val),
                       net.parameter_count(), net.device.name)
         start_time = time.perf_counter()
@@ -175,10 +241,8 @@ class Trainer:
         samples_seen = 0
         best_val, best_epoch, best_weights, waited = math.inf, None, None, 0
         reason = "completed"
-        epoch = -1
+        epoch, batch = -1, 0
         paused_event: list[Paused] = []
-        params = [p.value for p in net.parameters()]  # flat buffers: a copy is cheap
-        good_weights = [w.copy() for w in params]
 
         for epoch in range(cfg.epochs):
             epoch_start = time.perf_counter()
@@ -207,14 +271,12 @@ class Trainer:
                 value, output = net.loss_and_backward(xb, yb, self.loss)
                 problem = self._non_finite(value)
                 if problem is not None:
-                    yield self._diagnose(xb, yb, epoch, batch, step, problem)
-                    for w, good in zip(params, good_weights, strict=True):
-                        w[...] = good
+                    diverged = self._diagnose(xb, yb, epoch, batch, step, problem)
+                    yield self._restored(diverged, known_good.restore())
                     reason = "diverged"
                     break
                 if step % cfg.checkpoint_batches == 0:
-                    for w, good in zip(params, good_weights, strict=True):
-                        good[...] = w
+                    known_good.take()
                 self.optimizer.step(net.parameters())
                 step += 1
                 m = hi - lo
@@ -224,7 +286,7 @@ class Trainer:
                 acc = accuracy(xp, output, yb) if cfg.classification else None
                 if acc is not None:
                     correct += acc * m
-                self.history["batch_loss"].append(value)
+                self.batch_losses.append(value)
                 elapsed = time.perf_counter() - start_time
                 yield BatchEnd(epoch, batch, step, value, acc, lr, samples_seen,
                                samples_seen / max(elapsed, 1e-9), elapsed)
@@ -259,7 +321,15 @@ class Trainer:
                     break
         if reason == "early_stopping" and best_weights is not None:
             net.set_weights(best_weights)
+        if reason != "diverged" and (where := net.first_non_finite()) is not None:
+            # The last step made the weights non-finite after its loss was checked: never
+            # end (and be saved) on them.
+            diverged = self._diverged(max(epoch, 0), batch, step, where[0], "weights")
+            yield self._restored(diverged, known_good.restore())
+            reason = "diverged"
         epochs_run = len(self.history["epoch"])
+        self.history["batch_loss"] = self.batch_losses.column(0).tolist()
+        self.history["batch_loss_stride"] = self.batch_losses.stride
         if cfg.snapshot_seconds:  # the views end on the weights the run ends with
             yield self.snapshot(step, max(epoch, 0))
         yield Finished(reason, epochs_run, best_epoch, time.perf_counter() - start_time,
@@ -313,12 +383,24 @@ class Trainer:
     def _diverged(epoch: int, batch: int, step: int, layer: str | None, where: str) -> Diverged:
         if where == "exploding loss":
             what = "the loss exploded (over 1000 times its starting value)"
+        elif where == "weights":
+            what = f"the weights of layer {layer} became NaN or infinite after the last step"
         else:
             place = f"the {where} of layer {layer}" if layer else f"the {where}"
             what = f"{place} became NaN or infinite"
         message = (f"Training diverged at epoch {epoch + 1}, batch {batch + 1}: {what}. "
                    "The last good weights were restored; try a smaller learning rate.")
         return Diverged(epoch, batch, step, layer, where, message)
+
+    @staticmethod
+    def _restored(diverged: Diverged, restored: bool) -> Diverged:
+        """The event as it is when no finite weights were ever seen to go back to."""
+        if restored:
+            return diverged
+        message = diverged.message.replace(
+            "The last good weights were restored", "The starting weights were not finite "
+            "either, so there were no good weights to go back to")
+        return replace(diverged, message=message)
 
     def snapshot(self, step: int, epoch: int) -> Snapshot:
         net, xp = self.network, self.xp

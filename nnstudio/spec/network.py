@@ -10,11 +10,14 @@ from __future__ import annotations
 import copy
 import json
 import math
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from nnstudio.file_input import parse_json
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.lookup import Lookup, TrackedList, note_rename
 from nnstudio.spec.shapes import Shape, ShapeError
 
 FORMAT = "nnstudio.network"
@@ -54,6 +57,12 @@ class NodeSpec:
     type: str
     params: dict[str, Any] = field(default_factory=dict)
     pos: tuple[float, float] | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        renamed = name == "id" and "id" in self.__dict__
+        object.__setattr__(self, name, value)
+        if renamed:
+            note_rename()  # the specs' lookup indexes rebuild
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type, "params": self.params}
@@ -102,7 +111,14 @@ class Analysis:
         return sum(self.param_counts.values())
 
     def problems_of(self, node_id: str) -> list[Problem]:
-        return [p for p in self.problems if p.node == node_id]
+        return list(self._problems_by_node.get(node_id, ()))
+
+    @cached_property
+    def _problems_by_node(self) -> dict[str | None, list[Problem]]:
+        grouped: dict[str | None, list[Problem]] = {}
+        for problem in self.problems:
+            grouped.setdefault(problem.node, []).append(problem)
+        return grouped
 
 
 @dataclass
@@ -114,21 +130,39 @@ class NetworkSpec:
     # Hand-set starting weights, {node id: {param name: nested lists}} (e.g. the XOR gates).
     weights: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("nodes", "edges") and not isinstance(value, TrackedList):
+            value = TrackedList(value)  # changes to it keep the lookup index right
+        object.__setattr__(self, name, value)
+
+    def __getstate__(self) -> dict[str, Any]:  # copies and pickles leave the index behind
+        state = dict(self.__dict__)
+        state.pop("_lookup_cache", None)
+        return state
+
     # -- lookup ------------------------------------------------------------------------
+    def _lookup(self) -> Lookup:
+        lookup = self.__dict__.get("_lookup_cache")
+        if lookup is not None and lookup.follows(self.nodes, self.edges):
+            lookup.catch_up()
+        else:
+            lookup = self.__dict__["_lookup_cache"] = Lookup(self.nodes, self.edges)
+        return lookup
+
     def node(self, node_id: str) -> NodeSpec:
-        for node in self.nodes:
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        node = self._lookup().nodes.get(node_id)
+        if node is None:
+            raise KeyError(node_id)
+        return node
 
     def has_node(self, node_id: str) -> bool:
-        return any(node.id == node_id for node in self.nodes)
+        return node_id in self._lookup().nodes
 
     def inputs_of(self, node_id: str) -> list[EdgeSpec]:
-        return sorted((e for e in self.edges if e.target == node_id), key=lambda e: e.port)
+        return list(self._lookup().inputs.get(node_id, ()))
 
     def outputs_of(self, node_id: str) -> list[EdgeSpec]:
-        return [e for e in self.edges if e.source == node_id]
+        return list(self._lookup().outputs.get(node_id, ()))
 
     def params_of(self, node_id: str) -> dict[str, Any]:
         """The node's parameters with catalogue defaults filled in."""
@@ -138,14 +172,19 @@ class NetworkSpec:
     def new_id(self, type_name: str) -> str:
         """A fresh, readable id: dense1, dense2, conv2d1..."""
         stem = type_name.lower()
-        taken = {n.id for n in self.nodes}
-        i = 1
-        while f"{stem}{i}" in taken:
+        lookup = self._lookup()
+        i = lookup.next_number.get(stem, 1)  # every lower number is taken
+        while f"{stem}{i}" in lookup.nodes:
             i += 1
+        lookup.next_number[stem] = i
         return f"{stem}{i}"
 
     def copy(self) -> NetworkSpec:
-        return copy.deepcopy(self)
+        """A deep copy, made field by field (edges are immutable and shared): copy.deepcopy
+        of a 10,000-layer network took a second."""
+        nodes = [replace(n, params=copy.deepcopy(n.params)) for n in self.nodes]
+        return replace(self, nodes=nodes, edges=list(self.edges),
+                       weights=copy.deepcopy(self.weights))
 
     # -- building plain stacks ---------------------------------------------------------
     @classmethod
@@ -241,23 +280,25 @@ class NetworkSpec:
         for e in self.edges:
             if e.source in known and e.target in known:
                 indegree[e.target] += 1
-        ready = [i for i in ids if indegree[i] == 0]
+        ready = deque(i for i in ids if indegree[i] == 0)
+        outputs = self._lookup().outputs
         order = []
         while ready:
-            current = ready.pop(0)
+            current = ready.popleft()
             order.append(current)
-            for e in self.edges:
-                if e.source == current and e.target in known:
+            for e in outputs.get(current, ()):
+                if e.target in known:
                     indegree[e.target] -= 1
                     if indegree[e.target] == 0:
                         ready.append(e.target)
-        return order, [i for i in ids if i not in order]
+        placed = set(order)
+        return order, [i for i in ids if i not in placed]
 
     def analyze(self) -> Analysis:
         """Check the graph, every parameter and every shape; return all problems found."""
         problems: list[Problem] = []
         ids = [n.id for n in self.nodes]
-        for node_id in {i for i in ids if ids.count(i) > 1}:
+        for node_id in (i for i, count in Counter(ids).items() if count > 1):
             problems.append(Problem(node_id, "two layers share this name"))
         known = set(ids)
         for e in self.edges:
@@ -345,8 +386,8 @@ class NetworkSpec:
             if message:
                 problems.append(Problem(node.id, message))
                 ok = False
-        count = len(self.inputs_of(node.id))
         ports = [e.port for e in self.inputs_of(node.id)]
+        count = len(ports)
         if layer.inputs == 0 and count:
             problems.append(Problem(node.id, "an Input layer cannot have inputs"))
             ok = False

@@ -7,6 +7,7 @@ changes the spec itself, it asks the document (whose edits are undo commands).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -31,6 +32,30 @@ from nnstudio.spec.shapes import format_shape
 SCENE_MARGIN = 2000.0
 GRID_STEP = 24  # scene units between the background's dots
 MAX_GRID_POINTS = 40000
+
+
+class FramesByHeight:
+    """Node frames sorted by their top, so an edge finds the layers level with it without
+    looking at all of them (a 10,000-layer chain froze the window for minutes)."""
+
+    MARGIN = 16.0  # an edge's curve stays within its ends' frames, its ports a few px out
+
+    def __init__(self, frames: dict[str, QRectF]) -> None:
+        self.frames = frames
+        self.sorted = sorted(frames.items(), key=lambda item: item[1].top())
+        self.tops = [rect.top() for _, rect in self.sorted]
+        self.tallest = max((rect.height() for rect in frames.values()), default=0.0)
+
+    def beside(self, source: str, target: str) -> list[QRectF]:
+        """The frames of the other layers that reach into the band of heights between the
+        two ends' frames: the only ones an edge's route can meet."""
+        ends = (self.frames[source], self.frames[target])
+        top = min(r.top() for r in ends) - self.MARGIN
+        bottom = max(r.bottom() for r in ends) + self.MARGIN
+        first = bisect_left(self.tops, top - self.tallest)
+        last = bisect_left(self.tops, bottom)
+        return [rect for node_id, rect in self.sorted[first:last]
+                if node_id not in (source, target) and rect.bottom() > top]
 
 
 class NetworkScene(QGraphicsScene):
@@ -149,10 +174,10 @@ class NetworkScene(QGraphicsScene):
 
     # -- geometry ----------------------------------------------------------------------
     def update_edges(self) -> None:
-        frames = {node_id: item.frame() for node_id, item in self.nodes.items()}
+        frames = FramesByHeight({node_id: item.frame() for node_id, item in self.nodes.items()})
         for edge_item in self.edges:
-            ends = (edge_item.source.node_id, edge_item.target.node_id)
-            edge_item.update_path([r for n, r in frames.items() if n not in ends])
+            source, target = edge_item.source.node_id, edge_item.target.node_id
+            edge_item.update_path(frames.beside(source, target))
 
     def _update_scene_rect(self) -> None:
         box = self.network_rect()

@@ -32,7 +32,8 @@ def summary_rows(spec: NetworkSpec, analysis: Analysis) -> list[tuple[str, str, 
     """(layer, type, output shape, parameters) in flow order; layers on a cycle last."""
     present = {n.id for n in spec.nodes}
     ids = [i for i in analysis.order if i in present]
-    ids += [n.id for n in spec.nodes if n.id not in analysis.order]
+    placed = set(analysis.order)
+    ids += [n.id for n in spec.nodes if n.id not in placed]
     return [(node_id, spec.node(node_id).type, format_shape(analysis.shapes.get(node_id)),
              analysis.param_counts.get(node_id, 0)) for node_id in ids]
 

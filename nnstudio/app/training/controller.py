@@ -17,6 +17,7 @@ from nnstudio.app.dialogs import write_error_log
 from nnstudio.app.training.worker import TrainingWorker
 from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
+from nnstudio.memory import NetworkTooLarge
 from nnstudio.progress import format_seconds
 from nnstudio.runs.child import RunRequest
 from nnstudio.runs.messages import Awake, BatchBlock, Silent
@@ -104,10 +105,15 @@ class TrainingController(QObject):
             self.problem.emit("Check the training settings", "\n".join(problems))
             return False
         spec, training = spec.copy(), replace(training)
+        try:
+            viewer = ViewerModel(spec, training)
+        except NetworkTooLarge as error:
+            self.problem.emit("The network cannot be trained", str(error))
+            return False
         self._closing = False  # (a controller that was shut down may train again)
         self._run_id += 1
         run_id = self._run_id
-        self.viewer = ViewerModel(spec, training)
+        self.viewer = viewer
         if weights:
             self.viewer.load_weights(weights)
         label = describe_run(run_id, training) + (", continued" if weights else "")

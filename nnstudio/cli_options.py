@@ -1,0 +1,61 @@
+"""Argument types for the command line's numbers: a bad value is refused by argparse with
+the option's name ("argument --batch: must be a whole number of at least 1, not 0"), before
+anything runs, instead of failing later with NumPy's words or passing on nothing."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from typing import Any
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of at least {minimum}, not {value}")
+        return value
+    parse.__name__ = "whole number"  # argparse names the type in some messages
+    return parse
+
+
+positive_int = whole_number(1)
+non_negative_int = whole_number(0)
+
+
+def training_setting(name: str, kind: type[int] | type[float]) -> Callable[[str], Any]:
+    """An argparse type for a training setting: a number within TrainingSpec's range for
+    it (the one place those ranges are kept)."""
+    from nnstudio.spec.training import TrainingSpec
+
+    low, high = TrainingSpec.RANGES[name]
+    what = "a whole number" if kind is int else "a number"
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(
+                f"must be {what} between {low:g} and {high:g}, not {text}")
+        return value
+    parse.__name__ = name
+    return parse
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, not {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a number of at least 0, not {text}")
+    return value
