@@ -119,7 +119,7 @@ class DocumentFilesMixin:
             return False
         self.current_preset = ""
         self.document.replace(opened.network, opened.training, "")
-        self.training.load_saved(opened.weights, {})
+        self.training.load_saved(opened.weights, {}, f"imported from {Path(path).name}")
         self.document.mark_modified()  # nothing of it is saved yet
         if self.persist:
             app_settings.set_last_dir(self.settings, path)
