@@ -35,15 +35,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--blas-threads", type=non_negative_int, default=1,
                        help="BLAS threads for our engine (default 1: small matrices lose more "
                             "to thread hand-offs than they gain; 0 = the library's default)")
-    bench.add_argument("--pad", action="store_true",
-                       help="also time the digit pad: mouse move to updated prediction bars")
-    bench.add_argument("--app", action="store_true",
-                       help="also measure the window while it trains: event-loop delay "
-                            "(small-cnn) and throughput with every view open vs headless (mlp)")
     bench.add_argument("--no-engine", action="store_true",
                        help="skip the engine timings (with --pad or --app)")
     bench.add_argument("--json", action="store_true", help="end with one JSON object")
-    bench.set_defaults(handler=cmd_bench)
+    # Other packages add their own options and a `more_benchmarks(args) -> figures` here:
+    # the window's (--pad, --app) come from nnstudio.app.benchmarks, registered by the command
+    # line after this, so that this module never imports the window's code.
+    bench.set_defaults(handler=cmd_bench, more_benchmarks=None)
 
 
 def synthetic_data(n: int, seed: int = 0) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -221,17 +219,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not args.no_engine:
         results = run_bench(args.samples, args.vs_torch, args.backend,
                             blas_threads=args.blas_threads or None)
-    if args.pad:
-        from nnstudio.app.inspect.pad_benchmark import run_pad_benchmark
-
-        results["pad"] = run_pad_benchmark()
-        for preset, figures in results["pad"].items():
-            print(f"digit pad, {preset}: median {figures['median_ms']:.1f} ms, "
-                  f"p95 {figures['p95_ms']:.1f} ms from mouse move to updated bars")
-    if args.app:
-        from nnstudio.app.training.app_benchmark import run_app_benchmark
-
-        results["app"] = run_app_benchmark()
+    if args.more_benchmarks is not None:
+        results.update(args.more_benchmarks(args))
     if args.json:
         print(json.dumps(results))
     return 0

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from nnstudio import __version__
+from nnstudio.cli_common import CliError, check_writable_destination
 from nnstudio.cli_options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.project import ProjectError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
-
-
-class CliError(Exception):
-    """A problem to report in one line, with exit status 2."""
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -63,19 +58,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     return run(open_path=args.open or DEFAULT_PRESET, screenshot=args.screenshot,
                train_epochs=args.train_epochs)
-
-
-def check_writable_destination(path: str, option: str) -> None:
-    """Refuse, before any work, a file that could not be written: its folder is missing or
-    read-only, or the path is a folder."""
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise CliError(f"{option} {path}: the folder {folder} does not exist")
-    if target.is_dir():
-        raise CliError(f"{option} {path}: that is a folder; name a file")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise CliError(f"{option} {path}: the folder {folder} is not writable")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,8 +125,9 @@ def _register_optional_commands() -> None:
         return
     import importlib
 
+    # The window's benchmarks add their options to `bench`, so they come after it.
     for module in ("nnstudio.cli_train", "nnstudio.cli_data", "nnstudio.bench",
-                   "nnstudio.cli_export"):
+                   "nnstudio.app.benchmarks", "nnstudio.cli_export"):
         try:
             EXTRA_COMMANDS.append(importlib.import_module(module).register)
         except ModuleNotFoundError as error:

@@ -46,7 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from nnstudio.build import build_network
-    from nnstudio.cli import CliError
+    from nnstudio.cli_common import CliError
     from nnstudio.documents import open_source
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
@@ -77,7 +77,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from nnstudio.cli import CliError
+    from nnstudio.cli_common import CliError
     from nnstudio.documents import open_source
     from nnstudio.project import Project, save_project
 
