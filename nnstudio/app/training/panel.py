@@ -1,4 +1,6 @@
-"""The training panel: every TrainingSpec setting as a widget, the run buttons, progress."""
+"""The training panel: the run buttons, progress, and a widget for each training setting
+that the table (spec/training_settings.py) puts in a panel group, made by the inspector's
+editor factory (builder/param_editors.py)."""
 
 from __future__ import annotations
 
@@ -27,8 +29,9 @@ from nnstudio.spec.training_settings import DEFAULT_LR, GROUPS, Setting, in_grou
 FOLDER_ITEM = "folder"
 
 
-def _combo() -> QComboBox:
-    combo = QComboBox()
+def _compact(combo: QComboBox) -> QComboBox:
+    """A combo box as wide as eight characters, whatever its longest item: the dock stays
+    narrow."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(8)
     return combo
@@ -39,9 +42,7 @@ def _present(editor: ParamEditor, entry: Setting) -> None:
     with their label, the setting's own arrow step, its help as the tooltip."""
     box = editor.box
     if entry.kind == "choice":
-        box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(8)
+        _compact(box)
         for index, value in enumerate(entry.choices):
             box.setItemText(index, entry.choice_label(value))
             box.setItemData(index, value)
@@ -99,12 +100,13 @@ class TrainingPanel(QWidget):
 
     def _add_row(self, form: QFormLayout, entry: Setting) -> None:
         if entry.name == "dataset":  # the datasets' list, and a folder of IDX files
-            self.dataset = _combo()
+            self.dataset = _compact(QComboBox())
             for info in DATASETS.values():
                 self.dataset.addItem(info.title, info.name)
                 self.dataset.setItemData(self.dataset.count() - 1, info.description,
                                          Qt.ItemDataRole.ToolTipRole)
             self.dataset.addItem("Folder of IDX files…", FOLDER_ITEM)
+            self.dataset.setToolTip(entry.help)
             self.dataset.currentIndexChanged.connect(self._on_dataset)
             self.folder_label = QLabel()
             self.folder_label.setWordWrap(True)
