@@ -28,7 +28,6 @@ BATCH_MODES = ("mini", "full", "online")
 SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")
 BACKEND_CHOICES = ("numpy", "cupy", "auto")
 INIT_NAMES = INITIALIZER_CHOICES
-SCALED_INITS = ("constant", "normal", "uniform")
 
 # Typical learning rates, offered when a person switches optimizer.
 DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.01,
@@ -139,8 +138,8 @@ TRAINING_SETTINGS: tuple[Setting, ...] = (
        choice_labels={"auto": "Auto (He before ReLU, else Xavier)"}),
     _s("init_scale", "float", 1.0, "Initializer scale",
        "The standard deviation, range or value of the normal, uniform and constant "
-       "initializers.", flag="--init-scale", minimum=0.0, maximum=100.0,
-       applies_when=("init", SCALED_INITS)),
+       "initializers (chosen here or by a layer).", flag="--init-scale", minimum=0.0,
+       maximum=100.0),
     _s("l1", "float", 0.0, "L1 decay", "Pulls every weight towards 0 by a constant amount.",
        group="Regularization and run", flag="--l1", minimum=0.0, maximum=10.0, step=0.0001),
     _s("l2", "float", 0.0, "L2 decay", "Shrinks every weight in proportion to its size.",
