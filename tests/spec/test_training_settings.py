@@ -53,3 +53,11 @@ def test_a_saved_file_out_of_range_is_refused_naming_the_setting() -> None:
     with pytest.raises(TrainingSpecError, match="batch_size must be at most 1e"):
         TrainingSpec.from_json({"batch_size": 1_000_001})
     assert TrainingSpec.from_json({"batch_size": 1_000_000, "momentum": 0.9999}).problems() == []
+
+
+def test_the_learning_rate_offered_for_each_optimizer_is_within_range() -> None:
+    from nnstudio.spec.training_settings import DEFAULT_LR
+
+    assert set(DEFAULT_LR) == set(SETTINGS["optimizer"].choices)
+    assert all(SETTINGS["lr"].check(lr) is None for lr in DEFAULT_LR.values())
+    assert hash(SETTINGS["loss"]) == hash(SETTINGS["loss"])  # a frozen, hashable entry
