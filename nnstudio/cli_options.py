@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
-from typing import Any
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:
@@ -27,27 +26,6 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 
 positive_int = whole_number(1)
 non_negative_int = whole_number(0)
-
-
-def training_setting(name: str, kind: type[int] | type[float]) -> Callable[[str], Any]:
-    """An argparse type for a training setting: a number within TrainingSpec's range for
-    it (the one place those ranges are kept)."""
-    from nnstudio.spec.training import TrainingSpec
-
-    low, high = TrainingSpec.RANGES[name]
-    what = "a whole number" if kind is int else "a number"
-
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
-        if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(
-                f"must be {what} between {low:g} and {high:g}, not {text}")
-        return value
-    parse.__name__ = name
-    return parse
 
 
 def non_negative_float(text: str) -> float:

@@ -6,33 +6,18 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nnstudio.cli_options import training_setting
-from nnstudio.engine.backend import BACKEND_NAMES
+from nnstudio.cli_settings import DATA_SETTINGS, add_setting_options, settings_from_args
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
-from nnstudio.spec.training import LOSS_NAMES, OPTIMIZER_NAMES
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a network headless")
     train.add_argument("source", metavar="PRESET_OR_FILE")
-    _data_options(train)
-    train.add_argument("--epochs", type=training_setting("epochs", int))
-    train.add_argument("--batch-size", type=training_setting("batch_size", int))
-    train.add_argument("--batch-mode", choices=("mini", "full", "online"))
-    train.add_argument("--optimizer", choices=OPTIMIZER_NAMES)
-    train.add_argument("--lr", type=training_setting("lr", float), help="learning rate")
-    train.add_argument("--loss", choices=LOSS_NAMES)
-    train.add_argument("--no-shuffle", action="store_true",
-                       help="present the samples in a fixed order")
-    train.add_argument("--sort-by-class", action="store_true",
-                       help="with --no-shuffle: order the samples by class")
-    train.add_argument("--validation-split", type=training_setting("validation_split", float))
-    train.add_argument("--seed", type=training_setting("seed", int))
+    add_setting_options(train)
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",
@@ -41,41 +26,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     evaluate = commands.add_parser("eval", help="evaluate a saved project on a test set")
     evaluate.add_argument("source", metavar="PROJECT_OR_PRESET")
-    _data_options(evaluate)
+    add_setting_options(evaluate, DATA_SETTINGS)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(handler=cmd_eval)
-
-
-def _data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", help="dataset name (default: the network's own, usually "
-                                          "the embedded MNIST subset)")
-    parser.add_argument("--data-dir", help="folder of IDX files (or set NNSTUDIO_DATA_DIR)")
-    parser.add_argument("--backend", choices=BACKEND_NAMES)
-
-
-def _training_from_args(training: Any, args: argparse.Namespace) -> Any:
-    changes = {
-        "dataset": args.dataset, "backend": getattr(args, "backend", None),
-        "epochs": getattr(args, "epochs", None), "batch_size": getattr(args, "batch_size", None),
-        "batch_mode": getattr(args, "batch_mode", None),
-        "optimizer": getattr(args, "optimizer", None), "lr": getattr(args, "lr", None),
-        "loss": getattr(args, "loss", None), "seed": getattr(args, "seed", None),
-        "validation_split": getattr(args, "validation_split", None),
-    }
-    if args.data_dir:  # kept with a saved project, so `eval` finds the same data
-        changes["data_dir"] = str(Path(args.data_dir).resolve())
-    if getattr(args, "no_shuffle", False):
-        changes["shuffle"] = False
-    if getattr(args, "sort_by_class", False):
-        changes["sort_by_class"] = True
-    return replace(training, **{k: v for k, v in changes.items() if v is not None})
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.documents import open_source
 
     opened = open_source(args.source)
-    training = _training_from_args(opened.training, args)
+    training = settings_from_args(opened.training, args)
     if args.save:  # a destination that cannot take the result must not cost the whole run
         from nnstudio.cli_common import check_writable_destination
 
@@ -238,7 +198,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from nnstudio.engine.metrics import confusion_matrix, predicted_classes
 
     opened = open_source(args.source)
-    training = _training_from_args(opened.training, args)
+    training = settings_from_args(opened.training, args)
     if not opened.weights:
         print(f"note: {opened.name} has no trained weights; evaluating its starting weights",
               file=sys.stderr)

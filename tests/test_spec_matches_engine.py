@@ -8,6 +8,7 @@ import numpy
 import pytest
 
 from nnstudio.build import ENGINE_LAYERS, build_network
+from nnstudio.engine.backend import BACKEND_NAMES
 from nnstudio.engine.init import INITIALIZERS
 from nnstudio.engine.losses import LOSSES, make_loss
 from nnstudio.engine.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer
@@ -149,3 +150,7 @@ def test_schedules_and_initializers() -> None:
     assert tuple(training_spec.SCHEDULE_NAMES) == tuple(SCHEDULES)
     assert set(training_spec.INIT_NAMES) - {"auto"} == set(INITIALIZERS)
     assert tuple(INITIALIZER_CHOICES) == tuple(training_spec.INIT_NAMES)
+
+
+def test_backends() -> None:
+    assert tuple(training_spec.BACKEND_CHOICES) == tuple(BACKEND_NAMES)

@@ -6,6 +6,7 @@ table; adding a layer type starts here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,9 +22,10 @@ INITIALIZER_CHOICES = ("auto", "zeros", "constant", "normal", "uniform", "xavier
 
 @dataclass(frozen=True)
 class Param:
-    """One setting of a layer. ``required`` ones must be present in a saved file; the others
-    fall back to ``default``. Kinds: int, float, bool, choice, padding (valid, same or an
-    int), shape (a list of positive ints)."""
+    """One setting of a layer (or, as its subclass ``Setting``, of training). ``required``
+    ones must be present in a saved file; the others fall back to ``default``. Kinds: int,
+    float, bool, choice, text, padding (valid, same or an int), shape (a list of positive
+    ints)."""
 
     name: str
     kind: str
@@ -45,6 +47,8 @@ class Param:
             ok = isinstance(value, list | tuple) and value and all(
                 isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
             return None if ok else f"{self.name} must be a list of positive whole numbers"
+        if self.kind == "text":
+            return None if isinstance(value, str) else f"{self.name} must be text, not {value!r}"
         if self.kind == "padding" and value in ("valid", "same"):
             return None
         if self.kind in ("int", "padding"):
@@ -52,7 +56,8 @@ class Param:
                 extra = ", 'valid' or 'same'" if self.kind == "padding" else ""
                 return f"{self.name} must be a whole number{extra}, not {value!r}"
         elif self.kind == "float":
-            if not isinstance(value, int | float) or isinstance(value, bool):
+            if not isinstance(value, int | float) or isinstance(value, bool) \
+                    or not math.isfinite(value):
                 return f"{self.name} must be a number, not {value!r}"
         if self.minimum is not None and value < self.minimum:
             return f"{self.name} must be at least {self.minimum:g}, not {value}"

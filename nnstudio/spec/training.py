@@ -1,22 +1,23 @@
-"""TrainingSpec: how a network is trained, as plain data that saves with the project."""
+"""TrainingSpec: how a network is trained, as plain data that saves with the project.
+
+Each field's default, choices and range come from the table in training_settings.py."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-LOSS_NAMES = ("cross_entropy", "mse", "nll", "binary_cross_entropy", "kl_divergence", "hinge")
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam",
-                   "nadam")
-BATCH_MODES = ("mini", "full", "online")
-SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")
-BACKEND_CHOICES = ("numpy", "cupy", "auto")
-INIT_NAMES = ("auto", "zeros", "constant", "normal", "uniform", "xavier_normal",
-              "xavier_uniform", "he_normal", "he_uniform")
-
-# Typical learning rates, offered when a person switches optimizer.
-DEFAULT_LR = {"sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.01,
-              "adadelta": 1.0, "rmsprop": 0.001, "adam": 0.001, "nadam": 0.002}
+from nnstudio.spec.training_settings import (  # noqa: F401 - the names others import here
+    BACKEND_CHOICES,
+    BATCH_MODES,
+    DEFAULT_LR,
+    INIT_NAMES,
+    LOSS_NAMES,
+    OPTIMIZER_NAMES,
+    SCHEDULE_NAMES,
+    TRAINING_SETTINGS,
+    default,
+)
 
 
 class TrainingSpecError(ValueError):
@@ -25,54 +26,35 @@ class TrainingSpecError(ValueError):
 
 @dataclass
 class TrainingSpec:
-    dataset: str = "mnist-subset"
-    data_dir: str = ""  # a folder of IDX files to read the dataset from ("" = default places)
-    loss: str = "cross_entropy"
-    optimizer: str = "adam"
-    lr: float = 0.001
-    momentum: float = 0.9  # for momentum / nesterov / rmsprop
-    batch_mode: str = "mini"
-    batch_size: int = 64
-    epochs: int = 5
-    init: str = "auto"
-    init_scale: float = 1.0  # std or range for the normal/uniform/constant initializers
-    l1: float = 0.0
-    l2: float = 0.0
-    clip_norm: float = 0.0  # 0: no clipping
-    schedule: str = "constant"
-    schedule_step: int = 10
-    schedule_gamma: float = 0.5
-    shuffle: bool = True
-    # With shuffle off, present the training set sorted by class (the course's experiment).
-    sort_by_class: bool = False
-    validation_split: float = 0.1
-    early_stopping: int = 0  # patience in epochs, 0: off
-    augment: bool = False
-    seed: int = 0
-    backend: str = "numpy"
-
-    CHOICES = {"loss": LOSS_NAMES, "optimizer": OPTIMIZER_NAMES, "batch_mode": BATCH_MODES,
-               "schedule": SCHEDULE_NAMES, "backend": BACKEND_CHOICES, "init": INIT_NAMES}
-    RANGES = {"lr": (0.0, 1e3), "momentum": (0.0, 0.9999), "batch_size": (1, 1_000_000),
-              "epochs": (1, 100_000), "l1": (0.0, 10.0), "l2": (0.0, 10.0),
-              "clip_norm": (0.0, 1e6), "validation_split": (0.0, 0.9),
-              "early_stopping": (0, 10_000), "schedule_step": (1, 100_000),
-              "schedule_gamma": (0.0, 1.0), "init_scale": (0.0, 100.0), "seed": (0, 2**31 - 1)}
+    dataset: str = default("dataset")
+    data_dir: str = default("data_dir")
+    loss: str = default("loss")
+    optimizer: str = default("optimizer")
+    lr: float = default("lr")
+    momentum: float = default("momentum")
+    batch_mode: str = default("batch_mode")
+    batch_size: int = default("batch_size")
+    epochs: int = default("epochs")
+    init: str = default("init")
+    init_scale: float = default("init_scale")
+    l1: float = default("l1")
+    l2: float = default("l2")
+    clip_norm: float = default("clip_norm")
+    schedule: str = default("schedule")
+    schedule_step: int = default("schedule_step")
+    schedule_gamma: float = default("schedule_gamma")
+    shuffle: bool = default("shuffle")
+    sort_by_class: bool = default("sort_by_class")
+    validation_split: float = default("validation_split")
+    early_stopping: int = default("early_stopping")
+    augment: bool = default("augment")
+    seed: int = default("seed")
+    backend: str = default("backend")
 
     def problems(self) -> list[str]:
-        found = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in self.CHOICES and value not in self.CHOICES[f.name]:
-                found.append(f"{f.name} must be one of {', '.join(self.CHOICES[f.name])}, "
-                             f"not {value!r}")
-            if f.name in self.RANGES:
-                low, high = self.RANGES[f.name]
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    found.append(f"{f.name} must be a number")
-                elif not low <= value <= high:
-                    found.append(f"{f.name} must be between {low:g} and {high:g}, not {value}")
-        return found
+        """Every setting out of its range or choices, in plain words."""
+        checked = (setting.check(getattr(self, setting.name)) for setting in TRAINING_SETTINGS)
+        return [problem for problem in checked if problem]
 
     def effective_batch_size(self, n_samples: int) -> int:
         if self.batch_mode == "full":

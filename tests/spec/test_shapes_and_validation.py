@@ -125,3 +125,11 @@ def test_unreadable_documents_raise_spec_error(text: str) -> None:
 def test_newer_format_version_says_update() -> None:
     with pytest.raises(SpecError, match="newer NN Studio"):
         NetworkSpec.loads('{"version": 99, "nodes": [], "edges": []}')
+
+
+def test_a_layer_setting_that_is_not_a_finite_number_is_refused() -> None:
+    spec = chain([("Dense", {"units": 4}), ("Dropout", {"rate": float("nan")}),
+                  ("BatchNorm", {"momentum": float("nan")})], [8])
+    messages = [str(p) for p in spec.validate()]
+    assert "dropout1: rate must be a number, not nan" in messages
+    assert "batchnorm1: momentum must be a number, not nan" in messages
