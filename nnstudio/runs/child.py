@@ -200,7 +200,7 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
         heart.send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
     finally:
         heart.stop()
-    send(Ended())
+    heart.send(Ended())  # (through its lock: the command thread may be reporting)
 
 
 def await_run(receive: Callable[[], object], send: Callable[[object], None]) -> RunRequest | None:
