@@ -1,8 +1,9 @@
 """The hook for the training views: Train menu actions turned into signals, and a state
 that says which of them are enabled.
 
-The training issue connects ``start_requested`` & co. to its controller and calls
-``set_state`` as the run goes ('idle' once a trainer is connected, 'running', 'paused').
+The training side connects ``start_requested`` & co. to its controller and calls
+``set_state`` with the run's ``RunState`` as it changes; until then (None) no trainer is
+connected and every action is off.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from nnstudio.app.actions import Actions
+from nnstudio.runs.state import RunState
 
-STATES = ("unavailable", "idle", "starting", "running", "paused", "unresponsive")
-ENABLED = {
-    "unavailable": (),
-    "idle": ("train_start", "train_step"),
-    "starting": ("train_stop",),
-    "running": ("train_pause", "train_stop"),
-    "paused": ("train_start", "train_stop", "train_step"),
+# The actions each state enables; None: no trainer is connected to the window.
+ENABLED: dict[RunState | None, tuple[str, ...]] = {
+    None: (),
+    RunState.IDLE: ("train_start", "train_step"),
+    RunState.STARTING: ("train_stop",),
+    RunState.RUNNING: ("train_pause", "train_stop"),
+    RunState.PAUSED: ("train_start", "train_stop", "train_step"),
     # The training process stopped answering: Stop ends it, Start ends it and starts anew.
-    "unresponsive": ("train_start", "train_stop"),
+    RunState.UNRESPONSIVE: ("train_start", "train_stop"),
 }
 NO_TRAINER_TIP = "No trainer is connected to this window"
 
@@ -29,7 +31,7 @@ class TrainControls(QObject):
     pause_requested = Signal()
     stop_requested = Signal()
     step_requested = Signal()
-    state_changed = Signal(str)
+    state_changed = Signal(object)  # RunState, or None: no trainer
 
     def __init__(self, actions: Actions, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,25 +41,25 @@ class TrainControls(QObject):
         actions.train_pause.triggered.connect(self.pause_requested)
         actions.train_stop.triggered.connect(self.stop_requested)
         actions.train_step.triggered.connect(self.step_requested)
-        self._state = ""
-        self.set_state("unavailable")
+        self._state: RunState | None = None
+        self.set_state(None)
 
     @staticmethod
     def action_names() -> tuple[str, ...]:
         return ("train_start", "train_pause", "train_stop", "train_step")
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState | None:
         return self._state
 
-    def set_state(self, state: str) -> None:
-        if state not in STATES:
-            raise ValueError(f"training state must be one of {', '.join(STATES)}, not {state!r}")
+    def set_state(self, state: RunState | None) -> None:
+        if state is not None and not isinstance(state, RunState):
+            raise TypeError(f"a training state is a RunState or None, not {state!r}")
         self._state = state
         for name in self.action_names():
             action = getattr(self.actions, name)
             action.setEnabled(name in ENABLED[state])
-            action.setToolTip(self._tips[name] if state != "unavailable" else
+            action.setToolTip(self._tips[name] if state is not None else
                               f"{self._tips[name]} ({NO_TRAINER_TIP.lower()})")
-        self.actions.train_start.setText("&Resume" if state == "paused" else "&Start")
+        self.actions.train_start.setText("&Resume" if state is RunState.PAUSED else "&Start")
         self.state_changed.emit(state)

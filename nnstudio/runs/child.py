@@ -1,7 +1,8 @@
 """The child side of a training run: build the session, train, stream the events.
 
 ``run_child`` is the process's entry point. A thread of its own applies the window's
-commands (pause, resume, step, stop) to the trainer's control; the main thread trains and
+commands (``nnstudio.runs.commands``: Pause, Resume, Step, Stop) to the trainer's control,
+and reports anything else it receives with a ``Refused`` message; the main thread trains and
 sends batch events in blocks (at most one message every ``BLOCK_SECONDS``, however fast the
 batches), the other events as they come.
 """
@@ -19,7 +20,8 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.runs.messages import BatchBlock, Ended, Failed, Heartbeat, Ready
+from nnstudio.runs.commands import Begin, Pause, Resume, Step, Stop
+from nnstudio.runs.messages import BatchBlock, Ended, Failed, Heartbeat, Ready, Refused
 from nnstudio.session import Session, SessionError, create_session
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec
@@ -98,18 +100,51 @@ def in_blocks(events: Iterable[object], seconds: float = BLOCK_SECONDS,
         yield BatchBlock(pending)
 
 
-def apply_commands(receive: Callable[[], tuple], control: TrainerControl) -> None:
-    """Apply the window's commands until it closes its end (then stop: nobody watches)."""
+class UnknownCommand(Exception):
+    """Something came down the command pipe that a running child cannot act on."""
+
+
+def apply_command(command: object, control: TrainerControl) -> None:
+    """Act on one of the window's commands; UnknownCommand for anything else."""
+    match command:
+        case Pause():
+            control.pause()
+        case Resume():
+            control.resume()
+        case Step(batches=batches):
+            control.step(batches)
+        case Stop():
+            control.stop()
+        case Begin():
+            raise UnknownCommand("this process already has its run")
+        case _:
+            raise UnknownCommand(f"not a command ({type(command).__name__})")
+
+
+def apply_commands(receive: Callable[[], object], control: TrainerControl,
+                   report: Callable[[object], None]) -> None:
+    """Apply the window's commands until Stop, or until it closes its end (then stop:
+    nobody watches). What cannot be acted on is reported through ``report`` and ignored."""
     while True:
         try:
-            command, *args = receive()
+            command = receive()
         except (EOFError, OSError):
             control.stop()
             return
-        if command == "stop":
-            control.stop()
+        try:
+            apply_command(command, control)
+        except UnknownCommand as error:
+            refuse(command, str(error), report)
+        if control.stopped:
             return
-        getattr(control, command)(*args)
+
+
+def refuse(command: object, reason: str, report: Callable[[object], None]) -> None:
+    """Tell the window what was refused and why (it writes it to its error log)."""
+    try:
+        report(Refused(repr(command), reason))
+    except (BrokenPipeError, EOFError, OSError):
+        pass  # the window went away
 
 
 class Heart:
@@ -143,16 +178,16 @@ class Heart:
 
 
 def serve_run(request: RunRequest, send: Callable[[object], None],
-              receive: Callable[[], tuple]) -> None:
+              receive: Callable[[], object]) -> None:
     """Train ``request``, sending every message through ``send`` (with a heartbeat between
     them); ``Ended`` comes last."""
     control = TrainerControl()
     if request.paused:
         control.pause()
-    listener = threading.Thread(target=apply_commands, args=(receive, control),
+    heart = Heart(send, request.heartbeat_seconds)
+    listener = threading.Thread(target=apply_commands, args=(receive, control, heart.send),
                                 name="nnstudio-commands", daemon=True)
     listener.start()
-    heart = Heart(send, request.heartbeat_seconds)
     heart.start()
     try:
         session, context = prepare_session(request, control)
@@ -165,13 +200,25 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
         heart.send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
     finally:
         heart.stop()
-    send(Ended())
+    heart.send(Ended())  # (through its lock: the command thread may be reporting)
+
+
+def await_run(receive: Callable[[], object], send: Callable[[object], None]) -> RunRequest | None:
+    """A spare's wait for its ``Begin``: its request, or None when the window closes its end
+    instead (it needs the spare no more). Any other command is reported and ignored."""
+    while True:
+        try:
+            command = receive()
+        except (EOFError, OSError):
+            return None
+        if isinstance(command, Begin):
+            return command.request
+        refuse(command, "this process has no run yet", send)
 
 
 def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: ANN001
     """The training process's entry point (see ``nnstudio.runs.process``). Without a
-    request it is a spare, started ahead with everything imported: the first command is
-    ("run", request), and a window that closes its end instead needs it no more."""
+    request it is a spare, started ahead with everything imported (see ``await_run``)."""
     import signal
 
     from threadpoolctl import threadpool_limits
@@ -180,15 +227,10 @@ def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: AN
     # window decides when its training stops, not the keyboard.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if request is None:
-        try:
-            command, *args = commands.recv()
-        except (EOFError, OSError):
+        request = await_run(commands.recv, events.send)
+        if request is None:
             events.close()
             return
-        if command != "run":
-            events.close()
-            return
-        request = args[0]
     # One BLAS thread by default: a second one spins against the window's thread on a
     # small machine and makes both the window and the training slower.
     try:
@@ -198,3 +240,4 @@ def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: AN
         pass  # the window went away: nobody to report to
     finally:
         events.close()
+

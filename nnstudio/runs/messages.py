@@ -51,3 +51,12 @@ class Silent:
 @dataclass
 class Awake:
     """Made on the window's side: a silent child is heard again."""
+
+
+@dataclass
+class Refused:
+    """The child received something it cannot act on (a bug on the window's side): what it
+    got, and why it refused it. The run goes on."""
+
+    command: str
+    reason: str

@@ -1,7 +1,8 @@
 """The window's side of a training run in a child process.
 
 ``TrainingProcess`` starts the child (spawned, never forked: the window's process holds Qt
-and threads), hands out a ``RemoteControl`` with the trainer control's methods, and yields
+and threads), hands out a ``RemoteControl`` with the trainer control's methods (each sends
+one of the commands of ``nnstudio.runs.commands``), and yields
 what the child sends until it is done. When the child dies without saying goodbye (killed,
 out of memory, a crash in native code) the last message says so. When it says nothing at
 all for ``silence_seconds`` (not even its heartbeat: stopped with SIGSTOP, frozen), a
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 
 from nnstudio.runs.child import RunRequest, run_child
+from nnstudio.runs.commands import Begin, Command, Pause, Resume, Step, Stop
 from nnstudio.runs.messages import Awake, Ended, Failed, Heartbeat, Silent
 
 START_METHOD = "spawn"
@@ -34,7 +36,7 @@ class RemoteControl:
         self._paused = paused
         self._stopped = False
 
-    def send(self, *command: object) -> bool:
+    def send(self, command: Command) -> bool:
         """Send one command; False when the child can no longer hear it."""
         with self._lock:
             if self._connection is None:
@@ -53,20 +55,20 @@ class RemoteControl:
 
     def pause(self) -> None:
         self._paused = True
-        self.send("pause")
+        self.send(Pause())
 
     def resume(self) -> None:
         self._paused = False
-        self.send("resume")
+        self.send(Resume())
 
     def step(self, batches: int = 1) -> None:
         self._paused = True
-        self.send("step", batches)
+        self.send(Step(batches))
 
     def stop(self) -> None:
         if not self._stopped:
             self._stopped = True
-            self.send("stop")
+            self.send(Stop())
 
     @property
     def paused(self) -> bool:
@@ -141,7 +143,7 @@ class TrainingProcess:
             raise RuntimeError("this training process already has a run")
         self.request = request
         self.last_heard = time.monotonic()  # a spare says nothing until it has a run
-        self.control.send("run", request)
+        self.control.send(Begin(request))
         if request.paused:
             self.control.pause()
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.settings import make_settings, recent_files
+from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
@@ -41,16 +42,16 @@ def test_menus_hold_every_action(window) -> None:  # noqa: ANN001
 
 def test_train_actions_follow_the_state(window, qtbot) -> None:  # noqa: ANN001
     a, controls = window.actions, window.train_controls
-    controls.set_state("unavailable")
+    controls.set_state(None)  # no trainer
     assert not any(x.isEnabled() for x in (a.train_start, a.train_pause, a.train_stop,
                                            a.train_step))
-    controls.set_state("idle")
+    controls.set_state(RunState.IDLE)
     assert a.train_start.isEnabled() and a.train_step.isEnabled()
     assert not a.train_stop.isEnabled()
     controls.start_requested.disconnect()  # only the signal is under test here
     with qtbot.waitSignal(controls.start_requested, timeout=1000):
         a.train_start.trigger()
-    controls.set_state("running")
+    controls.set_state(RunState.RUNNING)
     assert a.train_pause.isEnabled() and not a.train_start.isEnabled()
     controls.pause_requested.disconnect()
     with qtbot.waitSignal(controls.pause_requested, timeout=1000):

@@ -19,6 +19,7 @@ from nnstudio.app.settings import make_settings
 from nnstudio.build import build_network
 from nnstudio.data.datasets import load_dataset
 from nnstudio.project import Project, load_project
+from nnstudio.runs.state import RunState
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 
 PRESET = "mlp-784-100-10"
@@ -165,7 +166,7 @@ def test_train_after_opening_asks_whether_to_continue_and_says_which(
     controller = window.training.controller
     with qtbot.waitSignal(controller.run_finished, timeout=60000):
         window.actions.train_start.trigger()
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=20000)
     assert asked == [f"saved in {Path(trained_path).name}"]
     said = " ".join(messages).lower()
     first_loss = window.training.dashboard.loss_view.batch_losses()[0]
@@ -184,7 +185,7 @@ def test_cancelling_the_question_starts_nothing(qtbot, make_window, trained_path
     window = make_window(open_source=trained_path)
     monkeypatch.setattr(dialogs, "ask_continue_training", lambda parent, name: None)
     window.actions.train_start.trigger()
-    assert window.training.controller.state == "idle"
+    assert window.training.controller.state is RunState.IDLE
 
 
 def test_step_after_opening_asks_too(qtbot, make_window, trained_path, monkeypatch) -> None:
@@ -200,7 +201,7 @@ def test_step_after_opening_asks_too(qtbot, make_window, trained_path, monkeypat
     assert window.training.dashboard.loss_view.batch_losses()[0] < 1.0  # trained weights
     with qtbot.waitSignal(controller.run_finished, timeout=20000):
         window.actions.train_stop.trigger()
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=20000)
 
 
 def _project_with(path: str, folder: Path, name: str, change) -> str:  # noqa: ANN001

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from nnstudio.app import dialogs, document_io
 from nnstudio.project import load_project
+from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import load_preset
 
 
@@ -26,10 +27,10 @@ def train_once(qtbot, window, reason: str = "completed") -> None:  # noqa: ANN00
     with qtbot.waitSignal(controller.run_finished, timeout=60000) as finished:
         window.actions.train_start.trigger()
         if reason == "stopped":
-            qtbot.waitUntil(lambda: controller.state == "running", timeout=30000)
+            qtbot.waitUntil(lambda: controller.state is RunState.RUNNING, timeout=30000)
             window.actions.train_stop.trigger()
     assert finished.args[0].reason == reason
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=20000)
 
 
 @pytest.mark.parametrize("reason", ["completed", "stopped"])
@@ -99,10 +100,10 @@ def test_a_run_ending_after_another_file_was_opened_leaves_that_file_alone(
     window.document.replace(preset.network, replace(preset.training, epochs=100_000))
     controller = window.training.controller
     window.actions.train_start.trigger()
-    qtbot.waitUntil(lambda: controller.state == "running", timeout=30000)
+    qtbot.waitUntil(lambda: controller.state is RunState.RUNNING, timeout=30000)
     assert window.open_file(str(path))
     with qtbot.waitSignal(controller.run_finished, timeout=20000):
         window.actions.train_stop.trigger()
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=20000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=20000)
     assert not window.document.is_modified
     assert window.training.weights is None  # the xor run's weights are not this file's

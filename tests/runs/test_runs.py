@@ -15,6 +15,7 @@ import pytest
 from nnstudio.engine.events import BatchEnd, EpochEnd, Finished, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.runs.child import RunRequest, apply_commands, in_blocks, serve_run
+from nnstudio.runs.commands import Pause, Resume, Step, Stop
 from nnstudio.runs.messages import Awake, BatchBlock, Ended, Failed, Heartbeat, Ready, Silent
 from nnstudio.runs.process import TrainingProcess, describe_exit
 from nnstudio.spec.presets import load_preset
@@ -44,15 +45,15 @@ def test_batches_are_sent_in_blocks_and_other_events_flush_them() -> None:
 
 def test_commands_drive_the_control_and_a_closed_pipe_stops_it() -> None:
     control = TrainerControl()
-    commands = iter([("pause",), ("step", 3), ("resume",)])
+    commands = iter([Pause(), Step(3), Resume()])
 
-    def receive() -> tuple:
+    def receive() -> object:
         try:
             return next(commands)
         except StopIteration:
             raise EOFError from None
 
-    apply_commands(receive, control)
+    apply_commands(receive, control, report=pytest.fail)
     assert not control.paused and control.stopped  # EOF: nobody watches any more
 
 
@@ -249,9 +250,9 @@ def test_ctrl_c_in_the_terminal_does_not_kill_a_spare() -> None:
 
 def test_a_paused_run_keeps_sending_its_heartbeat() -> None:
     sent: list[object] = []
-    commands: list[tuple] = []
+    commands: list[object] = []
 
-    def receive() -> tuple:
+    def receive() -> object:
         while not commands:
             time.sleep(0.01)
         return commands.pop()
@@ -262,7 +263,7 @@ def test_a_paused_run_keeps_sending_its_heartbeat() -> None:
     deadline = time.monotonic() + 30
     while sum(isinstance(m, Heartbeat) for m in sent) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
-    commands.append(("stop",))
+    commands.append(Stop())
     runner.join()
     assert sum(isinstance(m, Heartbeat) for m in sent) >= 5
     assert not any(isinstance(m, BatchBlock) for m in sent)  # paused all along

@@ -37,9 +37,11 @@ def with_validation_arrays(context: RunContext) -> RunContext:
 class Dashboard(QObject):
     """Owns the views and the one refresh timer.
 
-    The training controller calls the slots on the GUI thread: ``start_run(context,
-    viewer)`` once per run, then ``on_batch``, ``on_epoch``, ``on_snapshot`` (after loading
-    the snapshot's weights into the viewer), ``on_diverged`` and ``on_finished``. They only
+    A ``RunListener`` (``nnstudio.runs.listener``): the training controller it is attached
+    to (``controller.attach(dashboard)``) calls the slots on the GUI thread:
+    ``start_run(context, viewer)`` once per run, then ``on_batch``, ``on_epoch``,
+    ``on_snapshot`` (after loading the snapshot's weights into the viewer), ``on_diverged``
+    and ``on_finished``. They only
     hand data to the views, which mark themselves dirty; the timer (``REFRESH_MS``) then
     redraws the dirty views that are on screen, and stops itself when all are drawn.
     ``views()`` gives the widgets for docks or tabs; ``sample_selected(index)`` says which

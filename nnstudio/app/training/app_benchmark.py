@@ -30,18 +30,13 @@ DASHBOARD_TAB = 1
 def train_in_window(window: Any, preset_name: str, epochs: int, on_started=None,  # noqa: ANN001
                     timeout_s: float = 300.0) -> list[BatchEnd]:
     """Train ``preset_name`` for ``epochs`` in ``window`` with the dashboard showing; the
-    batch events the dashboard got. ``on_started()`` runs when the run's views are set up."""
+    batch events the run sent its listeners (the dashboard among them). ``on_started()``
+    runs when the run's views are set up."""
     preset = load_preset(preset_name)
     window.document.replace(preset.network, replace(preset.training, epochs=epochs))
     window.training.tabs.setCurrentIndex(DASHBOARD_TAB)
-    controller, dashboard = window.training.controller, window.training.dashboard
-    batches: list[BatchEnd] = []
-    feed = dashboard.on_batch
-
-    def record(event: BatchEnd) -> None:
-        batches.append(event)
-        feed(event)
-
+    controller = window.training.controller
+    recorder = BatchRecorder()
     loop = QEventLoop()
     outcome: list[str] = []
 
@@ -56,7 +51,7 @@ def train_in_window(window: Any, preset_name: str, epochs: int, on_started=None,
         if on_started is not None:
             on_started()
 
-    dashboard.on_batch = record
+    controller.attach(recorder)
     connections = [(controller.run_finished, finished), (controller.problem, problem),
                    (controller.run_started, started)]
     for signal, slot in connections:
@@ -66,7 +61,7 @@ def train_in_window(window: Any, preset_name: str, epochs: int, on_started=None,
         window.actions.train_start.trigger()
         loop.exec()
     finally:
-        dashboard.on_batch = feed
+        controller.detach(recorder)
         for signal, slot in connections:
             signal.disconnect(slot)
     deadline = time.perf_counter() + 30
@@ -75,7 +70,32 @@ def train_in_window(window: Any, preset_name: str, epochs: int, on_started=None,
     if outcome[-1:] != ["completed"]:
         controller.shutdown()
         raise RuntimeError(f"the benchmark run did not complete: {outcome or 'timed out'}")
-    return batches
+    return recorder.batches
+
+
+class BatchRecorder:
+    """A RunListener that keeps the batch events of the runs it follows."""
+
+    def __init__(self) -> None:
+        self.batches: list[BatchEnd] = []
+
+    def start_run(self, context: object, viewer: object) -> None:
+        pass
+
+    def on_batch(self, event: BatchEnd) -> None:
+        self.batches.append(event)
+
+    def on_epoch(self, event: object) -> None:
+        pass
+
+    def on_snapshot(self, event: object) -> None:
+        pass
+
+    def on_diverged(self, event: object) -> None:
+        pass
+
+    def on_finished(self, event: object) -> None:
+        pass
 
 
 def event_loop_delay(window: Any, preset_name: str = DELAY_PRESET,  # noqa: ANN401

@@ -12,6 +12,7 @@ from nnstudio.app.training.downloads import download_with_progress, needs_downlo
 from nnstudio.app.training.panel import TrainingPanel
 from nnstudio.build import BuildError, build_network
 from nnstudio.engine.events import Finished
+from nnstudio.runs.state import RunState
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import ViewerModel
@@ -35,7 +36,7 @@ class TrainingUI(QObject):
         self.panel.add_action_buttons([window.actions.train_start, window.actions.train_pause,
                                        window.actions.train_stop, window.actions.train_step])
         self.dashboard = self._make_dashboard()
-        self.controller.dashboard = self.dashboard
+        self.controller.attach(self.dashboard)
 
         # The canvas and the dashboard share the centre as two tabs.
         self.tabs = QTabWidget()
@@ -66,7 +67,7 @@ class TrainingUI(QObject):
         window.closing.connect(self.shutdown)
         window.prepare_screenshot.connect(self.train_for_screenshot)
         self.panel.set_training(doc.training)
-        controls.set_state("idle")
+        controls.set_state(self.controller.state)
         self._hidden_for_dashboard: list[str] = []
         # The newest trained (or loaded) weights and their history: what Save writes.
         self.weights: dict | None = None
@@ -91,7 +92,7 @@ class TrainingUI(QObject):
     # -- commands ----------------------------------------------------------------------------
     @Slot()
     def start(self) -> None:
-        if self.controller.state == "paused":
+        if self.controller.state is RunState.PAUSED:
             self.controller.resume()
             return
         spec, training = self.window.document.snapshot()
@@ -107,7 +108,7 @@ class TrainingUI(QObject):
     def step(self) -> None:
         spec, training = self.window.document.snapshot()
         start_from: dict | None = {}
-        if self.controller.state == "idle":
+        if self.controller.state is RunState.IDLE:
             if not self._data_ready(training):
                 return
             start_from = self._ask_start_weights(spec)

@@ -20,8 +20,10 @@ from nnstudio.engine.trainer import TrainerControl
 from nnstudio.memory import NetworkTooLarge
 from nnstudio.progress import format_seconds
 from nnstudio.runs.child import RunRequest
-from nnstudio.runs.messages import Awake, BatchBlock, Silent
+from nnstudio.runs.listener import RunListener, missing_methods
+from nnstudio.runs.messages import Awake, BatchBlock, Refused, Silent
 from nnstudio.runs.process import SILENCE_SECONDS, RemoteControl, TrainingProcess
+from nnstudio.runs.state import RunState
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.viewer import RunContext, ViewerModel
@@ -41,10 +43,7 @@ def describe_run(run_id: int, training: TrainingSpec) -> str:
 
 
 class TrainingController(QObject):
-    # "idle", "starting", "running", "paused", or "unresponsive": the training process has
-    # said nothing for ``silence_seconds`` (stopped with SIGSTOP, frozen); Stop ends it, and
-    # Start ends it and then starts the new run.
-    state_changed = Signal(str)
+    state_changed = Signal(object)  # RunState, as it changes along runs.state.TRANSITIONS
     progress = Signal(float, str)  # fraction done, "epoch 2/5 · 12,345 samples/s · 0:12 left"
     message = Signal(str)  # one line for the status bar
     problem = Signal(str, str)  # title, text: something the person must read
@@ -57,8 +56,8 @@ class TrainingController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = "idle"
-        self.dashboard = None  # set by the window: plots.Dashboard
+        self.state = RunState.IDLE
+        self._listeners: list[RunListener] = []  # the dashboard: see attach()
         self.viewer: ViewerModel | None = None
         self.context: RunContext | None = None
         self.last_finished: Finished | None = None
@@ -74,24 +73,39 @@ class TrainingController(QObject):
         self._last_progress = 0.0
         self._last_fraction = 0.0
         self.silence_seconds = SILENCE_SECONDS
-        self._state_before_silence = "running"
+        self._state_before_silence = RunState.RUNNING
         self._ended_unresponsive = False  # this run's process was killed for its silence
         self._published = self._finished = False  # what this run has sent so far
         self._start_after_end: tuple | None = None  # a Start while it was unresponsive
+
+    # -- listeners -----------------------------------------------------------------------
+    def attach(self, listener: RunListener) -> None:
+        """Feed ``listener`` (the dashboard) every run from the next event on."""
+        missing = missing_methods(listener)
+        if missing:
+            raise TypeError(f"{type(listener).__name__} cannot follow a run: it has no "
+                            f"{', '.join(missing)}")
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def detach(self, listener: RunListener) -> None:
+        """Feed ``listener`` no more."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     # -- commands ------------------------------------------------------------------------
     def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False,
               weights: dict | None = None) -> bool:
         """Train a copy of ``spec``: later edits to the canvas do not reach this run. With
         ``weights`` the run continues from them instead of fresh starting weights."""
-        if self.state == "unresponsive":
+        if self.state is RunState.UNRESPONSIVE:
             self._start_after_end = (spec, training, paused, weights)
             self.end_unresponsive()
             self.message.emit("Ending the training process that stopped answering; the "
                               "new run starts as soon as it has gone")
             return False
-        if self.state in ("running", "paused", "starting"):
-            if self.state == "paused" and not paused:
+        if self.state.active:
+            if self.state is RunState.PAUSED and not paused:
                 self.resume()
             return False
         analysis = spec.analyze()
@@ -134,26 +148,26 @@ class TrainingController(QObject):
         job = BackgroundJob(worker, self)
         job.ended.connect(self._on_job_ended)
         self._job, self._process = job, process
-        self._set_state("starting")
+        self._set_state(RunState.STARTING)
         self.message.emit("Preparing the data and the network…")
         job.start()
         return True
 
     def pause(self) -> None:
-        if self.state == "running":
+        if self.state is RunState.RUNNING:
             self.control.pause()
-            self._set_state("paused")
+            self._set_state(RunState.PAUSED)
             self.message.emit("Paused between two batches")
 
     def resume(self) -> None:
-        if self.state == "paused":
+        if self.state is RunState.PAUSED:
             self.control.resume()
-            self._set_state("running")
+            self._set_state(RunState.RUNNING)
 
     def stop(self) -> None:
-        if self.state == "unresponsive":
+        if self.state is RunState.UNRESPONSIVE:
             self.end_unresponsive()
-        elif self.state in ("running", "paused", "starting"):
+        elif self.state.active:
             self.control.stop()
             self.message.emit("Stopping after the current batch…")
 
@@ -167,9 +181,9 @@ class TrainingController(QObject):
     def step(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None,
              weights: dict | None = None) -> None:
         """One batch: from a paused run, or a new run that starts paused."""
-        if self.state == "paused":
+        if self.state is RunState.PAUSED:
             self.control.step(1)
-        elif self.state == "idle" and spec is not None and training is not None:
+        elif self.state is RunState.IDLE and spec is not None and training is not None:
             if self.start(spec, training, paused=True, weights=weights):
                 self.control.step(1)
 
@@ -228,25 +242,27 @@ class TrainingController(QObject):
         if self._stale():
             return
         self.context = context
-        if self.dashboard is not None:
-            self.dashboard.start_run(context, self.viewer)
+        for listener in self._listeners:
+            listener.start_run(context, self.viewer)
         self.run_started.emit(context)
-        self._set_state("paused" if self.control.paused else "running")
+        self._set_state(self._answering_state())
 
     @Slot(object)
     def _on_event(self, event: object) -> None:
         if self._stale():
             return
-        dashboard = self.dashboard
+        listeners = list(self._listeners)
         if isinstance(event, Silent | Awake):
             self._on_silence(event)
+        elif isinstance(event, Refused):
+            self._on_refused(event)
         elif isinstance(event, BatchBlock):
-            if dashboard is not None:
+            for listener in listeners:
                 for batch in event.batches:
-                    dashboard.on_batch(batch)
+                    listener.on_batch(batch)
             self._report_progress(event.batches[-1])
-            if self.control.paused and self.state == "running":
-                self._set_state("paused")
+            if self.control.paused and self.state is RunState.RUNNING:
+                self._set_state(RunState.PAUSED)
         elif isinstance(event, Started):
             self._started = event
             self.message.emit(f"Training {event.train_samples:,} samples, "
@@ -256,11 +272,11 @@ class TrainingController(QObject):
             if self.viewer is not None:
                 self.viewer.load_weights(event.weights)
                 self.viewer_changed.emit(self.viewer)
-            if dashboard is not None:
-                dashboard.on_snapshot(event)
+            for listener in listeners:
+                listener.on_snapshot(event)
         elif isinstance(event, EpochEnd):
-            if dashboard is not None:
-                dashboard.on_epoch(event)
+            for listener in listeners:
+                listener.on_epoch(event)
             text = f"Epoch {event.epoch + 1}: loss {event.train_loss:.4f}"
             if event.val_accuracy is not None:
                 text += f", validation accuracy {event.val_accuracy:.2%}"
@@ -269,16 +285,16 @@ class TrainingController(QObject):
             # The trainer reports a pause when it leaves it (it was blocked meanwhile): by
             # then the person may have resumed, and the run is running again.
             if self.control.paused:
-                self._set_state("paused")
+                self._set_state(RunState.PAUSED)
         elif isinstance(event, Diverged):
-            if dashboard is not None:
-                dashboard.on_diverged(event)
+            for listener in listeners:
+                listener.on_diverged(event)
             self.problem.emit("Training diverged", event.message)
         elif isinstance(event, Finished):
             self._finished = True
             self.last_finished = event
-            if dashboard is not None:
-                dashboard.on_finished(event)
+            for listener in listeners:
+                listener.on_finished(event)
             self.run_finished.emit(event)
             reasons = {"completed": "Training finished", "stopped": "Training stopped",
                        "early_stopping": "Early stopping: no better validation loss",
@@ -288,19 +304,25 @@ class TrainingController(QObject):
 
     def _on_silence(self, event: Silent | Awake) -> None:
         if isinstance(event, Silent):
-            if self.state != "unresponsive":
+            if self.state is not RunState.UNRESPONSIVE:
                 self._state_before_silence = self.state
-            self._set_state("unresponsive")
+            self._set_state(RunState.UNRESPONSIVE)
             text = (f"The training process has not answered for {event.seconds:.0f} s "
                     "(stopped or frozen?); Stop ends it")
             self.message.emit(text)
             self.progress.emit(self._last_fraction, "not answering · Stop ends it")
-        elif self.state == "unresponsive":
+        elif self.state is RunState.UNRESPONSIVE:
             state = self._state_before_silence
-            if state in ("running", "paused"):
-                state = "paused" if self.control.paused else "running"
+            if state in (RunState.RUNNING, RunState.PAUSED):
+                state = self._answering_state()
             self._set_state(state)
             self.message.emit("The training process answers again")
+
+    def _on_refused(self, event: Refused) -> None:
+        """The training process could not act on a command: a bug here, not in the run."""
+        write_error_log(f"The training process refused the command {event.command}: "
+                        f"{event.reason}")
+        self.message.emit(f"The training process refused a command ({event.reason})")
 
     @Slot(str)
     def _on_failed(self, text: str) -> None:
@@ -311,7 +333,8 @@ class TrainingController(QObject):
                               "its last weights are kept")
             return
         headline, _, details = text.partition("\n\n")
-        title = "Training could not run" if self.state == "starting" else "Training stopped"
+        title = ("Training could not run" if self.state is RunState.STARTING
+                 else "Training stopped")
         if details:  # a bug, not a setting: keep the traceback for a report
             log = write_error_log(f"{title}: {headline}\n{details}")
             if log is not None:
@@ -324,8 +347,7 @@ class TrainingController(QObject):
         if self._job is not None:
             self._job.deleteLater()
         self._job = self._process = None
-        if self.state != "idle":
-            self._set_state("idle")
+        self._set_state(RunState.IDLE)
         if self._published and not self._finished and not self._closing \
                 and self.viewer is not None:
             self._published = False
@@ -341,10 +363,22 @@ class TrainingController(QObject):
             self.message.emit(f"Could not prepare a training process ahead: {error}")
 
     # -- helpers ---------------------------------------------------------------------------
-    def _set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
-            self.state_changed.emit(state)
+    def _set_state(self, state: RunState) -> bool:
+        """Move to ``state`` if runs.state.TRANSITIONS allows it; a change it does not allow
+        is a bug: refused (the state stays) and written to the error log."""
+        if state is self.state:
+            return True
+        if not self.state.may_become(state):
+            write_error_log(f"The training controller refused to go from "
+                            f"{self.state.value} to {state.value}")
+            return False
+        self.state = state
+        self.state_changed.emit(state)
+        return True
+
+    def _answering_state(self) -> RunState:
+        """Running or paused, as the person last asked."""
+        return RunState.PAUSED if self.control.paused else RunState.RUNNING
 
     def _report_progress(self, batch: object) -> None:
         started = self._started

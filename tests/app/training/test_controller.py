@@ -8,6 +8,7 @@ import pytest
 
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.engine.events import EpochEnd, Finished, Snapshot
+from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import load_preset
 
 
@@ -41,9 +42,16 @@ class RecordingDashboard:
 @pytest.fixture
 def controller(qtbot):
     ctl = TrainingController()
-    ctl.dashboard = RecordingDashboard()
     yield ctl
     ctl.shutdown()
+
+
+@pytest.fixture
+def board(controller) -> RecordingDashboard:
+    """What the controller attached to it feeds (as the window attaches its dashboard)."""
+    recording = RecordingDashboard()
+    controller.attach(recording)
+    return recording
 
 
 def xor_setup(epochs: int = 300):
@@ -51,20 +59,20 @@ def xor_setup(epochs: int = 300):
     return preset.network, replace(preset.training, epochs=epochs)
 
 
-def test_a_run_feeds_every_event_and_ends_idle(qtbot, controller) -> None:
+def test_a_run_feeds_every_event_and_ends_idle(qtbot, controller, board) -> None:
     spec, training = xor_setup(epochs=2000)
     states = []
     controller.state_changed.connect(states.append)
     with qtbot.waitSignal(controller.run_finished, timeout=20000):
         assert controller.start(spec, training)
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
-    board = controller.dashboard
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=5000)
     assert board.contexts[0].label.startswith("run 1: sgd lr 2")
     assert len(board.batches) == 2000  # every batch reached the views, in blocks
     assert [b.step for b in board.batches] == list(range(1, 2001))
     assert board.finished[0].reason == "completed"
     assert board.snapshots, "the views got weight snapshots"
-    assert states[0] == "starting" and "running" in states and states[-1] == "idle"
+    assert states[0] is RunState.STARTING and RunState.RUNNING in states
+    assert states[-1] is RunState.IDLE
     # The viewer holds the final weights: it solves XOR.
     import numpy as np
     out = controller.viewer.predict(np.array([[0, 0], [0, 1], [1, 0], [1, 1]]))
@@ -79,36 +87,36 @@ def test_editing_the_spec_during_a_run_changes_nothing(qtbot, controller) -> Non
     assert controller.viewer.network.layer("dense1").params["W"].shape == (2, 2)
 
 
-def test_pause_step_resume_and_stop(qtbot, controller) -> None:
+def test_pause_step_resume_and_stop(qtbot, controller, board) -> None:
     spec, training = xor_setup(epochs=100000)
     controller.start(spec, training)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 10, timeout=10000)
+    qtbot.waitUntil(lambda: len(board.batches) > 10, timeout=10000)
     controller.pause()
-    assert controller.state == "paused"
+    assert controller.state is RunState.PAUSED
     qtbot.wait(300)
-    count = len(controller.dashboard.batches)
+    count = len(board.batches)
     qtbot.wait(300)
-    paused_count = len(controller.dashboard.batches)
+    paused_count = len(board.batches)
     assert paused_count - count <= 1, "no batches while paused"
     controller.step()
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) == paused_count + 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(board.batches) == paused_count + 1, timeout=5000)
     qtbot.wait(200)
-    assert len(controller.dashboard.batches) == paused_count + 1
+    assert len(board.batches) == paused_count + 1
     controller.resume()
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > paused_count + 50,
+    qtbot.waitUntil(lambda: len(board.batches) > paused_count + 50,
                     timeout=10000)
     with qtbot.waitSignal(controller.run_finished, timeout=10000) as blocker:
         controller.stop()
     assert blocker.args[0].reason == "stopped"
 
 
-def test_step_from_idle_runs_exactly_one_batch(qtbot, controller) -> None:
+def test_step_from_idle_runs_exactly_one_batch(qtbot, controller, board) -> None:
     spec, training = xor_setup(epochs=100)
     controller.step(spec, training)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(board.batches) == 1, timeout=10000)
     qtbot.wait(300)
-    assert len(controller.dashboard.batches) == 1
-    assert controller.state == "paused"
+    assert len(board.batches) == 1
+    assert controller.state is RunState.PAUSED
 
 
 def test_divergence_is_reported_and_keeps_last_good_weights(qtbot, controller) -> None:
@@ -133,19 +141,19 @@ def test_an_invalid_network_refuses_to_train_and_says_why(qtbot, controller) -> 
     controller.problem.connect(lambda title, text: problems.append(text))
     assert not controller.start(spec, training)
     assert "dense1: units must be at least 1" in problems[0]
-    assert controller.state == "idle"
+    assert controller.state is RunState.IDLE
 
 
-def test_shutdown_mid_run_stops_the_thread(qtbot, controller) -> None:
+def test_shutdown_mid_run_stops_the_thread(qtbot, controller, board) -> None:
     spec, training = xor_setup(epochs=100000)
     controller.start(spec, training)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 5, timeout=10000)
+    qtbot.waitUntil(lambda: len(board.batches) > 5, timeout=10000)
     assert controller.shutdown(timeout_ms=5000)
     assert not controller.running
 
 
 def test_a_training_process_that_dies_is_reported_and_the_window_goes_idle(
-        qtbot, controller) -> None:
+        qtbot, controller, board) -> None:
     import os
     import signal
 
@@ -153,9 +161,9 @@ def test_a_training_process_that_dies_is_reported_and_the_window_goes_idle(
     problems = []
     controller.problem.connect(lambda title, text: problems.append((title, text)))
     controller.start(spec, training)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 5, timeout=10000)
+    qtbot.waitUntil(lambda: len(board.batches) > 5, timeout=10000)
     os.kill(controller._process.pid, signal.SIGKILL)  # as the system does when out of memory
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=10000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
     assert problems == [("Training stopped", "The training process ended unexpectedly: it "
                          "was killed by SIGKILL (the system may have run out of memory)")]
     assert not controller.running
@@ -179,14 +187,14 @@ def test_the_next_run_starts_in_a_spare_process_and_closing_lets_it_go(
     spec, training = xor_setup(epochs=20)
     with qtbot.waitSignal(controller.run_finished, timeout=20000):
         controller.start(spec, training)
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=5000)
     spare = controller._spare
     assert spare is not None and spare.alive, "a spare waits for the next run"
     with qtbot.waitSignal(controller.run_finished, timeout=20000) as finished:
         controller.start(spec, training)
         assert controller._process is spare
     assert finished.args[0].reason == "completed"
-    qtbot.waitUntil(lambda: controller.state == "idle", timeout=5000)
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=5000)
     last_spare = controller._spare
     controller.shutdown()
     assert controller._spare is None and not last_spare.alive
@@ -205,7 +213,7 @@ def test_a_bug_in_the_training_process_is_logged_for_a_report(
     monkeypatch.setattr(module, "write_error_log", log)
     problems = []
     controller.problem.connect(lambda title, text: problems.append((title, text)))
-    controller.state, controller._job = "running", object()  # as during a run
+    controller.state, controller._job = RunState.RUNNING, object()  # as during a run
     controller._on_failed("ZeroDivisionError: division by zero\n\nTraceback (most recent call "
                           "last): ...")
     assert written and "Traceback" in written[0]
@@ -214,32 +222,32 @@ def test_a_bug_in_the_training_process_is_logged_for_a_report(
     assert str(tmp_path / "nnstudio.log") in text
     controller._on_failed("The network ends in 5 outputs but MNIST has 10 classes")
     assert len(written) == 1, "a setting to change is not logged as a bug"
-    controller.state, controller._job = "idle", None
+    controller.state, controller._job = RunState.IDLE, None
 
 
-def test_after_resume_the_run_stays_running(qtbot, controller) -> None:
+def test_after_resume_the_run_stays_running(qtbot, controller, board) -> None:
     """The trainer reports a pause when it leaves it; that late report must not turn a
     resumed run back to "paused"."""
     spec, training = xor_setup(epochs=100000)
     states = []
     controller.state_changed.connect(states.append)
     controller.start(spec, training)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > 10, timeout=10000)
+    qtbot.waitUntil(lambda: len(board.batches) > 10, timeout=10000)
     controller.pause()
     qtbot.wait(300)
     controller.resume()
-    count = len(controller.dashboard.batches)
-    qtbot.waitUntil(lambda: len(controller.dashboard.batches) > count + 50, timeout=10000)
-    assert controller.state == "running"
-    assert states[-2:] == ["paused", "running"]
+    count = len(board.batches)
+    qtbot.waitUntil(lambda: len(board.batches) > count + 50, timeout=10000)
+    assert controller.state is RunState.RUNNING
+    assert states[-2:] == [RunState.PAUSED, RunState.RUNNING]
     with qtbot.waitSignal(controller.run_finished, timeout=10000):
         controller.stop()
 
 
-def test_closing_while_the_run_starts_shows_nothing_late(qtbot, controller) -> None:
+def test_closing_while_the_run_starts_shows_nothing_late(qtbot, controller, board) -> None:
     spec, training = xor_setup(epochs=100000)
     controller.start(spec, training)
     assert controller.shutdown(timeout_ms=10000)
     qtbot.wait(300)  # anything the worker had queued is delivered now
-    assert controller.state == "idle" and not controller.running
-    assert not controller.dashboard.contexts, "no run appears after the window closed"
+    assert controller.state is RunState.IDLE and not controller.running
+    assert not board.contexts, "no run appears after the window closed"

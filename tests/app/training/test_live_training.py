@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from nnstudio.app.training.app_benchmark import event_loop_delay, throughput
+from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import load_preset
 
 
@@ -46,7 +47,7 @@ def test_closing_mid_run_stops_cleanly(qtbot, window) -> None:
     load_into(window, "small-cnn", epochs=50)
     controller = window.training.controller
     window.actions.train_start.trigger()
-    qtbot.waitUntil(lambda: controller.state == "running", timeout=30000)
+    qtbot.waitUntil(lambda: controller.state is RunState.RUNNING, timeout=30000)
     qtbot.wait(300)
     window.document.mark_saved(window.document.path)
     window.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nnstudio.memory
 from nnstudio.app.training.controller import TrainingController
+from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import load_preset
 
 
@@ -15,7 +16,7 @@ def test_train_refuses_a_network_too_big_with_a_message(qtbot, monkeypatch) -> N
     try:
         preset = load_preset("mlp-784-100-10")
         assert not controller.start(preset.network, preset.training)
-        assert controller.state == "idle"
+        assert controller.state is RunState.IDLE
         assert problems and "too big" in problems[0][1] and "dense1" in problems[0][1]
     finally:
         controller.shutdown()
