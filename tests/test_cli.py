@@ -303,21 +303,19 @@ def test_save_destination_is_checked_before_training(capsys, tmp_path, monkeypat
 @pytest.mark.parametrize("suffix", [".nnstudio", ".npz"])
 def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
         capsys, tmp_path, monkeypatch, suffix) -> None:
-    import numpy
     import platformdirs
 
+    import nnstudio.export.npz
     import nnstudio.project
 
     wanted = tmp_path / f"run{suffix}"
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data"))
-    for module, name in ((nnstudio.project, "save_project"), (numpy, "savez")):
-        original = getattr(module, name)
-
-        def failing_at_destination(path, *args, original=original, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    for module in (nnstudio.project, nnstudio.export.npz):  # the one atomic writer, per user
+        def failing_at_destination(path, *args, original=module.write_atomic):  # noqa: ANN001, ANN002, ANN202
             if str(path) == str(wanted):
                 raise OSError(28, "No space left on device")
-            return original(path, *args, **kwargs)
-        monkeypatch.setattr(module, name, failing_at_destination)
+            return original(path, *args)
+        monkeypatch.setattr(module, "write_atomic", failing_at_destination)
     err = refused(capsys, "train", "xor-mlp", "--epochs", "2", "--save", str(wanted))
     rescued = list((tmp_path / "data" / "rescued").iterdir())
     assert len(rescued) == 1 and rescued[0].suffix == suffix

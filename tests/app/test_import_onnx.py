@@ -37,7 +37,7 @@ def test_import_onnx_opens_the_network_with_its_weights(window, monkeypatch,  # 
     assert [n.type for n in spec.nodes] == ["Input", "Conv2D", "ReLU", "MaxPool2D", "Flatten",
                                             "Dense"]
     assert window.document.path == "" and window.document.is_modified
-    viewer = window.training.controller.viewer
+    viewer = window.inspect.source.viewer  # the imported weights, in the views
     x = np.random.default_rng(0).normal(size=(4, 1, 28, 28)).astype(np.float32)
     with torch.no_grad():
         expected = model(torch.from_numpy(x)).numpy()
