@@ -111,7 +111,7 @@ def parse_document(data: Any, name: str = "document") -> tuple[NetworkSpec, Trai
     if not isinstance(data, dict):
         raise DocumentError(f"{name} is not an NN Studio document (expected a JSON object)")
     kind = data.get("format", DOCUMENT_FORMAT if "network" in data else NETWORK_FORMAT)
-    if kind not in JSON_FORMAT_VERSIONS:
+    if not isinstance(kind, str) or kind not in JSON_FORMAT_VERSIONS:
         raise DocumentError(f"{name} is not an NN Studio document (format {kind!r})")
     try:
         check_format_version(data.get("version", 1), JSON_FORMAT_VERSIONS[kind], name)

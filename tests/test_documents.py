@@ -69,3 +69,11 @@ def test_what_is_saved_opens_the_same(tmp_path: Path) -> None:
 def test_a_missing_file_or_preset_is_named(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"nowhere.json: no such file or preset \(presets: "):
         open_source(str(tmp_path / "nowhere.json"))
+
+
+@pytest.mark.parametrize("kind", [["nnstudio.document"], {"a": 1}, 7, "nnstudio.project"])
+def test_a_format_that_is_not_one_of_ours_is_named(tmp_path: Path, kind: object) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps({"format": kind, "network": xor()}))
+    with pytest.raises(DocumentError, match=r"^odd.json is not an NN Studio document \(format "):
+        open_source(str(path))
