@@ -184,7 +184,7 @@ class DocumentFilesMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                      weights, history)
+                                    weights, history)
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False
