@@ -16,6 +16,7 @@ from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
 from nnstudio.app.builder.document import new_network
 from nnstudio.app.builder.gallery import PresetGallery
+from nnstudio.app.image_file import save_png
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
@@ -236,11 +237,15 @@ class DocumentFilesMixin:
                         / f"{self.document.spec.name or 'network'}.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export Canvas Image", suggested,
                                               "PNG image (*.png)")
-        if path and not self.render_network(path):
-            self._report("Cannot export", f"could not write {path}")
+        if path:
+            try:
+                self.render_network(path)
+            except OSError as error:  # it names the file
+                self._report("Cannot export", str(error))
 
     def render_network(self, path: str, scale: float = 2.0) -> bool:
-        """Draw the whole network (not just what is in view) into a PNG."""
+        """Draw the whole network (not just what is in view) into a PNG; True, or an
+        OSError naming the file."""
         box = self.scene.network_rect().adjusted(-24, -24, 24, 24)
         image = QImage(int(box.width() * scale), int(box.height() * scale),
                        QImage.Format.Format_ARGB32)
@@ -250,4 +255,5 @@ class DocumentFilesMixin:
         self.scene.clearSelection()
         self.scene.render(painter, source=box)
         painter.end()
-        return image.save(path)
+        save_png(image, path)
+        return True
