@@ -11,8 +11,8 @@ from nnstudio import __version__
 from nnstudio.cli_common import CliError, check_writable_destination
 from nnstudio.cli_options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
+from nnstudio.documents import DocumentError
 from nnstudio.engine.backend import BackendUnavailable
-from nnstudio.project import ProjectError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
 
@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (SpecError, CliError, ValueError, OSError, DatasetError, ProjectError,
+    except (SpecError, CliError, ValueError, OSError, DatasetError, DocumentError,
             BackendUnavailable) as error:
         print(f"nnstudio: error: {error}", file=sys.stderr)
         return 2

@@ -78,28 +78,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from nnstudio.cli_common import CliError
-    from nnstudio.documents import open_source
-    from nnstudio.project import Project, save_project
+    from nnstudio.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
 
     source = Path(args.source)
-    if source.suffix.lower() != ".onnx":
+    if not is_onnx(source):
         raise CliError(f"{source}: import reads ONNX models, named *.onnx")
-    out = Path(args.output) if args.output else Path(f"{source.stem}.nnstudio")
+    out = Path(args.output) if args.output else Path(f"{source.stem}{PROJECT_SUFFIX}")
     if out.is_dir():
-        out = out / f"{source.stem}.nnstudio"
+        out = out / f"{source.stem}{PROJECT_SUFFIX}"
     if not out.suffix:
-        out = out.with_suffix(".nnstudio")
-    if out.suffix != ".nnstudio":
-        raise CliError(f"{out}: a project's name must end in .nnstudio")
+        out = out.with_suffix(PROJECT_SUFFIX)
+    if out.suffix != PROJECT_SUFFIX:
+        raise CliError(f"{out}: a project's name must end in {PROJECT_SUFFIX}")
     if not out.parent.is_dir():
         raise CliError(f"{out}: the folder {out.parent} does not exist")
     if (out.exists() or out.is_symlink()) and not args.force:
         raise CliError(f"{out} already exists; add --force to replace it")
     if not source.exists():
         raise CliError(f"{source}: no such file")
-    opened = open_source(str(source))
-    save_project(out, Project(opened.network, opened.training, opened.weights,
-                              dataset=opened.training.dataset))
+    opened = open_onnx(source)
+    save_document(out, opened.network, opened.training, opened.weights)
     analysis = opened.network.analyze()
     print(f"wrote {out}: {len(opened.network.nodes)} layers, {analysis.total_params:,} "
           f"parameters, with the model's weights")

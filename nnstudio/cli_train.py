@@ -133,18 +133,18 @@ def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
     from nnstudio.cli_common import CliError
-    from nnstudio.project import ProjectError
+    from nnstudio.documents import DocumentError
 
     try:
         _save(path, opened, training, session, history)
         return None
-    except (OSError, ProjectError) as error:
+    except (OSError, DocumentError) as error:
         problem = str(error) or type(error).__name__
     for rescue in _rescue_paths(path):
         try:
             rescue.parent.mkdir(parents=True, exist_ok=True)
             _save(str(rescue), opened, training, session, history)
-        except (OSError, ProjectError):
+        except (OSError, DocumentError):
             continue
         return CliError(f"--save {path}: could not save the trained result ({problem}); "
                         f"it was saved to {rescue} instead")
@@ -164,14 +164,17 @@ def _rescue_paths(path: str) -> list[Path]:
             Path(tempfile.gettempdir()) / name]
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
+    from nnstudio.documents import holds_weights, save_document
     from nnstudio.export.npz import export_npz
-    from nnstudio.project import Project, save_project
 
     weights = session.network.get_weights()
     if Path(path).suffix == ".npz":
         export_npz(opened.network, weights, path)
-    else:
-        save_project(path, Project(opened.network, training, weights, history, training.dataset))
+        return
+    if not holds_weights(path):
+        print(f"nnstudio: note: {path} keeps the network and its settings but not the trained "
+              f"weights; save a project (.nnstudio) to keep them", file=sys.stderr)
+    save_document(path, opened.network, training, weights, history)
 
 
 def _history_table(history: dict[str, list]) -> str:

@@ -20,6 +20,7 @@ import numpy
 from nnstudio import weights_archive
 from nnstudio.atomic_write import write_atomic
 from nnstudio.file_input import InputFileError, open_regular, parse_json, read_limited
+from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
@@ -112,12 +113,10 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     meta = _read_json(archive, "project.json", name, required=True)
     if not isinstance(meta, dict):
         raise ProjectError(f"{name}: project.json must hold an object")
-    version = meta.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ProjectError(f"{name}: project.json has no valid format version")
-    if version > FORMAT_VERSION:
-        raise ProjectError(f"{name} was saved by a newer NN Studio (format {version}; this "
-                           f"version reads up to {FORMAT_VERSION}); please update")
+    try:
+        check_format_version(meta.get("version"), FORMAT_VERSION, name)
+    except FormatVersionError as error:
+        raise ProjectError(str(error)) from None
     try:
         network = NetworkSpec.from_json(meta.get("network"))
         training = TrainingSpec.from_json(meta.get("training", {}))

@@ -342,3 +342,15 @@ def test_a_project_with_nan_weights_is_not_trained_or_saved(capsys, tmp_path) ->
     err = refused(capsys, "train", str(project), "--epochs", "2", "--save", str(saved))
     assert "nan.nnstudio: the saved weights cannot be used: dense1.W holds NaN" in err
     assert not saved.exists()
+
+
+def test_train_save_to_a_json_file_writes_a_document_that_opens(capsys, tmp_path) -> None:
+    saved = tmp_path / "trained.json"
+    code, _, err = run(capsys, "train", "xor-mlp", "--epochs", "1", "--lr", "0.25",
+                       "--save", str(saved))
+    assert code == 0
+    assert "keeps the network and its settings but not the trained weights" in err
+    document = json.loads(saved.read_text())
+    assert document["format"] == "nnstudio.document" and document["training"]["lr"] == 0.25
+    code, out, _ = run(capsys, "summary", str(saved), "--json")
+    assert code == 0 and json.loads(out)["total_params"] == 9

@@ -17,11 +17,10 @@ import pytest
 
 from nnstudio import project as project_module
 from nnstudio import weights_archive
-from nnstudio.app.document_io import DocumentError, load_document
 from nnstudio.cli import main
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.idx import read_idx
-from nnstudio.documents import open_source
+from nnstudio.documents import DocumentError, load_document, open_source
 from nnstudio.export import load_npz
 from nnstudio.export.errors import ExportError
 from nnstudio.file_input import InputFileError, open_regular, parse_json
@@ -31,7 +30,7 @@ from nnstudio.spec.presets import load_preset
 
 LOADERS: dict[str, tuple[str, Callable[[Path], object], type[Exception]]] = {
     "project": (".nnstudio", load_project, ProjectError),
-    "command-line source": (".json", lambda p: open_source(str(p)), SpecError),
+    "command-line source": (".json", lambda p: open_source(str(p)), DocumentError),
     "window document": (".json", load_document, DocumentError),
     "idx": ("", read_idx, DatasetError),
     "npz weights": (".npz", load_npz, ExportError),
@@ -123,7 +122,7 @@ def test_summary_of_json_nested_too_deep_is_one_clear_line(
     path.write_text(document)
     assert main(["summary", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("nnstudio: error: deep.json: cannot read it as JSON (nested more")
+    assert err.startswith("nnstudio: error: deep.json is damaged: not valid JSON (nested more")
     assert "Traceback" not in err and len(err.splitlines()) == 1
     with pytest.raises(DocumentError, match="deep.json is damaged.*nested more than"):
         load_document(path)

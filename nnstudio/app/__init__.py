@@ -37,10 +37,12 @@ def run(open_path: str | None = None, screenshot: str | None = None,
             window.document.mark_saved("")
             window.close()
             return 2
-        ok = window.take_screenshot(screenshot, *SCREENSHOT_SIZE, train_epochs=train_epochs)
-        window.document.mark_saved(window.document.path)
-        window.close()
-        return 0 if ok else 1
+        try:  # a picture that cannot be saved: an OSError naming it, for `nnstudio: error:`
+            window.take_screenshot(screenshot, *SCREENSHOT_SIZE, train_epochs=train_epochs)
+        finally:
+            window.document.mark_saved(window.document.path)
+            window.close()
+        return 0
     from nnstudio.app.recovery import offer_recovery
 
     window = MainWindow(settings=settings, open_source=open_path)

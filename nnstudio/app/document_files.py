@@ -1,7 +1,7 @@
 """The main window's file side: new, presets, open, recent files, save, export.
 
 A mixin of MainWindow (it uses the window's document, settings, scene, menus and status
-bar); all reading and writing goes through ``document_io``.
+bar); all reading and writing goes through ``nnstudio.documents``, as the command line's.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from nnstudio.app import dialogs, document_io
+from nnstudio import documents
+from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
 from nnstudio.app.builder.document import new_network
 from nnstudio.app.builder.gallery import PresetGallery
+from nnstudio.app.image_file import save_png
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
@@ -36,21 +38,24 @@ class DocumentFilesMixin:
 
     def open_source(self, source: str) -> bool:
         """Open a preset by name, or a document file by path."""
-        if document_io.is_preset_name(source) and not Path(source).is_file():
+        if documents.names_preset(source):
             return self.load_preset(source)
         return self.open_file(source)
 
     def open_file(self, path: str) -> bool:
-        stamp = document_io.file_stamp(path)
+        """Open a project or a JSON document; an ONNX model is imported (see import_onnx)."""
+        if documents.is_onnx(path):
+            return self._import_onnx_file(path)
+        stamp = documents.file_stamp(path)
         try:
-            project = document_io.load_project_document(path)
-        except document_io.DocumentError as error:
+            opened = documents.open_file(path)
+        except documents.DocumentError as error:
             self._report("Cannot open the file", str(error))
             return False
         self.current_preset = ""
-        self.document.replace(project.network, project.training, str(Path(path).resolve()))
+        self.document.replace(opened.network, opened.training, str(Path(path).resolve()))
         self.disk_stamp = (self.document.path, stamp)
-        self.training.load_saved(project.weights, project.history,
+        self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
@@ -95,15 +100,13 @@ class DocumentFilesMixin:
             return
         path, _ = QFileDialog.getOpenFileName(self, "Open Network",
                                               app_settings.last_dir(self.settings),
-                                              document_io.FILE_FILTER)
+                                              documents.FILE_FILTER)
         if path:
             self.open_file(path)
 
     def import_onnx(self, path: str | None = None) -> bool:
         """An ONNX model (asked for when ``path`` is None) with its weights, as a new,
         unsaved network."""
-        from nnstudio.documents import open_onnx
-
         if not self.maybe_save():
             return False
         if path is None:
@@ -112,9 +115,12 @@ class DocumentFilesMixin:
                                                   "ONNX models (*.onnx);;All files (*)")
             if not path:
                 return False
+        return self._import_onnx_file(path)
+
+    def _import_onnx_file(self, path: str) -> bool:
         try:
-            opened = open_onnx(Path(path))
-        except (OSError, ValueError) as error:  # the message names the file
+            opened = documents.open_onnx(path)
+        except documents.DocumentError as error:  # the message names the file
             self._report("Cannot import the ONNX model", str(error))
             return False
         self.current_preset = ""
@@ -135,15 +141,15 @@ class DocumentFilesMixin:
 
     def save_as(self) -> bool:
         current = Path(self.document.path) if self.document.path else None
-        suggested = str(current.with_suffix(document_io.PROJECT_SUFFIX) if current else
+        suggested = str(current.with_suffix(documents.PROJECT_SUFFIX) if current else
                         Path(app_settings.last_dir(self.settings))
-                        / f"{self.document.spec.name or 'untitled'}{document_io.PROJECT_SUFFIX}")
+                        / f"{self.document.spec.name or 'untitled'}{documents.PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self, "Save Project", suggested,
-                                              document_io.FILE_FILTER)
+                                              documents.FILE_FILTER)
         if not path:
             return False
         if not Path(path).suffix:
-            path += document_io.PROJECT_SUFFIX
+            path += documents.PROJECT_SUFFIX
         return self.save_to(path)
 
     def changed_on_disk(self, path: str) -> bool:
@@ -152,7 +158,7 @@ class DocumentFilesMixin:
         opened, stamp = self.disk_stamp
         if str(Path(path).resolve()) != opened:
             return False
-        now = document_io.file_stamp(path)
+        now = documents.file_stamp(path)
         return now is not None and now != stamp
 
     def save_to(self, path: str) -> bool:
@@ -168,7 +174,7 @@ class DocumentFilesMixin:
                 return False
         weights, history = self.training.weights_for(self.document.spec)
         note = ""
-        if weights is not None and not document_io.holds_weights(path):
+        if weights is not None and not documents.holds_weights(path):
             choice = dialogs.ask_weights_need_project(self, Path(path).name) \
                 if self.interactive else "network"
             if choice == "project":
@@ -178,13 +184,13 @@ class DocumentFilesMixin:
             weights = None
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
-            document_io.save_document(path, self.document.spec, self.document.training,
-                                      weights, history)
-        except document_io.DocumentError as error:
+            documents.save_document(path, self.document.spec, self.document.training,
+                                    weights, history)
+        except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False
         self.document.mark_saved(str(Path(path).resolve()))
-        self.disk_stamp = (self.document.path, document_io.file_stamp(path))
+        self.disk_stamp = (self.document.path, documents.file_stamp(path))
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -219,11 +225,11 @@ class DocumentFilesMixin:
         suggested = str(Path(app_settings.last_dir(self.settings))
                         / f"{self.document.spec.name or 'network'}.network.json")
         path, _ = QFileDialog.getSaveFileName(self, "Export Network", suggested,
-                                              document_io.FILE_FILTER)
+                                              documents.FILE_FILTER)
         if path:
             try:
-                document_io.save_network_json(path, self.document.spec)
-            except document_io.DocumentError as error:
+                documents.save_network_json(path, self.document.spec)
+            except documents.DocumentError as error:
                 self._report("Cannot export", str(error))
 
     def export_image(self) -> None:
@@ -231,11 +237,15 @@ class DocumentFilesMixin:
                         / f"{self.document.spec.name or 'network'}.png")
         path, _ = QFileDialog.getSaveFileName(self, "Export Canvas Image", suggested,
                                               "PNG image (*.png)")
-        if path and not self.render_network(path):
-            self._report("Cannot export", f"could not write {path}")
+        if path:
+            try:
+                self.render_network(path)
+            except OSError as error:  # it names the file
+                self._report("Cannot export", str(error))
 
     def render_network(self, path: str, scale: float = 2.0) -> bool:
-        """Draw the whole network (not just what is in view) into a PNG."""
+        """Draw the whole network (not just what is in view) into a PNG; True, or an
+        OSError naming the file."""
         box = self.scene.network_rect().adjusted(-24, -24, 24, 24)
         image = QImage(int(box.width() * scale), int(box.height() * scale),
                        QImage.Format.Format_ARGB32)
@@ -245,4 +255,5 @@ class DocumentFilesMixin:
         self.scene.clearSelection()
         self.scene.render(painter, source=box)
         painter.end()
-        return image.save(path)
+        save_png(image, path)
+        return True

@@ -42,6 +42,7 @@ from nnstudio.app.builder.inspector import Inspector
 from nnstudio.app.builder.palette import LayerPalette
 from nnstudio.app.builder.summary import SummaryPanel
 from nnstudio.app.document_files import DocumentFilesMixin
+from nnstudio.app.image_file import save_png
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -406,7 +407,8 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
 
     def take_screenshot(self, path: str, width: int = 1400, height: int = 900,
                         train_epochs: int = 0) -> bool:
-        """Lay the window out at ``width`` x ``height``, fit the network, save a PNG."""
+        """Lay the window out at ``width`` x ``height``, fit the network, save a PNG (True,
+        or an OSError naming the file)."""
         self.resize(width, height)
         self.show()
         for _ in range(3):
@@ -415,7 +417,8 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         QApplication.processEvents()
         self.fit_to_view()
         QApplication.processEvents()
-        return self.grab().save(path)
+        save_png(self.grab(), path)
+        return True
 
 
 def install_exception_hook(window: MainWindow) -> None:

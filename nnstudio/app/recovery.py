@@ -17,8 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from nnstudio.app import document_io
-from nnstudio.project import Project
+from nnstudio import documents
 
 AUTOSAVE_MS = 120_000
 RECOVERY_FOLDER = "recovery"
@@ -43,7 +42,7 @@ class Autosaver(QObject):
     def __init__(self, window: QWidget, interval_ms: int = AUTOSAVE_MS) -> None:
         super().__init__(window)
         self.window = window
-        name = f"window-{os.getpid()}-{uuid.uuid4().hex[:12]}{document_io.PROJECT_SUFFIX}"
+        name = f"window-{os.getpid()}-{uuid.uuid4().hex[:12]}{documents.PROJECT_SUFFIX}"
         self.path = recovery_dir(window.settings) / name
         self.lock = window_lock(self.path)
         try:
@@ -67,8 +66,8 @@ class Autosaver(QObject):
         weights, history = self.window.training.weights_for(doc.spec)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            document_io.save_document(self.path, doc.spec, doc.training, weights, history)
-        except (OSError, document_io.DocumentError) as error:
+            documents.save_document(self.path, doc.spec, doc.training, weights, history)
+        except (OSError, documents.DocumentError) as error:
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return False
         self.last_saved = time.time()
@@ -95,9 +94,9 @@ def left_by_crashes(folder: Path, own: Path | None = None) -> list[tuple[Path, Q
     now held by the caller (so no other window offers it meanwhile). Locks left by windows
     that are gone with nothing to recover are removed."""
     try:
-        paths = sorted(folder.glob(f"*{document_io.PROJECT_SUFFIX}"),
+        paths = sorted(folder.glob(f"*{documents.PROJECT_SUFFIX}"),
                        key=lambda p: p.stat().st_mtime)
-        locks = list(folder.glob(f"*{document_io.PROJECT_SUFFIX}{LOCK_SUFFIX}"))
+        locks = list(folder.glob(f"*{documents.PROJECT_SUFFIX}{LOCK_SUFFIX}"))
     except OSError:
         return []
     for lock_path in locks:
@@ -126,8 +125,8 @@ def offer_recovery(window: QWidget) -> list[QWidget]:
     for path, lock in left_by_crashes(recovery_dir(window.settings), own):
         try:
             try:
-                project = document_io.load_project_document(path)
-            except document_io.DocumentError as error:
+                opened = documents.open_file(path)
+            except documents.DocumentError as error:
                 kept = path.with_name(path.name + DAMAGED_SUFFIX)
                 try:
                     path.replace(kept)  # kept for a person to look at, not offered again
@@ -136,11 +135,11 @@ def offer_recovery(window: QWidget) -> list[QWidget]:
                     where = ""
                 QMessageBox.warning(window, "Cannot recover", f"{error}{where}")
                 continue
-            if not _ask(window, path, project.network.name):
+            if not _ask(window, path, opened.network.name):
                 path.unlink(missing_ok=True)
                 continue
             target = window if not restored else type(window)(settings=window.settings)
-            _restore(target, project)
+            _restore(target, opened)
             if target is not window:
                 target.show()
             restored.append(target)
@@ -162,9 +161,9 @@ def _ask(window: QWidget, path: Path, name: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def _restore(window: QWidget, project: Project) -> None:
-    window.document.replace(project.network, project.training, "")
-    window.training.load_saved(project.weights, project.history,
+def _restore(window: QWidget, opened: documents.Opened) -> None:
+    window.document.replace(opened.network, opened.training, "")
+    window.training.load_saved(opened.weights, opened.history,
                                "recovered from the last session")
     window.document.mark_modified()
     window.statusBar().showMessage("Recovered the unsaved work; save it to keep it", 10000)

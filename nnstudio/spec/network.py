@@ -17,6 +17,7 @@ from typing import Any
 
 from nnstudio.file_input import parse_json
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.lookup import Lookup, TrackedList, note_rename
 from nnstudio.spec.shapes import Shape, ShapeError
 
@@ -224,13 +225,11 @@ class NetworkSpec:
         (the graph itself is checked by ``analyze``)."""
         if not isinstance(data, dict):
             raise SpecError("a network must be a JSON object")
-        version = data.get("version", FORMAT_VERSION)
-        if not isinstance(version, int):
-            raise SpecError("the network's format version must be a whole number")
-        if version > FORMAT_VERSION:
-            raise SpecError(
-                f"this network was saved by a newer NN Studio (format {version}; this version "
-                f"reads up to {FORMAT_VERSION}); please update NN Studio")
+        try:
+            check_format_version(data.get("version", FORMAT_VERSION), FORMAT_VERSION,
+                                 "this network")
+        except FormatVersionError as error:
+            raise SpecError(str(error)) from None
         nodes_data = data.get("nodes")
         edges_data = data.get("edges", [])
         if not isinstance(nodes_data, list) or not isinstance(edges_data, list):

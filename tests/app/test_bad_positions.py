@@ -11,14 +11,14 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from nnstudio.app import document_io
+from nnstudio import documents
 from nnstudio.spec.network import MAX_POSITION
 from nnstudio.spec.presets import load_preset
 
 
 def write_with_pos(path, pos) -> None:  # noqa: ANN001
     preset = load_preset("mlp-784-100-10")
-    document_io.save_document(path, preset.network, preset.training)
+    documents.save_document(path, preset.network, preset.training)
     if path.suffix == ".json":
         data = json.loads(path.read_text())
         data["network"]["nodes"][1]["pos"] = pos

@@ -59,3 +59,12 @@ def test_a_bad_onnx_file_is_named_and_changes_nothing(window, monkeypatch,  # no
     assert window.document.spec.to_json() == before
     assert messages[0][0] == "Cannot import the ONNX model"
     assert messages[0][1].startswith("broken.onnx: cannot read it as ONNX")
+
+
+def test_opening_an_onnx_file_imports_it_as_unsaved_work(window, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "digits.onnx"
+    export_digits(path)
+    assert window.open_source(str(path))  # File > Open, Open Recent and --open alike
+    assert [n.type for n in window.document.spec.nodes][-1] == "Dense"
+    assert window.document.path == "" and window.document.is_modified  # Save never writes it
+    assert window.inspect.source.viewer is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -210,3 +211,32 @@ def test_documents_written_by_the_app_open_in_the_cli(window, tmp_path: Path) ->
     assert window.save_to(str(target))
     opened = open_source(str(target))
     assert opened.network.to_json() == window.document.spec.to_json()
+
+
+def test_pictures_are_saved_whole_or_not_at_all(window, monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    import errno
+    import os
+
+    messages: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text: messages.append(text)))
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    target = folder / "net.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    window.actions.export_image.trigger()
+    before = target.read_bytes()
+    assert before.startswith(b"\x89PNG")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    window.load_preset("lenet5")
+    window.actions.export_image.trigger()
+    assert messages == [f"could not save {target}: the disk is full (no space left on device)"]
+    assert target.read_bytes() == before and os.listdir(folder) == ["net.png"]
+    with pytest.raises(OSError, match="the disk is full"):
+        window.take_screenshot(str(folder / "shot.png"))
+    assert os.listdir(folder) == ["net.png"]

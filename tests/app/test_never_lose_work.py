@@ -163,7 +163,7 @@ def test_a_long_name_saves_and_a_full_disk_names_the_file(tmp_path, monkeypatch,
     import errno
     import os
 
-    from nnstudio.app.document_io import DocumentError, save_document
+    from nnstudio.documents import DocumentError, save_document
     from nnstudio.spec.presets import load_preset
 
     preset = load_preset("xor-mlp")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from nnstudio.app import dialogs, document_io
+from nnstudio import documents
+from nnstudio.app import dialogs
 from nnstudio.project import load_project
 from nnstudio.runs.state import RunState
 from nnstudio.spec.presets import load_preset
@@ -54,7 +55,7 @@ def test_saving_a_trained_json_network_offers_a_project(qtbot, window, monkeypat
                                                        tmp_path) -> None:
     json_path = tmp_path / "xor.json"
     preset = load_preset("xor-mlp")
-    document_io.save_document(json_path, preset.network, preset.training)
+    documents.save_document(json_path, preset.network, preset.training)
     assert window.open_file(str(json_path))
     train_once(qtbot, window)
     asked = []
@@ -77,7 +78,7 @@ def test_saving_json_without_weights_says_so_and_cancel_saves_nothing(
         qtbot, window, monkeypatch, tmp_path, choice) -> None:
     json_path = tmp_path / "xor.json"
     preset = load_preset("xor-mlp")
-    document_io.save_document(json_path, preset.network, preset.training)
+    documents.save_document(json_path, preset.network, preset.training)
     assert window.open_file(str(json_path))
     train_once(qtbot, window)
     before = json_path.read_bytes()
