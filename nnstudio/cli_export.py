@@ -50,6 +50,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from nnstudio.documents import open_source
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
+    from nnstudio.weight_check import apply_weights, check_weights
 
     if args.opset is not None and args.format != "onnx":
         raise CliError("--opset applies to --format onnx only")
@@ -58,13 +59,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not analysis.ok:
         raise CliError(f"{opened.name}: the network is not valid: "
                        + "; ".join(str(p) for p in analysis.problems))
-    weights = opened.weights
-    if weights is None:
-        weights = build_network(opened.network, opened.training).get_weights()
+    network = build_network(opened.network, opened.training)
+    if opened.weights is not None:  # a file's weights: exported only if they fit and are finite
+        report = check_weights(network, opened.weights)
+        if report.error_message():
+            raise CliError(f"{opened.name}: the saved weights cannot be exported: "
+                           f"{report.error_message()}")
+        if report.missing:
+            print(f"nnstudio: note: {opened.name}: {report.missing_note()}", file=sys.stderr)
+        apply_weights(network, opened.weights, opened.name)
+    else:
         origin = ("the weights set in the network file" if opened.network.weights else
                   f"freshly initialized weights (seed {opened.training.seed})")
         print(f"nnstudio: note: {opened.name} has no trained weights; exporting its starting "
               f"weights: {origin}", file=sys.stderr)
+    weights = network.get_weights()
     exporter, suffix = FORMATS[args.format]
     stem = identifier(opened.name, "network") if args.format == "torch" else opened.name
     out = Path(args.output) if args.output else Path(f"{stem}{suffix}")

@@ -203,8 +203,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
     if not opened.weights:
-        print(f"note: {opened.name} has no trained weights; evaluating its starting weights",
-              file=sys.stderr)
+        print(f"nnstudio: note: {opened.name} has no trained weights; evaluating its "
+              f"starting weights", file=sys.stderr)
     # The same data as `train`: --data-dir, else the folder saved with the project.
     session = _session(opened, training, args.data_dir)
     dataset = session.dataset

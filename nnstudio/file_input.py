@@ -89,7 +89,7 @@ def read_limited(stream: IO[bytes], limit: int, name: str) -> bytes:
     """All of ``stream``, refused with ``InputFileError`` once it passes ``limit`` bytes."""
     data = read_at_most(stream, limit + 1)
     if len(data) > limit:
-        raise InputFileError(errno.EFBIG, f"larger than the {_size(limit)} NN Studio reads "
+        raise InputFileError(errno.EFBIG, f"larger than the {format_size(limit)} NN Studio reads "
                                           f"from it", name)
     return data
 
@@ -149,7 +149,8 @@ def _not_regular(mode: int) -> str:
     return f"not a regular file ({kind}); open a file saved on disk"
 
 
-def _size(count: int) -> str:
+def format_size(count: int) -> str:
+    """A byte count in words: 512 MiB, 3.5 KiB, 12 bytes."""
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count >= scale:
             return f"{count / scale:g} {unit}"

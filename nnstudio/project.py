@@ -19,7 +19,13 @@ import numpy
 
 from nnstudio import weights_archive
 from nnstudio.atomic_write import write_atomic
-from nnstudio.file_input import InputFileError, open_regular, parse_json, read_limited
+from nnstudio.file_input import (
+    InputFileError,
+    format_size,
+    open_regular,
+    parse_json,
+    read_limited,
+)
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -66,6 +72,11 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
                            f"(a NUL character or an unpaired surrogate); rename the layer")
     numpy.savez(weights, **flat)
+    total = weights.getbuffer().nbytes
+    if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
+        raise ProjectError(f"{path.name}: the weights take {format_size(total)}, more than the "
+                           f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
+                           f"hold; make the network smaller")
 
     def write(handle: IO[bytes]) -> None:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -461,3 +461,24 @@ def test_edges_survive(tmp_path: Path) -> None:
                      EdgeSpec("c", "d", 0)]
     save_project(tmp_path / "b.nnstudio", Project(network))
     assert load_project(tmp_path / "b.nnstudio").network.edges == network.edges
+
+
+def test_weights_too_large_to_open_again_are_not_saved(tmp_path, monkeypatch) -> None:
+    """A project is refused at save time, naming the size, when its weights exceed what
+    loading accepts: saving it would make a file that never opens again."""
+    from nnstudio import weights_archive
+
+    preset = load_preset("mlp-784-100-10")
+    weights = build_network(preset.network).get_weights()
+    path = tmp_path / "big.nnstudio"
+    save_project(path, Project(preset.network, preset.training, weights))
+    with zipfile.ZipFile(path) as archive:
+        total = archive.getinfo("weights.npz").file_size
+    before = path.read_bytes()
+    monkeypatch.setattr(weights_archive, "MAX_WEIGHTS_BYTES", total - 1)
+    with pytest.raises(ProjectError, match=r"big.nnstudio: the weights take .* more than the"):
+        save_project(path, Project(preset.network, preset.training, weights))
+    assert path.read_bytes() == before
+    monkeypatch.setattr(weights_archive, "MAX_WEIGHTS_BYTES", total)
+    save_project(path, Project(preset.network, preset.training, weights))
+    assert load_project(path).weights["dense1"]["W"].shape == (784, 100)

@@ -94,3 +94,46 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert len(errors) == 3 and all(line.startswith("nnstudio: error: ") for line in errors)
     assert "dense1.W: expected shape 2x2, got 3x3" in errors[2]
     assert not (tmp_path / "w.npz").exists()
+
+
+def test_nan_weights_are_not_exported(tmp_path, capsys) -> None:
+    """A project whose weights hold NaN (a diverged run saved by an older version) is refused
+    naming the array, and nothing is written."""
+    import numpy
+
+    from nnstudio.build import build_network
+    from nnstudio.cli import main
+    from nnstudio.project import Project, save_project
+    from nnstudio.spec.presets import load_preset
+
+    preset = load_preset("xor-mlp")
+    weights = build_network(preset.network).get_weights()
+    weights["dense1"]["b"][0] = numpy.inf
+    project = tmp_path / "bad.nnstudio"
+    save_project(project, Project(preset.network, preset.training, weights))
+    for fmt in ("npz", "onnx"):
+        assert main(["export", str(project), "--format", fmt, "-o", str(tmp_path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("nnstudio: error: bad: the saved weights cannot be exported: "
+                              "dense1.b holds NaN or infinite values"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.nnstudio"]
+
+
+def test_weights_missing_a_layer_export_with_a_note(tmp_path, capsys) -> None:
+    import numpy
+
+    from nnstudio.build import build_network
+    from nnstudio.cli import main
+    from nnstudio.project import Project, save_project
+    from nnstudio.spec.presets import load_preset
+
+    preset = load_preset("xor-mlp")
+    weights = build_network(preset.network, seed=5).get_weights()
+    kept = weights.pop("dense2")
+    project = tmp_path / "partial.nnstudio"
+    save_project(project, Project(preset.network, preset.training, weights))
+    assert main(["export", str(project), "--format", "npz", "-o", str(tmp_path)]) == 0
+    assert "no saved weights for dense2" in capsys.readouterr().err
+    with numpy.load(tmp_path / "partial.npz") as arrays:
+        assert numpy.array_equal(arrays["dense1/W"], weights["dense1"]["W"])
+        assert arrays["dense2/W"].shape == kept["W"].shape
