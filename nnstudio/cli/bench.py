@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 
-from nnstudio.cli_options import non_negative_int, positive_int
+from nnstudio.cli.options import non_negative_int, positive_int
 from nnstudio.engine.backend import BACKEND_NAMES, get_device
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import make_optimizer

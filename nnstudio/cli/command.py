@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nnstudio import __version__
-from nnstudio.cli_common import CliError, check_writable_destination
-from nnstudio.cli_options import non_negative_float, non_negative_int, positive_int
+from nnstudio.cli.common import CliError, check_writable_destination
+from nnstudio.cli.options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
 from nnstudio.documents import DocumentError
 from nnstudio.engine.backend import BackendUnavailable
@@ -126,8 +126,8 @@ def _register_optional_commands() -> None:
     import importlib
 
     # The window's benchmarks add their options to `bench`, so they come after it.
-    for module in ("nnstudio.cli_train", "nnstudio.cli_data", "nnstudio.bench",
-                   "nnstudio.app.benchmarks", "nnstudio.cli_export"):
+    for module in ("nnstudio.cli.train", "nnstudio.cli.data", "nnstudio.cli.bench",
+                   "nnstudio.app.benchmarks", "nnstudio.cli.export"):
         try:
             EXTRA_COMMANDS.append(importlib.import_module(module).register)
         except ModuleNotFoundError as error:

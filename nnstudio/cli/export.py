@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nnstudio.cli_options import positive_int
+from nnstudio.cli.options import positive_int
 
 FORMAT_CHOICES = ("torch", "onnx", "npz")
 
@@ -46,7 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from nnstudio.build import build_network
-    from nnstudio.cli_common import CliError
+    from nnstudio.cli.common import CliError
     from nnstudio.documents import open_source
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
@@ -86,7 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from nnstudio.cli_common import CliError
+    from nnstudio.cli.common import CliError
     from nnstudio.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
 
     source = Path(args.source)

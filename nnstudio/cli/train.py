@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnstudio.cli_settings import DATA_SETTINGS, add_setting_options, settings_from_args
+from nnstudio.cli.settings import DATA_SETTINGS, add_setting_options, settings_from_args
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
 
@@ -37,7 +37,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
     if args.save:  # a destination that cannot take the result must not cost the whole run
-        from nnstudio.cli_common import check_writable_destination
+        from nnstudio.cli.common import check_writable_destination
 
         check_writable_destination(args.save, "--save")
     log = sys.stderr
@@ -111,7 +111,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
     """The run's session, with the opened file's weights checked: ones that do not fit or
     hold NaN are refused naming the file, layers they leave out are noted on stderr."""
-    from nnstudio.cli_common import CliError
+    from nnstudio.cli.common import CliError
     from nnstudio.session import SessionError, create_session
     from nnstudio.weight_check import WeightsError
 
@@ -132,7 +132,7 @@ def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
                     history: dict) -> Exception | None:
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
-    from nnstudio.cli_common import CliError
+    from nnstudio.cli.common import CliError
     from nnstudio.documents import DocumentError
 
     try:
