@@ -32,13 +32,13 @@ from hypothesis import strategies as st
 
 from nnstudio import project as project_module
 from nnstudio import weights_archive
-from nnstudio.build import build_network
 from nnstudio.data import idx as idx_module
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.folders import STANDARD_FILES, read_idx_folder
 from nnstudio.data.idx import read_idx, write_idx
 from nnstudio.documents import DocumentError, document_json, load_document, open_source
 from nnstudio.project import Project, ProjectError, load_project, save_project
+from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset, preset_names, preset_path
 
 # A hang fails the deadline (generous: the suite shares slow machines; a hang is minutes).

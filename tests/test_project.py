@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from nnstudio.build import build_network
 from nnstudio.project import FORMAT_VERSION, Project, ProjectError, load_project, save_project
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.presets import load_preset
 from nnstudio.spec.training import TrainingSpec

@@ -61,7 +61,7 @@ def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, 
 
 def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
                backend: str, loss_name: str | None) -> dict[str, float]:
-    from nnstudio.build import build_network
+    from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
     p = load_preset(preset)

@@ -18,8 +18,8 @@ from nnstudio.spec.presets import DEFAULT_PRESET
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    from nnstudio.cli.summary import format_summary, summary_json
     from nnstudio.documents import open_source
-    from nnstudio.summary import format_summary, summary_json
 
     opened = open_source(args.source)
     if args.json:
@@ -31,7 +31,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from nnstudio.documents import open_source
-    from nnstudio.summary import run_gradcheck
+    from nnstudio.running.gradcheck import run_gradcheck
 
     opened = open_source(args.source)
     errors = run_gradcheck(opened.network, opened.training, batch=args.batch, seed=args.seed)

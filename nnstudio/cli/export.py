@@ -45,12 +45,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from nnstudio.build import build_network
     from nnstudio.cli.common import CliError
     from nnstudio.documents import open_source
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
-    from nnstudio.weight_check import apply_weights, check_weights
+    from nnstudio.running.build import build_network
+    from nnstudio.running.weight_check import apply_weights, check_weights
 
     if args.opset is not None and args.format != "onnx":
         raise CliError("--opset applies to --format onnx only")

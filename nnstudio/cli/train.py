@@ -112,8 +112,8 @@ def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
     """The run's session, with the opened file's weights checked: ones that do not fit or
     hold NaN are refused naming the file, layers they leave out are noted on stderr."""
     from nnstudio.cli.common import CliError
-    from nnstudio.session import SessionError, create_session
-    from nnstudio.weight_check import WeightsError
+    from nnstudio.running.session import SessionError, create_session
+    from nnstudio.running.weight_check import WeightsError
 
     source = opened.path.name if opened.path else opened.name
     try:

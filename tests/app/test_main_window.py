@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.settings import make_settings, recent_files
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 

@@ -16,10 +16,10 @@ from nnstudio.app import dialogs
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.recovery import offer_recovery
 from nnstudio.app.settings import make_settings
-from nnstudio.build import build_network
 from nnstudio.data.datasets import load_dataset
 from nnstudio.project import Project, load_project
-from nnstudio.runs.state import RunState
+from nnstudio.running.build import build_network
+from nnstudio.running.training_process.state import RunState
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 
 PRESET = "mlp-784-100-10"

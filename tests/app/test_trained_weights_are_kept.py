@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from nnstudio import documents
 from nnstudio.app import dialogs
 from nnstudio.project import load_project
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 

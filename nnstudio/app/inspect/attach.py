@@ -16,7 +16,7 @@ from nnstudio.app.inspect.gradcheck_dialog import GradcheckDialog
 from nnstudio.app.inspect.inside import LookInside
 from nnstudio.app.inspect.samples import TestSamples
 from nnstudio.app.inspect.viewer_source import ViewerSource
-from nnstudio.viewer import RunContext
+from nnstudio.running.inspection_copy import RunContext
 
 INSIDE_TAB_TITLE = "Inside"
 DRAW_DOCK_WIDTH = 320  # the pad at full size; the palette beside it gets as much

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QWidget
 from nnstudio.app.inspect.viewer_source import ViewerSource
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.datasets import load_dataset
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 from nnstudio.spec.presets import load_preset
-from nnstudio.viewer import RunContext, ViewerModel
 
 
 @cache
@@ -23,7 +23,7 @@ def dataset(name: str) -> Dataset:
     return load_dataset(name)
 
 
-def start_run(source: ViewerSource, viewer: ViewerModel, run_id: int = 1) -> RunContext:
+def start_run(source: ViewerSource, viewer: InspectionCopy, run_id: int = 1) -> RunContext:
     """What a run's start tells the views, without a worker thread: its context, then its
     viewer (as TrainingController.run_started and viewer_changed do)."""
     data = dataset(viewer.training.dataset)
