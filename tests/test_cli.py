@@ -134,7 +134,7 @@ def saved_xor(tmp_path, change=None):
     """A trained-looking xor-mlp project, its weights changed by ``change``."""
     import numpy as np
 
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
     from nnstudio.running.build import build_network
     from nnstudio.spec.training import TrainingSpec
 
@@ -307,7 +307,7 @@ def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
 
     import platformdirs
 
-    import nnstudio.project
+    import nnstudio.files.project
 
     wanted = tmp_path / f"run{suffix}"
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data"))
@@ -324,13 +324,13 @@ def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
     assert f"--save {wanted}: could not save" in err and "no space left" in err.lower()
     assert f"saved to {rescued[0]} instead" in err
     if suffix == ".nnstudio":
-        assert nnstudio.project.load_project(rescued[0]).weights
+        assert nnstudio.files.project.load_project(rescued[0]).weights
 
 
 def test_a_project_with_nan_weights_is_not_trained_or_saved(capsys, tmp_path) -> None:
     import numpy
 
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
     from nnstudio.running.build import build_network
 
     preset = load_preset("xor-mlp")

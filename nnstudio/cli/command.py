@@ -11,15 +11,15 @@ from nnstudio import __version__
 from nnstudio.cli.common import CliError, check_writable_destination
 from nnstudio.cli.options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
-from nnstudio.documents import DocumentError
 from nnstudio.engine.backend import BackendUnavailable
+from nnstudio.files.documents import DocumentError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from nnstudio.cli.summary import format_summary, summary_json
-    from nnstudio.documents import open_source
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     if args.json:
@@ -30,7 +30,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    from nnstudio.documents import open_source
+    from nnstudio.files.documents import open_source
     from nnstudio.running.gradcheck import run_gradcheck
 
     opened = open_source(args.source)

@@ -46,9 +46,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from nnstudio.cli.common import CliError
-    from nnstudio.documents import open_source
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
+    from nnstudio.files.documents import open_source
     from nnstudio.running.build import build_network
     from nnstudio.running.weight_check import apply_weights, check_weights
 
@@ -87,7 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from nnstudio.cli.common import CliError
-    from nnstudio.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
+    from nnstudio.files.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
 
     source = Path(args.source)
     if not is_onnx(source):

@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from nnstudio.documents import open_source
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
@@ -133,7 +133,7 @@ def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
     from nnstudio.cli.common import CliError
-    from nnstudio.documents import DocumentError
+    from nnstudio.files.documents import DocumentError
 
     try:
         _save(path, opened, training, session, history)
@@ -164,8 +164,8 @@ def _rescue_paths(path: str) -> list[Path]:
             Path(tempfile.gettempdir()) / name]
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
-    from nnstudio.documents import holds_weights, save_document
     from nnstudio.export.npz import export_npz
+    from nnstudio.files.documents import holds_weights, save_document
 
     weights = session.network.get_weights()
     if Path(path).suffix == ".npz":
@@ -197,8 +197,8 @@ def _history_table(history: dict[str, list]) -> str:
 def cmd_eval(args: argparse.Namespace) -> int:
     import numpy
 
-    from nnstudio.documents import open_source
     from nnstudio.engine.metrics import confusion_matrix, predicted_classes
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)

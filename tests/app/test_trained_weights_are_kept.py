@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from nnstudio import documents
 from nnstudio.app import dialogs
-from nnstudio.project import load_project
+from nnstudio.files import documents
+from nnstudio.files.project import load_project
 from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 

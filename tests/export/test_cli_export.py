@@ -9,7 +9,7 @@ import pytest
 
 from nnstudio.cli import main
 from nnstudio.export import load_npz
-from nnstudio.project import Project, save_project
+from nnstudio.files.project import Project, save_project
 from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset
 
@@ -102,7 +102,7 @@ def test_nan_weights_are_not_exported(tmp_path, capsys) -> None:
     import numpy
 
     from nnstudio.cli import main
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
     from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
@@ -123,7 +123,7 @@ def test_weights_missing_a_layer_export_with_a_note(tmp_path, capsys) -> None:
     import numpy
 
     from nnstudio.cli import main
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
     from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
