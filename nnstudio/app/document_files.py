@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
-from nnstudio.app.builder.document import new_network
 from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
 from nnstudio.files import documents
+from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from nnstudio.app.builder.document import EditError, NetworkDocument, new_network
+from nnstudio.app.builder.document import NetworkDocument
+from nnstudio.spec.edit_rules import EditError, new_network
 from nnstudio.spec.network import EdgeSpec
 from nnstudio.spec.presets import load_preset
 

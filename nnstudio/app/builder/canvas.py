@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app import theme
-from nnstudio.app.builder.document import EditError, NetworkDocument
+from nnstudio.app.builder.document import NetworkDocument
 from nnstudio.app.builder.interactions import ConnectInteraction, ViewNavigation
 from nnstudio.app.builder.items import EdgeItem, NodeContent, NodeItem, PortItem
-from nnstudio.app.builder.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.app.builder.mime import LAYER_MIME
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.edit_rules import EditError
+from nnstudio.spec.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import Analysis, EdgeSpec
 from nnstudio.spec.shapes import format_shape
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app import theme
-from nnstudio.app.builder.document import EditError, NetworkDocument
+from nnstudio.app.builder.document import NetworkDocument
 from nnstudio.app.builder.param_editors import ParamEditor, make_editor
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.edit_rules import EditError
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.shapes import format_shape
 

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
-from nnstudio.app.plots.common import EpochClock, GrowingBuffer, batches_per_epoch, series_color
+from nnstudio.app.plots.common import EpochClock, batches_per_epoch, series_color
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import Finished, Snapshot
+from nnstudio.engine.series import GrowingBuffer
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 BINS = 60
