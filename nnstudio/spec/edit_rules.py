@@ -1,6 +1,6 @@
 """The rules of editing a network, without Qt: which connections, names and splices are
 allowed (each refusal a sentence for the user), what a new network and a new layer hold,
-and how pasted layers get fresh ids. NetworkDocument (the app's undoable network) asks these
+and how pasted layers get fresh ids. EditedNetwork (the app's undoable network) asks these
 before it pushes an edit onto its undo stack."""
 
 from __future__ import annotations

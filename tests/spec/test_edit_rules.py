@@ -1,5 +1,5 @@
 """The rules of editing a network, without Qt (spec/edit_rules.py): the app's undoable network
-asks them before each edit; tests/app/test_document_commands.py checks the edits themselves."""
+asks them before each edit; tests/app/test_edited_network.py checks the edits themselves."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""NetworkDocument: the network being edited, its undo stack and its change signals.
+"""EditedNetwork: the network being edited, its undo stack and its change signals.
 
 The canvas, inspector and summary only *follow* this object. Edits go through
 ``QUndoCommand``s (commands.py), which call the primitive mutations below; every edit
@@ -26,7 +26,7 @@ from nnstudio.spec.training import TrainingSpec
 Pos = tuple[float, float]
 
 
-class NetworkDocument(QObject):
+class EditedNetwork(QObject):
     """Holds the NetworkSpec and TrainingSpec being edited and announces every change."""
 
     node_added = Signal(str)

@@ -20,7 +20,7 @@ from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
-class DocumentFilesMixin:
+class FileMenuMixin:
     """File menu behaviour; mixed into MainWindow."""
 
     def load_preset(self, name: str) -> bool:
