@@ -25,7 +25,7 @@ def network_key(spec: NetworkSpec, training: TrainingSpec) -> str:
     return json.dumps([data, asdict(training)], sort_keys=True, default=str)
 
 
-class ViewerSource(QObject):
+class InspectionSource(QObject):
     """Holds the InspectionCopy the views ask, and says when it or its weights changed.
 
     A run's viewer (or the saved weights of the project that was opened) wins over the
