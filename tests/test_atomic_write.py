@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from nnstudio import atomic_write
-from nnstudio.atomic_write import SaveError, is_temp_name, write_atomic
+from nnstudio.storage import atomic_write
+from nnstudio.storage.atomic_write import SaveError, is_temp_name, write_atomic
 
 
 def temps(folder: Path) -> list[str]:
@@ -130,7 +130,7 @@ def test_a_stale_temporary_file_is_removed_but_not_a_live_or_new_one(tmp_path: P
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from nnstudio.atomic_write import write_atomic
+    from nnstudio.storage.atomic_write import write_atomic
     path, saves = sys.argv[1], int(sys.argv[2])
     for i in range(1, saves + 2):
         def write(handle, i=i):

@@ -134,8 +134,8 @@ def saved_xor(tmp_path, change=None):
     """A trained-looking xor-mlp project, its weights changed by ``change``."""
     import numpy as np
 
-    from nnstudio.build import build_network
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
+    from nnstudio.running.build import build_network
     from nnstudio.spec.training import TrainingSpec
 
     preset = load_preset("xor-mlp")
@@ -276,11 +276,11 @@ def test_screenshot_into_a_missing_folder_is_refused_before_the_app_starts(
 
 
 def test_memory_error_is_one_clear_line(capsys, monkeypatch) -> None:
-    import nnstudio.summary
+    import nnstudio.cli.summary
 
     def exhausted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise MemoryError
-    monkeypatch.setattr(nnstudio.summary, "format_summary", exhausted)
+    monkeypatch.setattr(nnstudio.cli.summary, "format_summary", exhausted)
     err = refused(capsys, "summary", "xor-mlp")
     assert err.startswith("nnstudio: error: out of memory") and len(err.splitlines()) == 1
 
@@ -288,9 +288,9 @@ def test_memory_error_is_one_clear_line(capsys, monkeypatch) -> None:
 def test_save_destination_is_checked_before_training(capsys, tmp_path, monkeypatch) -> None:
     import os
 
-    import nnstudio.session
+    import nnstudio.running.session
 
-    monkeypatch.setattr(nnstudio.session, "create_session",
+    monkeypatch.setattr(nnstudio.running.session, "create_session",
                         lambda *a, **k: pytest.fail("trained before checking --save"))
     missing = tmp_path / "missing" / "x.nnstudio"
     assert "does not exist" in refused(capsys, "train", "xor-mlp", "--save", str(missing))
@@ -307,7 +307,7 @@ def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
 
     import platformdirs
 
-    import nnstudio.project
+    import nnstudio.files.project
 
     wanted = tmp_path / f"run{suffix}"
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data"))
@@ -324,14 +324,14 @@ def test_a_save_that_fails_after_training_goes_elsewhere_and_says_where(
     assert f"--save {wanted}: could not save" in err and "no space left" in err.lower()
     assert f"saved to {rescued[0]} instead" in err
     if suffix == ".nnstudio":
-        assert nnstudio.project.load_project(rescued[0]).weights
+        assert nnstudio.files.project.load_project(rescued[0]).weights
 
 
 def test_a_project_with_nan_weights_is_not_trained_or_saved(capsys, tmp_path) -> None:
     import numpy
 
-    from nnstudio.build import build_network
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
+    from nnstudio.running.build import build_network
 
     preset = load_preset("xor-mlp")
     weights = build_network(preset.network).get_weights()

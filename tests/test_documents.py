@@ -1,4 +1,4 @@
-"""nnstudio.documents, the one file layer: each format's version is checked once, in the
+"""nnstudio.files.documents, the one file layer: each format's version is checked once, in the
 same words, and every problem is a DocumentError naming the file."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nnstudio.documents import DocumentError, open_source, save_document
-from nnstudio.project import Project, save_project
+from nnstudio.files.documents import DocumentError, open_source, save_document
+from nnstudio.files.project import Project, save_project
 from nnstudio.spec.presets import load_preset, preset_path
 
 
@@ -37,10 +37,10 @@ def test_a_json_file_of_a_newer_format_is_refused_in_one_set_of_words(tmp_path: 
 
 def test_a_project_of_a_newer_format_is_refused_in_the_same_words(tmp_path: Path,
                                                                   monkeypatch) -> None:  # noqa: ANN001
-    import nnstudio.project
+    import nnstudio.files.project
 
     path = tmp_path / "later.nnstudio"
-    monkeypatch.setattr(nnstudio.project, "FORMAT_VERSION", 99)
+    monkeypatch.setattr(nnstudio.files.project, "FORMAT_VERSION", 99)
     save_project(path, Project(load_preset("xor-mlp").network))
     monkeypatch.undo()
     with pytest.raises(DocumentError) as caught:
@@ -71,7 +71,7 @@ def test_a_missing_file_or_preset_is_named(tmp_path: Path) -> None:
         open_source(str(tmp_path / "nowhere.json"))
 
 
-@pytest.mark.parametrize("kind", [["nnstudio.document"], {"a": 1}, 7, "nnstudio.project"])
+@pytest.mark.parametrize("kind", [["nnstudio.document"], {"a": 1}, 7, "nnstudio.files.project"])
 def test_a_format_that_is_not_one_of_ours_is_named(tmp_path: Path, kind: object) -> None:
     path = tmp_path / "odd.json"
     path.write_text(json.dumps({"format": kind, "network": xor()}))

@@ -15,18 +15,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnstudio import project as project_module
-from nnstudio import weights_archive
 from nnstudio.cli import main
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.idx import read_idx
-from nnstudio.documents import DocumentError, load_document, open_source
 from nnstudio.export import load_npz
 from nnstudio.export.errors import ExportError
-from nnstudio.file_input import InputFileError, open_regular, parse_json
-from nnstudio.project import Project, ProjectError, load_project, save_project
+from nnstudio.files import project as project_module
+from nnstudio.files.documents import DocumentError, load_document, open_source
+from nnstudio.files.project import Project, ProjectError, load_project, save_project
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import load_preset
+from nnstudio.storage import weights_archive
+from nnstudio.storage.file_input import InputFileError, open_regular, parse_json
 
 LOADERS: dict[str, tuple[str, Callable[[Path], object], type[Exception]]] = {
     "project": (".nnstudio", load_project, ProjectError),

@@ -30,16 +30,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from nnstudio import project as project_module
-from nnstudio import weights_archive
-from nnstudio.build import build_network
 from nnstudio.data import idx as idx_module
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.folders import STANDARD_FILES, read_idx_folder
 from nnstudio.data.idx import read_idx, write_idx
-from nnstudio.documents import DocumentError, document_json, load_document, open_source
-from nnstudio.project import Project, ProjectError, load_project, save_project
+from nnstudio.files import project as project_module
+from nnstudio.files.documents import DocumentError, document_json, load_document, open_source
+from nnstudio.files.project import Project, ProjectError, load_project, save_project
+from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset, preset_names, preset_path
+from nnstudio.storage import weights_archive
 
 # A hang fails the deadline (generous: the suite shares slow machines; a hang is minutes).
 FUZZ = settings(max_examples=150, deadline=timedelta(seconds=10),

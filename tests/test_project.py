@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from nnstudio.build import build_network
-from nnstudio.project import FORMAT_VERSION, Project, ProjectError, load_project, save_project
+from nnstudio.files.project import FORMAT_VERSION, Project, ProjectError, load_project, save_project
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.presets import load_preset
 from nnstudio.spec.training import TrainingSpec
@@ -466,7 +466,7 @@ def test_edges_survive(tmp_path: Path) -> None:
 def test_weights_too_large_to_open_again_are_not_saved(tmp_path, monkeypatch) -> None:
     """A project is refused at save time, naming the size, when its weights exceed what
     loading accepts: saving it would make a file that never opens again."""
-    from nnstudio import weights_archive
+    from nnstudio.storage import weights_archive
 
     preset = load_preset("mlp-784-100-10")
     weights = build_network(preset.network).get_weights()

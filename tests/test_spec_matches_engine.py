@@ -7,11 +7,11 @@ from __future__ import annotations
 import numpy
 import pytest
 
-from nnstudio.build import ENGINE_LAYERS, build_network
 from nnstudio.engine.backend import BACKEND_NAMES
 from nnstudio.engine.init import INITIALIZERS
 from nnstudio.engine.losses import LOSSES, make_loss
 from nnstudio.engine.optimizers import OPTIMIZERS, SCHEDULES, make_optimizer
+from nnstudio.running.build import ENGINE_LAYERS, build_network
 from nnstudio.spec import training as training_spec
 from nnstudio.spec.catalogue import INITIALIZER_CHOICES, LAYER_TYPES
 from nnstudio.spec.network import NetworkSpec

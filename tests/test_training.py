@@ -14,7 +14,7 @@ import pytest
 from nnstudio.data.datasets import find_local_mnist, load_dataset
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Paused, Started
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.session import SessionError, create_session
+from nnstudio.running.session import SessionError, create_session
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
@@ -202,10 +202,10 @@ def test_lenet5_reaches_99_percent_in_10_epochs(mnist) -> None:
 
 
 def batchnorm_trainer(x: np.ndarray, optimizer: str = "adam"):
-    from nnstudio.build import build_network
     from nnstudio.engine.losses import make_loss
     from nnstudio.engine.optimizers import make_optimizer
     from nnstudio.engine.trainer import Trainer, TrainerConfig
+    from nnstudio.running.build import build_network
     from nnstudio.spec.network import NetworkSpec
 
     spec = NetworkSpec.sequential([("Dense", {"units": 16}), ("BatchNorm", {}), ("ReLU", {}),

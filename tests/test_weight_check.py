@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnstudio.build import build_network
+from nnstudio.running.build import build_network
+from nnstudio.running.weight_check import WeightsError, apply_weights, check_weights
 from nnstudio.spec.presets import load_preset
-from nnstudio.weight_check import WeightsError, apply_weights, check_weights
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The window's benchmarks as options of `nnstudio bench`: --pad (the digit pad, mouse move
 to updated bars) and --app (the window while it trains). The command line registers this
-module by name after nnstudio.bench, so the bench command itself never imports the window's
+module by name after nnstudio.cli.bench, so the bench command itself never imports the window's
 code, and Qt loads only when one of these options is given."""
 
 from __future__ import annotations

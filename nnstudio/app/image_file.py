@@ -1,5 +1,5 @@
 """The pictures the window saves (Export Canvas Image, --screenshot), written as every other
-file is: encoded in memory, then through ``nnstudio.atomic_write``, whole or not at all."""
+file is: encoded in memory, then through ``nnstudio.storage.atomic_write``, whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QPixmap
 
-from nnstudio.atomic_write import SaveError, write_atomic
+from nnstudio.storage.atomic_write import SaveError, write_atomic
 
 
 def save_png(image: QImage | QPixmap, path: str | os.PathLike[str]) -> None:

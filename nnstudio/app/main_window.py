@@ -2,7 +2,7 @@
 recent files and settings.
 
 Hooks for later views (training, plots, the digit pad):
-- ``window.document``: the NetworkDocument (signals, ``snapshot()`` for a run);
+- ``window.document``: the EditedNetwork (signals, ``snapshot()`` for a run);
 - ``window.add_dock(widget, title, object_name, area)``: a dock with a View menu toggle,
   whose place is saved and restored with the rest of the layout;
 - ``window.actions.train_start`` / ``train_pause`` / ``train_stop`` / ``train_step`` and
@@ -37,11 +37,11 @@ from nnstudio.app import settings as app_settings
 from nnstudio.app.actions import Actions
 from nnstudio.app.builder.canvas import NetworkScene, NetworkView
 from nnstudio.app.builder.clipboard import fragment_from_mime, fragment_to_mime, make_fragment
-from nnstudio.app.builder.document import NetworkDocument
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.inspector import Inspector
 from nnstudio.app.builder.palette import LayerPalette
 from nnstudio.app.builder.summary import SummaryPanel
-from nnstudio.app.document_files import DocumentFilesMixin
+from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
@@ -51,7 +51,7 @@ APP_TITLE = "NN Studio"
 PASTE_STEP = 30.0
 
 
-class MainWindow(DocumentFilesMixin, QMainWindow):
+class MainWindow(FileMenuMixin, QMainWindow):
     closing = Signal()
     # Emitted by take_screenshot before the picture, with the number of epochs to train
     # first (``nnstudio --screenshot --train-epochs N``); slots run synchronously.
@@ -72,7 +72,7 @@ class MainWindow(DocumentFilesMixin, QMainWindow):
         # The open file and its file_stamp when this window last read or wrote it.
         self.disk_stamp: tuple[str, tuple | None] = ("", None)
 
-        self.document = NetworkDocument(parent=self)
+        self.document = EditedNetwork(parent=self)
         self.scene = NetworkScene(self.document, self)
         self.view = NetworkView(self.scene)
         self.setCentralWidget(self.view)

@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from nnstudio.app import settings as app_settings
-from nnstudio.build import build_network
 from nnstudio.export import FORMATS, ExportError
-from nnstudio.memory import NetworkTooLarge
+from nnstudio.running.build import build_network
+from nnstudio.running.memory import NetworkTooLarge
 
 FILTERS = {"torch": "PyTorch module (*.py)", "onnx": "ONNX model (*.onnx)",
            "npz": "NumPy weights (*.npz)"}

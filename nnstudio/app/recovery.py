@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from nnstudio import documents
+from nnstudio.files import documents
 
 AUTOSAVE_MS = 120_000
 RECOVERY_FOLDER = "recovery"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from nnstudio.app.actions import Actions
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 
 # The actions each state enables; None: no trainer is connected to the window.
 ENABLED: dict[RunState | None, tuple[str, ...]] = {

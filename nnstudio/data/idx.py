@@ -18,9 +18,9 @@ from typing import IO
 
 import numpy as np
 
-from nnstudio.atomic_write import write_atomic
 from nnstudio.data.errors import DatasetError, IdxFormatError
-from nnstudio.file_input import InputFileError, open_regular, read_at_most, read_writable
+from nnstudio.storage.atomic_write import write_atomic
+from nnstudio.storage.file_input import InputFileError, open_regular, read_at_most, read_writable
 
 GZIP_MAGIC = b"\x1f\x8b"
 # The most one IDX file may hold (unpacked): MNIST's training images take 47 MB. A header

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from nnstudio.atomic_write import write_atomic
+from nnstudio.storage.atomic_write import write_atomic
 
 # The earliest time a zip entry can hold; any fixed value would do.
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)

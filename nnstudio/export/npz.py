@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy
 
-from nnstudio.atomic_write import write_atomic
 from nnstudio.export.errors import ExportError
 from nnstudio.export.graph import Weights, export_plan
-from nnstudio.file_input import InputFileError, open_regular
 from nnstudio.spec.network import NetworkSpec
-from nnstudio.weights_archive import WeightsArchiveError, read_weights_archive
+from nnstudio.storage.atomic_write import write_atomic
+from nnstudio.storage.file_input import InputFileError, open_regular
+from nnstudio.storage.weights_archive import WeightsArchiveError, read_weights_archive
 
 
 def export_npz(spec: NetworkSpec, weights: Weights | None,
@@ -33,7 +33,7 @@ def export_npz(spec: NetworkSpec, weights: Weights | None,
 
 def load_npz(path: str | os.PathLike[str]) -> dict[str, dict[str, numpy.ndarray]]:
     """{node: {param: array}} from a file written by ``export_npz``; arrays of numbers only,
-    checked before they are read (see nnstudio.weights_archive)."""
+    checked before they are read (see nnstudio.storage.weights_archive)."""
     name = Path(path).name
     try:
         with open_regular(path) as handle:

@@ -17,12 +17,12 @@ from typing import Any
 import numpy
 
 from nnstudio import __version__
-from nnstudio.atomic_write import write_atomic
 from nnstudio.engine.layers.activations import SELU
 from nnstudio.engine.layers.conv import same_padding
 from nnstudio.export.errors import ExportError, require
 from nnstudio.export.graph import ExportNode, Weights, export_plan
 from nnstudio.spec.network import NetworkSpec
+from nnstudio.storage.atomic_write import write_atomic
 
 MIN_OPSET = 13  # Softmax over one axis (not a flattened 2-D view) needs 13
 INPUT_NAME = "input"

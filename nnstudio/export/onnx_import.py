@@ -38,10 +38,10 @@ from nnstudio.export.onnx_shape_values import (
     fold,
     shape_of,
 )
-from nnstudio.file_input import InputFileError, open_regular
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.shapes import Shape, ShapeError
+from nnstudio.storage.file_input import InputFileError, open_regular
 
 Weights = dict[str, dict[str, numpy.ndarray]]
 DROPOUT_RATE = re.compile(r"^Dropout\(rate=([0-9.eE+-]+)\)")

@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy
 
 from nnstudio import __version__
-from nnstudio.atomic_write import write_atomic
 from nnstudio.engine.layers.conv import same_padding
 from nnstudio.export.errors import ExportError, require
 from nnstudio.export.graph import ExportNode, ExportPlan, Weights, export_plan
 from nnstudio.export.names import class_name, unique_names
 from nnstudio.spec.network import NetworkSpec
+from nnstudio.storage.atomic_write import write_atomic
 
 # Names the generated code uses itself; node names must not shadow them.
 GENERATED_NAMES = ("self", "x", "torch", "nn", "F", "Path", "Heaviside", "Reshape",

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
-from nnstudio.file_input import parse_json
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.lookup import Lookup, TrackedList, note_rename
 from nnstudio.spec.shapes import Shape, ShapeError
+from nnstudio.storage.file_input import parse_json
 
 FORMAT = "nnstudio.network"
 FORMAT_VERSION = 1

@@ -5,7 +5,7 @@ sets it.
 
 Everything else is generated from this table: TrainingSpec's defaults and its validation
 (``problems``, ``from_json``), the training panel's widgets (app/training/panel.py), the
-flags of ``nnstudio train`` and ``eval`` (cli_settings.py). A search over hyperparameters
+flags of ``nnstudio train`` and ``eval`` (cli/settings.py). A search over hyperparameters
 reads it too: each setting's ``kind``, ``minimum``/``maximum``, ``log_scale`` and
 ``choices`` describe its search space, and ``applies_when`` says which settings only matter
 for some values of another (momentum only for the momentum optimizers). Adding a training

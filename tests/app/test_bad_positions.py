@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from nnstudio import documents
+from nnstudio.files import documents
 from nnstudio.spec.network import MAX_POSITION
 from nnstudio.spec.presets import load_preset
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from nnstudio.app.builder.canvas import NetworkScene
-from nnstudio.app.builder.document import NetworkDocument
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.items import EdgeItem
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.presets import load_preset
@@ -15,7 +15,7 @@ from nnstudio.spec.presets import load_preset
 
 def scene_for(spec: NetworkSpec) -> NetworkScene:
     QApplication.instance() or QApplication([])
-    document = NetworkDocument()
+    document = EditedNetwork()
     document.replace(spec)  # lays the layers out, as opening a file does
     return NetworkScene(document)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from nnstudio.app import dialogs
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.settings import make_settings
-from nnstudio.project import load_project
+from nnstudio.files.project import load_project
 
 
 def units_in(path) -> int:  # noqa: ANN001

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.settings import make_settings, recent_files
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
@@ -205,7 +205,7 @@ def test_shortcuts_dialog_lists_actions(window) -> None:  # noqa: ANN001
 
 
 def test_documents_written_by_the_app_open_in_the_cli(window, tmp_path: Path) -> None:  # noqa: ANN001
-    from nnstudio.documents import open_source
+    from nnstudio.files.documents import open_source
 
     target = tmp_path / "for-cli.json"
     assert window.save_to(str(target))

@@ -10,7 +10,7 @@ from nnstudio.app import dialogs
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.recovery import offer_recovery, recovery_dir
 from nnstudio.app.settings import make_settings
-from nnstudio.project import load_project
+from nnstudio.files.project import load_project
 
 
 def crash(window: MainWindow) -> None:
@@ -163,7 +163,7 @@ def test_a_long_name_saves_and_a_full_disk_names_the_file(tmp_path, monkeypatch,
     import errno
     import os
 
-    from nnstudio.documents import DocumentError, save_document
+    from nnstudio.files.documents import DocumentError, save_document
     from nnstudio.spec.presets import load_preset
 
     preset = load_preset("xor-mlp")

@@ -16,10 +16,10 @@ from nnstudio.app import dialogs
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.recovery import offer_recovery
 from nnstudio.app.settings import make_settings
-from nnstudio.build import build_network
 from nnstudio.data.datasets import load_dataset
-from nnstudio.project import Project, load_project
-from nnstudio.runs.state import RunState
+from nnstudio.files.project import Project, load_project
+from nnstudio.running.build import build_network
+from nnstudio.running.training_process.state import RunState
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 
 PRESET = "mlp-784-100-10"
@@ -205,7 +205,7 @@ def test_step_after_opening_asks_too(qtbot, make_window, trained_path, monkeypat
 
 
 def _project_with(path: str, folder: Path, name: str, change) -> str:  # noqa: ANN001
-    from nnstudio.project import save_project
+    from nnstudio.files.project import save_project
 
     project = load_project(path)
     change(project.weights)

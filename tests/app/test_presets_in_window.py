@@ -33,7 +33,7 @@ def test_preset_opens_with_analyze_numbers(window, name: str) -> None:  # noqa: 
 
 
 def test_summary_order_matches_the_cli(window) -> None:  # noqa: ANN001
-    from nnstudio.summary import summary_rows
+    from nnstudio.cli.summary import summary_rows
 
     window.load_preset("residual-mlp")
     table = window.summary.table

@@ -1,4 +1,4 @@
-"""The command line and the window open files through one layer (nnstudio.documents): the
+"""The command line and the window open files through one layer (nnstudio.files.documents): the
 same file gives the same network, or the same message, either way; and a project goes back
 and forth between them (train in the CLI, open and save in the app, evaluate in the CLI)."""
 
@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nnstudio import cli
-from nnstudio.documents import open_source
-from nnstudio.project import load_project
+from nnstudio.files.documents import open_source
+from nnstudio.files.project import load_project
 from nnstudio.spec.presets import load_preset, preset_path
 
 
@@ -47,7 +47,7 @@ FILES: dict[str, tuple[str, Callable[[Path], None]]] = {
         {"format": "nnstudio.document", "version": 99, "network": xor_network()})),
     "network of version 99": ("net99.json", write({**xor_network(), "version": 99})),
     "project of version 99": ("v99.nnstudio", write(project_bytes(
-        {"format": "nnstudio.project", "version": 99, "network": xor_network()}))),
+        {"format": "nnstudio.files.project", "version": 99, "network": xor_network()}))),
     "bad JSON": ("broken.json", write("{ not json")),
     "document without a network": ("empty.json", write(
         {"format": "nnstudio.document", "version": 1})),

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from nnstudio import documents
 from nnstudio.app import dialogs
-from nnstudio.project import load_project
-from nnstudio.runs.state import RunState
+from nnstudio.files import documents
+from nnstudio.files.project import load_project
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 

@@ -1,5 +1,5 @@
 """`nnstudio bench --pad --app`: the window's benchmarks, which register with the bench command
-from nnstudio.app (nnstudio.bench never imports the window's code)."""
+from nnstudio.app (nnstudio.cli.bench never imports the window's code)."""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnstudio.build import build_network
 from nnstudio.engine import backend
 from nnstudio.engine.backend import CPU, BackendUnavailable, get_device
 from nnstudio.engine.losses import make_loss
+from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset, preset_names
 
 DEVICES = ["numpy", pytest.param("cupy", marks=pytest.mark.gpu)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnstudio.build import build_network
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import make_optimizer
+from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset
 
 TRUTH_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import nnstudio.memory
-from nnstudio.build import build_network
+import nnstudio.running.memory
 from nnstudio.cli import main
-from nnstudio.memory import NetworkTooLarge, estimate_memory
+from nnstudio.running.build import build_network
+from nnstudio.running.inspection_copy import InspectionCopy
+from nnstudio.running.memory import NetworkTooLarge, estimate_memory
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.presets import load_preset
-from nnstudio.viewer import ViewerModel
 
 GIB = 1024**3
 
@@ -25,7 +25,7 @@ def dense_chain(*units: int) -> NetworkSpec:
 @pytest.fixture
 def machine_with(monkeypatch):  # noqa: ANN201
     def set_available(count: int | None) -> None:
-        monkeypatch.setattr(nnstudio.memory, "available_memory", lambda: count)
+        monkeypatch.setattr(nnstudio.running.memory, "available_memory", lambda: count)
     return set_available
 
 
@@ -37,7 +37,7 @@ def test_a_network_bigger_than_memory_is_refused_naming_its_largest_layer(machin
     assert "largest layer, dense1" in str(error.value)
     assert isinstance(error.value, ValueError) and isinstance(error.value, MemoryError)
     with pytest.raises(ValueError, match="too big"):  # the app's inspection copy says so
-        ViewerModel(spec)
+        InspectionCopy(spec)
     machine_with(None)  # memory unknown: no check
     assert build_network(spec).parameter_count() == 795_010
 
@@ -75,7 +75,7 @@ def test_available_memory_is_read_with_a_fallback(monkeypatch) -> None:
     import builtins
     import os
 
-    from nnstudio.memory import available_memory
+    from nnstudio.running.memory import available_memory
 
     assert available_memory() > 0
     monkeypatch.setattr(builtins, "open", lambda *a, **k: (_ for _ in ()).throw(OSError()))

@@ -23,12 +23,12 @@ torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402, N812 - torch's own idiom
 from torch import nn  # noqa: E402
 
-from nnstudio.build import build_network  # noqa: E402
 from nnstudio.engine import layers as L  # noqa: E402
 from nnstudio.engine.backend import CPU  # noqa: E402
 from nnstudio.engine.losses import LOSSES, make_loss  # noqa: E402
 from nnstudio.engine.network import Network, Node  # noqa: E402
 from nnstudio.engine.optimizers import Schedule, make_optimizer  # noqa: E402
+from nnstudio.running.build import build_network  # noqa: E402
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec  # noqa: E402
 from nnstudio.spec.presets import load_preset, preset_names  # noqa: E402
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from nnstudio.build import build_network
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.presets import load_preset
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnstudio.build import build_network
 from nnstudio.cli import main
 from nnstudio.export import load_npz
-from nnstudio.project import Project, save_project
+from nnstudio.files.project import Project, save_project
+from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset
 
 from .networks import ours, sample_input, varied_weights
@@ -101,9 +101,9 @@ def test_nan_weights_are_not_exported(tmp_path, capsys) -> None:
     naming the array, and nothing is written."""
     import numpy
 
-    from nnstudio.build import build_network
     from nnstudio.cli import main
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
+    from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
     preset = load_preset("xor-mlp")
@@ -122,9 +122,9 @@ def test_nan_weights_are_not_exported(tmp_path, capsys) -> None:
 def test_weights_missing_a_layer_export_with_a_note(tmp_path, capsys) -> None:
     import numpy
 
-    from nnstudio.build import build_network
     from nnstudio.cli import main
-    from nnstudio.project import Project, save_project
+    from nnstudio.files.project import Project, save_project
+    from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
     preset = load_preset("xor-mlp")

@@ -16,7 +16,7 @@ pytest.importorskip("onnx")
 from torch import nn  # noqa: E402
 
 from nnstudio.cli import main  # noqa: E402
-from nnstudio.project import load_project  # noqa: E402
+from nnstudio.files.project import load_project  # noqa: E402
 
 from .networks import ours  # noqa: E402
 

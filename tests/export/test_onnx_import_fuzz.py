@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from onnx import AttributeProto, TensorProto, helper, numpy_helper  # noqa: E402
 
-from nnstudio.build import build_network  # noqa: E402
 from nnstudio.export import ExportError, import_onnx, onnx_model  # noqa: E402
+from nnstudio.running.build import build_network  # noqa: E402
 
 from .networks import network_named, varied_weights  # noqa: E402
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from nnstudio.build import build_network
+from nnstudio.cli.summary import format_summary
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec
-from nnstudio.summary import format_summary
 
 
 def relu_chain(layers: int) -> NetworkSpec:

@@ -1,4 +1,4 @@
-"""The canvas: a scene that follows a NetworkDocument, and the view that shows it.
+"""The canvas: a scene that follows a EditedNetwork, and the view that shows it.
 
 The scene adds, removes and updates items when the document announces a change; it never
 changes the spec itself, it asks the document (whose edits are undo commands).
@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app import theme
-from nnstudio.app.builder.document import EditError, NetworkDocument
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.interactions import ConnectInteraction, ViewNavigation
 from nnstudio.app.builder.items import EdgeItem, NodeContent, NodeItem, PortItem
-from nnstudio.app.builder.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.app.builder.mime import LAYER_MIME
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.edit_rules import EditError
+from nnstudio.spec.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import Analysis, EdgeSpec
 from nnstudio.spec.shapes import format_shape
 
@@ -63,7 +64,7 @@ class NetworkScene(QGraphicsScene):
 
     message = Signal(str)  # something to tell the person (status bar)
 
-    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, document: EditedNetwork, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.nodes: dict[str, NodeItem] = {}

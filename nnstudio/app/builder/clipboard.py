@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QMimeData
 
 from nnstudio.app.builder.mime import FRAGMENT_MIME
-from nnstudio.file_input import parse_json
 from nnstudio.spec.network import EdgeSpec, NetworkSpec, NodeSpec, SpecError
+from nnstudio.storage.file_input import parse_json
 
 FRAGMENT_FORMAT = "nnstudio.fragment"
 

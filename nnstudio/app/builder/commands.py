@@ -1,4 +1,4 @@
-"""Undo commands: the only code that changes a NetworkDocument's spec.
+"""Undo commands: the only code that changes a EditedNetwork's spec.
 
 Each command calls the document's primitive mutations inside ``doc.changing()``, which
 reruns shape inference once at the end. Removals remember the list positions they took
@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoCommand
 from nnstudio.spec.network import EdgeSpec, NodeSpec
 
 if TYPE_CHECKING:
-    from nnstudio.app.builder.document import NetworkDocument
+    from nnstudio.app.builder.edited_network import EditedNetwork
 
 Pos = tuple[float, float]
 
@@ -26,7 +26,7 @@ MOVE_ID = 1002
 class AddNodesCommand(QUndoCommand):
     """Add nodes and edges (a new layer with its connection, or a pasted fragment)."""
 
-    def __init__(self, doc: NetworkDocument, nodes: list[NodeSpec], edges: list[EdgeSpec],
+    def __init__(self, doc: EditedNetwork, nodes: list[NodeSpec], edges: list[EdgeSpec],
                  text: str) -> None:
         super().__init__(text)
         self.doc = doc
@@ -51,7 +51,7 @@ class AddNodesCommand(QUndoCommand):
 class RemoveCommand(QUndoCommand):
     """Remove nodes (with every edge touching them) and edges."""
 
-    def __init__(self, doc: NetworkDocument, node_ids: list[str], edges: list[EdgeSpec],
+    def __init__(self, doc: EditedNetwork, node_ids: list[str], edges: list[EdgeSpec],
                  text: str) -> None:
         super().__init__(text)
         self.doc = doc
@@ -86,7 +86,7 @@ class RemoveCommand(QUndoCommand):
 class ConnectCommand(QUndoCommand):
     """Add one edge; for a one-input layer that already has an input, replace that edge."""
 
-    def __init__(self, doc: NetworkDocument, edge: EdgeSpec, replaces: EdgeSpec | None) -> None:
+    def __init__(self, doc: EditedNetwork, edge: EdgeSpec, replaces: EdgeSpec | None) -> None:
         super().__init__(f"Connect {edge.source} to {edge.target}")
         self.doc = doc
         self.edge = edge
@@ -110,7 +110,7 @@ class InsertOnEdgeCommand(QUndoCommand):
     """Put a one-input layer in the middle of an edge: a -> b becomes a -> new -> b. The
     layer is new, or (``existing``) one already on the canvas with no connections."""
 
-    def __init__(self, doc: NetworkDocument, node: NodeSpec, edge: EdgeSpec,
+    def __init__(self, doc: EditedNetwork, node: NodeSpec, edge: EdgeSpec,
                  existing: bool = False) -> None:
         super().__init__(f"Insert {node.id if existing else node.type}")
         self.doc = doc
@@ -144,7 +144,7 @@ _ABSENT = object()
 class SetParamCommand(QUndoCommand):
     """Set one parameter; consecutive edits of the same parameter merge into one step."""
 
-    def __init__(self, doc: NetworkDocument, node_id: str, name: str, value: Any) -> None:
+    def __init__(self, doc: EditedNetwork, node_id: str, name: str, value: Any) -> None:
         super().__init__(f"Set {node_id} {name}")
         self.doc = doc
         self.node_id = node_id
@@ -180,7 +180,7 @@ class SetParamCommand(QUndoCommand):
 class MoveNodesCommand(QUndoCommand):
     """Move nodes; consecutive moves of the same nodes merge (unless ``merge`` is False)."""
 
-    def __init__(self, doc: NetworkDocument, moves: dict[str, tuple[Pos | None, Pos]],
+    def __init__(self, doc: EditedNetwork, moves: dict[str, tuple[Pos | None, Pos]],
                  text: str = "Move", merge: bool = True) -> None:
         super().__init__(text)
         self.doc = doc
@@ -209,7 +209,7 @@ class MoveNodesCommand(QUndoCommand):
 
 
 class RenameNodeCommand(QUndoCommand):
-    def __init__(self, doc: NetworkDocument, old: str, new: str) -> None:
+    def __init__(self, doc: EditedNetwork, old: str, new: str) -> None:
         super().__init__(f"Rename {old} to {new}")
         self.doc = doc
         self.old = old

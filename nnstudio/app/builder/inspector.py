@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app import theme
-from nnstudio.app.builder.document import EditError, NetworkDocument
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.param_editors import ParamEditor, make_editor
 from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.edit_rules import EditError
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.shapes import format_shape
 
@@ -40,7 +41,7 @@ def _label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
 class Inspector(QScrollArea):
     """Shows the selected layer's parameters, or an overview when none is selected."""
 
-    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, document: EditedNetwork, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.node_id: str | None = None

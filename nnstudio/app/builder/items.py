@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.app import theme
-from nnstudio.app.builder.layout import NODE_HEIGHT, NODE_WIDTH
+from nnstudio.spec.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import EdgeSpec
 
 RADIUS = 8.0

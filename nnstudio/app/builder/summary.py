@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app import theme
-from nnstudio.app.builder.document import NetworkDocument
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.network import Analysis, NetworkSpec
 from nnstudio.spec.shapes import format_shape
@@ -41,7 +41,7 @@ def summary_rows(spec: NetworkSpec, analysis: Analysis) -> list[tuple[str, str, 
 class SummaryPanel(QWidget):
     node_activated = Signal(str)
 
-    def __init__(self, document: NetworkDocument, parent: QWidget | None = None) -> None:
+    def __init__(self, document: EditedNetwork, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.table = QTableWidget(0, len(COLUMNS))

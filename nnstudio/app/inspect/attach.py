@@ -14,9 +14,9 @@ from nnstudio.app.inspect.draw_panel import DrawPanel
 from nnstudio.app.inspect.filters import FilterExplorer
 from nnstudio.app.inspect.gradcheck_dialog import GradcheckDialog
 from nnstudio.app.inspect.inside import LookInside
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.samples import TestSamples
-from nnstudio.app.inspect.viewer_source import ViewerSource
-from nnstudio.viewer import RunContext
+from nnstudio.running.inspection_copy import RunContext
 
 INSIDE_TAB_TITLE = "Inside"
 DRAW_DOCK_WIDTH = 320  # the pad at full size; the palette beside it gets as much
@@ -39,7 +39,7 @@ class InspectUI(QObject):
         super().__init__(window)
         self.window = window
         document, controller = window.document, window.training.controller
-        self.source = ViewerSource(self)
+        self.source = InspectionSource(self)
         self.samples = TestSamples()
         self.current = CurrentInput(self.source, self.samples, self)
 

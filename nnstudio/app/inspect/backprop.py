@@ -33,9 +33,9 @@ from nnstudio.app.inspect.dense_chain import DenseChain, NotDrawable, dense_chai
 from nnstudio.app.inspect.diagram import default_input
 from nnstudio.app.inspect.diagram_scene import DiagramScene, DiagramView
 from nnstudio.app.inspect.input_editor import RowPicker, VectorEditor, sample_rows
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.inspect.samples import TestSamples
-from nnstudio.app.inspect.viewer_source import ViewerSource
 from nnstudio.data.errors import DatasetError
 
 MUTED = "color: #5b6675;"
@@ -54,7 +54,7 @@ def default_target(chain: DenseChain, spec_name: str, x: np.ndarray,
 
 
 class BackpropStepper(QWidget):
-    def __init__(self, source: ViewerSource, samples: TestSamples,
+    def __init__(self, source: InspectionSource, samples: TestSamples,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source

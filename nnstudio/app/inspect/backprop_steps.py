@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnstudio.app.inspect.dense_chain import DenseChain, dense_chain
-from nnstudio.build import build_network
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import SGD
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 

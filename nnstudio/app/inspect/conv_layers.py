@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnstudio.running.inspection_copy import InspectionCopy
 from nnstudio.spec.catalogue import ACTIVATIONS
-from nnstudio.viewer import ViewerModel
 
 
-def conv_nodes(viewer: ViewerModel) -> list[str]:
+def conv_nodes(viewer: InspectionCopy) -> list[str]:
     """Conv2D nodes in flow order."""
     return [n for n in viewer.order if viewer.spec.node(n).type == "Conv2D"]
 
 
-def response_node(viewer: ViewerModel, conv: str) -> str:
+def response_node(viewer: InspectionCopy, conv: str) -> str:
     """Where a filter's response is read: the activation right after the convolution (what
     the next layer sees), else the convolution's own output."""
     consumers = viewer.network.consumers.get(conv, [])

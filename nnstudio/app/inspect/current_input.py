@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.samples import TestSamples
-from nnstudio.app.inspect.viewer_source import ViewerSource
 from nnstudio.data.errors import DatasetError
 
 DRAWING, SAMPLE = "drawing", "sample"
 PAD_VALUES = 784
 
 
-def takes_digits(source: ViewerSource) -> bool:
+def takes_digits(source: InspectionSource) -> bool:
     """Whether the network reads a 28x28 image (784 values), as the pad draws."""
     viewer = source.viewer
     return viewer is not None and int(np.prod(viewer.input_shape)) == PAD_VALUES
@@ -24,7 +24,7 @@ class CurrentInput(QObject):
 
     changed = Signal()
 
-    def __init__(self, source: ViewerSource, samples: TestSamples,
+    def __init__(self, source: InspectionSource, samples: TestSamples,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.source = source

@@ -114,7 +114,7 @@ def column_values(chain: DenseChain,
                   activations: dict[str, np.ndarray]) -> tuple[list[np.ndarray],
                                                               list[np.ndarray]]:
     """(outputs per column, net inputs per column) for the first sample of ``activations``
-    (as ViewerModel.activations returns them); the input column's net inputs are its values."""
+    (as InspectionCopy.activations returns them); the input column's net inputs are its values."""
     inputs = np.asarray(activations[chain.input][0], dtype=np.float64).ravel()
     outputs, nets = [inputs], [inputs]
     for column in chain.columns:

@@ -16,9 +16,9 @@ from nnstudio.app.inspect.dense_chain import (
 )
 from nnstudio.app.inspect.diagram_scene import DiagramScene, DiagramView
 from nnstudio.app.inspect.input_editor import RowPicker, VectorEditor, sample_rows
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.inspect.samples import TestSamples
-from nnstudio.app.inspect.viewer_source import ViewerSource
 from nnstudio.data.errors import DatasetError
 
 LEGEND = ("Edge thickness: |weight|; blue positive, red negative. Neuron colour and the "
@@ -40,7 +40,7 @@ def default_input(chain: DenseChain, spec_name: str,
 
 
 class NetworkDiagram(QWidget):
-    def __init__(self, source: ViewerSource, samples: TestSamples,
+    def __init__(self, source: InspectionSource, samples: TestSamples,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 
 from nnstudio.app.inspect.current_input import PAD_VALUES, takes_digits
 from nnstudio.app.inspect.image_view import ArrayView
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.layer_display import show_image
 from nnstudio.app.inspect.pad import BRUSH_RANGE, DigitPad
 from nnstudio.app.inspect.prediction import MAX_CLASSES, ProbabilityBars, class_probabilities
-from nnstudio.app.inspect.viewer_source import ViewerSource
 from nnstudio.data.digit import preprocess_drawing
 
 UNTRAINED_STYLE = "color: #b45309;"
@@ -37,7 +37,7 @@ def binned(canvas: np.ndarray, factor: int = CANVAS_BIN) -> np.ndarray:
     return canvas[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
 
 
-def status_style(source: ViewerSource) -> str:
+def status_style(source: InspectionSource) -> str:
     if source.viewer is None:
         return PROBLEM_STYLE
     return TRAINED_STYLE if source.trained else UNTRAINED_STYLE
@@ -48,7 +48,7 @@ class DrawPanel(QWidget):
 
     digit_changed = Signal(object)  # the 28x28 image (None when the pad is empty)
 
-    def __init__(self, source: ViewerSource, parent: QWidget | None = None) -> None:
+    def __init__(self, source: InspectionSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source = source
         self.digit: np.ndarray | None = None

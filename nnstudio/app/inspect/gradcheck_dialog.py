@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app.background import BackgroundJob
+from nnstudio.running.gradcheck import run_gradcheck
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.summary import run_gradcheck
 
 TOLERANCE = 1e-6
 PASS_COLOR, FAIL_COLOR = "#dcfce7", "#fee2e2"

@@ -69,7 +69,7 @@ def measure_latency(pad_widget: DrawPanel, strokes: int = 10,
 def run_pad_benchmark(strokes: int = 10) -> dict[str, dict[str, float]]:
     """The pad's latency for each benchmark preset, on an offscreen pad (starting weights:
     the time does not depend on what the weights are)."""
-    from nnstudio.app.inspect.viewer_source import ViewerSource
+    from nnstudio.app.inspect.inspection_source import InspectionSource
     from nnstudio.spec.presets import load_preset
 
     if QApplication.instance() is None:
@@ -78,7 +78,7 @@ def run_pad_benchmark(strokes: int = 10) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     for name in BENCH_PRESETS:
         preset = load_preset(name)
-        source = ViewerSource()
+        source = InspectionSource()
         source.set_document_network(preset.network, preset.training)
         panel = DrawPanel(source)
         panel.show()

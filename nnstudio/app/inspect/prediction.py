@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from nnstudio.viewer import ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy
 
 MAX_CLASSES = 20  # more outputs than this are not a list of classes to show as bars
 ROW_HEIGHT = 19
@@ -19,11 +19,11 @@ TRACK_COLOR = "#e3e8ef"
 TEXT_COLOR = "#1f2933"
 
 
-def ends_in_softmax(viewer: ViewerModel) -> bool:
+def ends_in_softmax(viewer: InspectionCopy) -> bool:
     return viewer.spec.node(viewer.order[-1]).type == "Softmax"
 
 
-def class_probabilities(viewer: ViewerModel, x: np.ndarray) -> np.ndarray:
+def class_probabilities(viewer: InspectionCopy, x: np.ndarray) -> np.ndarray:
     """Probabilities for one input: the softmax output as it is; other outputs (sigmoid
     units trained with MSE, say) scaled to sum to 1 so they compare as shares."""
     output = np.asarray(viewer.predict(x), dtype=np.float64).reshape(-1)

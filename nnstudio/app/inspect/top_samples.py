@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnstudio.viewer import ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy
 
 SAMPLES = 1000
 BATCH = 250
 
 
-def channel_maxima(viewer: ViewerModel, x: np.ndarray, node: str,
+def channel_maxima(viewer: InspectionCopy, x: np.ndarray, node: str,
                    batch: int = BATCH) -> np.ndarray:
     """(N, C): the largest value of each channel of ``node``'s output for each sample."""
     parts = []
@@ -44,7 +44,7 @@ class MaximaCache:
                  if k[1] == node and k[2] == samples_key]
         return found[-1] if found else None
 
-    def compute(self, viewer: ViewerModel, version: tuple, node: str, samples_key: tuple,
+    def compute(self, viewer: InspectionCopy, version: tuple, node: str, samples_key: tuple,
                 x: np.ndarray) -> np.ndarray:
         maxima = channel_maxima(viewer, x, node)
         # Only the newest version is worth keeping, for every node.

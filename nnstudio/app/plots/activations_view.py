@@ -21,7 +21,7 @@ from nnstudio.app.plots.common import class_names, view_samples
 from nnstudio.app.plots.layer_card import LayerCard
 from nnstudio.app.plots.validation import probabilities
 from nnstudio.engine.events import Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 
 class ActivationsView(LiveView):
@@ -64,7 +64,7 @@ class ActivationsView(LiveView):
         self._activations: dict[str, np.ndarray] = {}
         self._cards_key: object = None  # what the cards were built for
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         self._x, self._y, self._split = view_samples(context)
         self._drawn = None
         self._activations = {}
@@ -80,7 +80,7 @@ class ActivationsView(LiveView):
             self.show_message("This run has no samples to pass through the network.")
         super().start_run(context, viewer)
 
-    def _build_cards(self, context: RunContext, viewer: ViewerModel) -> None:
+    def _build_cards(self, context: RunContext, viewer: InspectionCopy) -> None:
         key = ([(node, context.spec.node(node).type, viewer.shapes.get(node))
                 for node in viewer.order], context.is_image, class_names(context))
         if key == self._cards_key and self.cards:
@@ -112,7 +112,7 @@ class ActivationsView(LiveView):
         self.grid.setRowStretch(row + 1, 1)
         self._label_class_cells(context, viewer)
 
-    def _label_class_cells(self, context: RunContext, viewer: ViewerModel) -> None:
+    def _label_class_cells(self, context: RunContext, viewer: InspectionCopy) -> None:
         """Name the classes on the output strip (and on the scores before a final
         softmax or sigmoid)."""
         names = class_names(context)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QStackedLayout, QVBoxLayout, QWidget
 from nnstudio.app.plots import style
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 
 class LiveView(QWidget):
@@ -27,7 +27,7 @@ class LiveView(QWidget):
         super().__init__(parent)
         self.dirty = False
         self.context: RunContext | None = None
-        self.viewer: ViewerModel | None = None
+        self.viewer: InspectionCopy | None = None
         self.setAutoFillBackground(True)
         self._stack = QStackedLayout()
         self._message = style.message()
@@ -60,7 +60,7 @@ class LiveView(QWidget):
         """The message shown instead of the plots, or None when the plots show."""
         return self._message.text() if self._wanted is self._message else None
 
-    def begin_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def begin_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         """``start_run``, with the switch between message and plots left for the first
         refresh: the dashboard's timer then brings the views up one at a time instead of
         painting all of them in one pass."""
@@ -95,7 +95,7 @@ class LiveView(QWidget):
             self.changed.emit()
 
     # -- events (subclasses override what they use) -------------------------------------
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         self.context, self.viewer = context, viewer
         self.mark_dirty()
 

@@ -21,7 +21,7 @@ from nnstudio.app.plots.common import (
 )
 from nnstudio.app.plots.validation import probabilities
 from nnstudio.engine.events import Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 GRID = 80
 MARGIN = 0.15  # of the data's extent, on every side
@@ -95,7 +95,7 @@ class BoundaryView(LiveView):
         self._drawn_version: int | None = None
         self.active = False
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         for scatter in self.scatters:
             self.plot.removeItem(scatter)
             self.legend.removeItem(scatter)

@@ -10,8 +10,7 @@ import pyqtgraph as pg
 
 # The bounded buffer lives with the engine (the trainer keeps its batch losses in one);
 # the views import it from here with the other helpers.
-from nnstudio.engine.series import GrowingBuffer  # noqa: F401
-from nnstudio.viewer import RunContext
+from nnstudio.running.inspection_copy import RunContext
 
 # -- images -------------------------------------------------------------------------------
 

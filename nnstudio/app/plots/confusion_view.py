@@ -13,7 +13,7 @@ from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import class_names
 from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, sample_image
 from nnstudio.app.plots.validation import ValidationResults
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 MAX_TEXT_CLASSES = 30
 MAX_CELL_TILES = 60
@@ -87,7 +87,7 @@ class ConfusionView(LiveView):
         self.selected: tuple[int, int] | None = None
         self._cell_samples: np.ndarray = np.zeros(0, dtype=np.int64)
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         self.results = None
         self.counts = np.zeros((0, 0), dtype=np.int64)
         self.selected = None

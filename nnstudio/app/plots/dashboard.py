@@ -20,7 +20,7 @@ from nnstudio.app.plots.loss_view import LossView
 from nnstudio.app.plots.misclassified_view import MisclassifiedView
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 REFRESH_MS = 50
 
@@ -37,9 +37,9 @@ def with_validation_arrays(context: RunContext) -> RunContext:
 class Dashboard(QObject):
     """Owns the views and the one refresh timer.
 
-    A ``RunListener`` (``nnstudio.runs.listener``): the training controller it is attached
-    to (``controller.attach(dashboard)``) calls the slots on the GUI thread:
-    ``start_run(context, viewer)`` once per run, then ``on_batch``, ``on_epoch``,
+    A ``RunListener`` (``nnstudio.running.training_process.listener``): the training
+    controller it is attached to (``controller.attach(dashboard)``) calls the slots on the GUI
+    thread: ``start_run(context, viewer)`` once per run, then ``on_batch``, ``on_epoch``,
     ``on_snapshot`` (after loading the snapshot's weights into the viewer), ``on_diverged``
     and ``on_finished``. They only
     hand data to the views, which mark themselves dirty; the timer (``REFRESH_MS``) then
@@ -75,7 +75,7 @@ class Dashboard(QObject):
             view.changed.connect(self._wake)
             view.sample_selected.connect(self.select_sample)
         self.context: RunContext | None = None
-        self.viewer: ViewerModel | None = None
+        self.viewer: InspectionCopy | None = None
         self._active = True
         self._predict_epoch: int | None = None  # epoch whose outputs must be computed here
         self.refresh_ms: dict[str, float] = {}  # last redraw cost of each view
@@ -88,7 +88,7 @@ class Dashboard(QObject):
 
     # -- slots (GUI thread) ------------------------------------------------------------------
     @Slot(object, object)
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         context = with_validation_arrays(context)
         self.context, self.viewer = context, viewer
         self._active = True

@@ -19,7 +19,7 @@ from nnstudio.app.plots.common import (
     tile_images,
 )
 from nnstudio.engine.events import Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 MAX_UNITS = 256
 NO_FILTERS = ("This network has no convolution layers, and its first Dense layer does not "
@@ -34,7 +34,7 @@ class FilterSource:
     label: str
 
 
-def filter_sources(viewer: ViewerModel, spec_types: dict[str, str]) -> list[FilterSource]:
+def filter_sources(viewer: InspectionCopy, spec_types: dict[str, str]) -> list[FilterSource]:
     """Conv2D layers in order; else the first Dense layer fed a square image's pixels."""
     convs = [FilterSource(n, "conv", f"{n} (Conv2D)") for n in viewer.order
              if spec_types.get(n) == "Conv2D"]
@@ -101,7 +101,7 @@ class FiltersView(LiveView):
         self._weights_version = 0
         self._drawn: tuple[int, str] | None = None
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         types = {node.id: node.type for node in context.spec.nodes}
         self.sources = filter_sources(viewer, types)
         self._weights = viewer.weights()

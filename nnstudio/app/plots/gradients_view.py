@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
-from nnstudio.app.plots.common import EpochClock, GrowingBuffer, batches_per_epoch, series_color
+from nnstudio.app.plots.common import EpochClock, batches_per_epoch, series_color
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import Finished, Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.engine.series import GrowingBuffer
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 BINS = 60
 FLOOR = 1e-12  # log axes cannot show 0
@@ -102,7 +103,7 @@ class GradientsView(LiveView):
         self._norms_pending = False
         self._finished = False
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         for grad_curve, weight_curve in self.curves.values():
             self.grad_plot.removeItem(grad_curve)
             self.weight_plot.removeItem(weight_curve)

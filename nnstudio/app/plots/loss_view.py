@@ -12,18 +12,13 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
-from nnstudio.app.plots.common import (
-    EpochClock,
-    GrowingBuffer,
-    batches_per_epoch,
-    series_color,
-    thin_out,
-)
-from nnstudio.app.plots.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.app.plots.common import EpochClock, batches_per_epoch, series_color, thin_out
 from nnstudio.app.plots.run_list import RunList
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.engine.series import GrowingBuffer
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
+from nnstudio.running.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
 
 MAX_EARLIER_RUNS = 10
 OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
@@ -114,7 +109,7 @@ class LossView(LiveView):
         self.mark_dirty()
 
     # -- runs ---------------------------------------------------------------------------
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         if self.current is not None:
             self._retire_current()
         color = series_color(self._runs_started)

@@ -19,7 +19,7 @@ from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import class_names
 from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, sample_image
 from nnstudio.app.plots.validation import ValidationResults
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 MAX_TILES = 48
 MAX_ROWS = 500
@@ -53,7 +53,7 @@ class MisclassifiedView(LiveView):
         self.results: ValidationResults | None = None
         self._rows: list[tuple[int, int, int, float]] = []
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None:
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         self.results = None
         self._rows = []
         self.tiles.clear()

@@ -135,7 +135,7 @@ def steady_rate(batches: list[BatchEnd]) -> float:
 def headless_batches(preset_name: str, epochs: int) -> list[BatchEnd]:
     from threadpoolctl import threadpool_limits
 
-    from nnstudio.session import create_session
+    from nnstudio.running.session import create_session
 
     preset = load_preset(preset_name)
     session = create_session(preset.network, replace(preset.training, epochs=epochs))

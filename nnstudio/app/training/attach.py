@@ -10,13 +10,13 @@ from nnstudio.app import dialogs
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
-from nnstudio.build import BuildError, build_network
 from nnstudio.engine.events import Finished
-from nnstudio.runs.state import RunState
+from nnstudio.running.build import BuildError, build_network
+from nnstudio.running.inspection_copy import InspectionCopy
+from nnstudio.running.training_process.state import RunState
+from nnstudio.running.weight_check import check_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.viewer import ViewerModel
-from nnstudio.weight_check import check_weights
 
 BUILD_TAB, DASHBOARD_TAB = 0, 1
 
@@ -24,7 +24,7 @@ BUILD_TAB, DASHBOARD_TAB = 0, 1
 class TrainingUI(QObject):
     """Owns the training side of one window."""
 
-    # The document came with trained weights: a ViewerModel holding them, and where they
+    # The document came with trained weights: a InspectionCopy holding them, and where they
     # come from ("saved in l5.nnstudio"), for the inspection views.
     saved_weights_loaded = Signal(object, str)
 
@@ -187,7 +187,7 @@ class TrainingUI(QObject):
         if not spec.analyze().ok:
             return
         try:
-            viewer = ViewerModel(spec, training)
+            viewer = InspectionCopy(spec, training)
             report = check_weights(viewer.network, weights)
         except (KeyError, ValueError, BuildError) as error:
             report, viewer = None, None
@@ -221,11 +221,11 @@ class TrainingUI(QObject):
         if self.controller.viewer is not None:
             self._adopt_run(self.controller.viewer, finished.history)
 
-    def _on_run_lost(self, viewer: ViewerModel) -> None:
+    def _on_run_lost(self, viewer: InspectionCopy) -> None:
         """A run whose process was killed: the last weights it published are kept."""
         self._adopt_run(viewer, {})
 
-    def _adopt_run(self, viewer: ViewerModel, history: dict) -> None:
+    def _adopt_run(self, viewer: InspectionCopy, history: dict) -> None:
         """A run's weights and history become the document's: unsaved work (closing asks,
         autosave keeps them). Not when another document was opened meanwhile."""
         if not self._run_is_the_document_s:

@@ -17,16 +17,20 @@ from nnstudio.app.dialogs import write_error_log
 from nnstudio.app.training.worker import TrainingWorker
 from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.memory import NetworkTooLarge
 from nnstudio.progress import format_seconds
-from nnstudio.runs.child import RunRequest
-from nnstudio.runs.listener import RunListener, missing_methods
-from nnstudio.runs.messages import Awake, BatchBlock, Refused, Silent
-from nnstudio.runs.process import SILENCE_SECONDS, RemoteControl, TrainingProcess
-from nnstudio.runs.state import RunState
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
+from nnstudio.running.memory import NetworkTooLarge
+from nnstudio.running.training_process.child import RunRequest
+from nnstudio.running.training_process.listener import RunListener, missing_methods
+from nnstudio.running.training_process.messages import Awake, BatchBlock, Refused, Silent
+from nnstudio.running.training_process.process import (
+    SILENCE_SECONDS,
+    RemoteControl,
+    TrainingProcess,
+)
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.viewer import RunContext, ViewerModel
 
 SNAPSHOT_SECONDS = 0.25
 
@@ -50,15 +54,15 @@ class TrainingController(QObject):
     run_started = Signal(object)  # RunContext
     run_finished = Signal(object)  # Finished
     # A run that published weights ended without finishing (its process was killed or
-    # died): the ViewerModel holding its last weights.
+    # died): the InspectionCopy holding its last weights.
     run_lost = Signal(object)
-    viewer_changed = Signal(object)  # ViewerModel with new weights
+    viewer_changed = Signal(object)  # InspectionCopy with new weights
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = RunState.IDLE
         self._listeners: list[RunListener] = []  # the dashboard: see attach()
-        self.viewer: ViewerModel | None = None
+        self.viewer: InspectionCopy | None = None
         self.context: RunContext | None = None
         self.last_finished: Finished | None = None
         self.control: TrainerControl | RemoteControl = TrainerControl()
@@ -120,7 +124,7 @@ class TrainingController(QObject):
             return False
         spec, training = spec.copy(), replace(training)
         try:
-            viewer = ViewerModel(spec, training)
+            viewer = InspectionCopy(spec, training)
         except NetworkTooLarge as error:
             self.problem.emit("The network cannot be trained", str(error))
             return False

@@ -1,10 +1,10 @@
 """The worker: a thread of the window's process that starts a training process and turns
 what it sends into Qt signals.
 
-The training itself runs in a child process (``nnstudio.runs``), so it never waits for the
-GIL while the views repaint, and the window never waits for it. This thread only unpickles
-the child's messages (host copies: batch events in blocks, snapshots of the weights) and
-emits them; it never touches a widget.
+The training itself runs in a child process (``nnstudio.running.training_process``), so it
+never waits for the GIL while the views repaint, and the window never waits for it. This
+thread only unpickles the child's messages (host copies: batch events in blocks, snapshots of
+the weights) and emits them; it never touches a widget.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import traceback
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from nnstudio.runs.messages import Ended, Failed, Ready
-from nnstudio.runs.process import TrainingProcess
+from nnstudio.running.training_process.messages import Ended, Failed, Ready
+from nnstudio.running.training_process.process import TrainingProcess
 
 
 class TrainingWorker(QObject):

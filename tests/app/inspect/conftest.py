@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from nnstudio.app.inspect.viewer_source import ViewerSource
+from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.datasets import load_dataset
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 from nnstudio.spec.presets import load_preset
-from nnstudio.viewer import RunContext, ViewerModel
 
 
 @cache
@@ -23,7 +23,7 @@ def dataset(name: str) -> Dataset:
     return load_dataset(name)
 
 
-def start_run(source: ViewerSource, viewer: ViewerModel, run_id: int = 1) -> RunContext:
+def start_run(source: InspectionSource, viewer: InspectionCopy, run_id: int = 1) -> RunContext:
     """What a run's start tells the views, without a worker thread: its context, then its
     viewer (as TrainingController.run_started and viewer_changed do)."""
     data = dataset(viewer.training.dataset)
@@ -36,12 +36,12 @@ def start_run(source: ViewerSource, viewer: ViewerModel, run_id: int = 1) -> Run
 
 @pytest.fixture
 def source_for(qtbot):  # noqa: ANN001, ANN201 - qtbot is pytest-qt's
-    """``source_for("lenet5")``: a ViewerSource showing that preset's starting weights."""
-    sources: list[ViewerSource] = []
+    """``source_for("lenet5")``: a InspectionSource showing that preset's starting weights."""
+    sources: list[InspectionSource] = []
 
-    def make(name: str) -> ViewerSource:
+    def make(name: str) -> InspectionSource:
         preset = load_preset(name)
-        source = ViewerSource()
+        source = InspectionSource()
         source.set_document_network(preset.network, preset.training)
         sources.append(source)
         return source

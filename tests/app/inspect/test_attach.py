@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from nnstudio.app.inspect.attach import INSIDE_TAB_TITLE
-from nnstudio.viewer import ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy
 from tests.app.inspect.conftest import save_shot, start_run
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 
@@ -57,7 +57,7 @@ def test_moving_layers_keeps_the_viewer(window) -> None:  # noqa: ANN001
 def test_runs_and_documents_drive_the_viewer(window, qtbot) -> None:  # noqa: ANN001
     ui, controller = window.inspect, window.training.controller
     untrained = ui.source.viewer
-    trained = ViewerModel(untrained.spec, untrained.training)
+    trained = InspectionCopy(untrained.spec, untrained.training)
     controller.viewer = trained
     context = start_run(ui.source, trained)  # stands in for a worker's first snapshot
     ui.source.forget_run()

@@ -11,7 +11,7 @@ from nnstudio.app.inspect.backprop import BackpropStepper
 from nnstudio.app.inspect.backprop_steps import backprop_trace
 from nnstudio.app.inspect.samples import TestSamples
 from nnstudio.data.dataset import Dataset
-from nnstudio.session import create_session
+from nnstudio.running.session import create_session
 from nnstudio.spec.presets import load_preset
 from tests.app.inspect.conftest import save_shot
 

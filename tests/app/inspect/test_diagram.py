@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from nnstudio.app.inspect.diagram import NetworkDiagram
 from nnstudio.app.inspect.diagram_scene import NEGATIVE, POSITIVE, edge_width
 from nnstudio.app.inspect.samples import TestSamples
-from nnstudio.viewer import ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy
 from tests.app.inspect.conftest import save_shot, start_run
 
 
@@ -45,7 +45,7 @@ def test_edges_show_the_weights(qtbot, source_for) -> None:
 def test_the_diagram_follows_new_weights(qtbot, source_for) -> None:
     source = source_for("xor-mlp")
     diagram = make_diagram(qtbot, source)
-    trained = ViewerModel(source.viewer.spec, source.viewer.training)
+    trained = InspectionCopy(source.viewer.spec, source.viewer.training)
     weights = trained.weights()
     weights["dense1"]["W"] = np.array([[-2.0, 1.0], [0.5, 1.0]], dtype=np.float32)
     trained.load_weights(weights)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from nnstudio.app.inspect.draw_panel import DrawPanel
-from nnstudio.session import create_session
+from nnstudio.running.session import create_session
 from nnstudio.spec.presets import load_preset
 from tests.app.inspect.conftest import dataset, save_shot, start_run
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse

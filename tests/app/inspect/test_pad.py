@@ -8,7 +8,7 @@ from PySide6.QtTest import QTest
 
 from nnstudio.app.inspect.draw_panel import DrawPanel
 from nnstudio.app.inspect.pad_benchmark import measure_latency
-from nnstudio.viewer import ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy
 from tests.app.inspect.conftest import save_shot, start_run
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse, line
 
@@ -90,7 +90,7 @@ def test_new_weights_update_the_prediction(qtbot, source_for) -> None:
     panel = make_panel(qtbot, source)
     draw_with_mouse(panel.pad, DIGITS[3])
     before = panel.bars.probabilities.copy()
-    trained = ViewerModel(source.viewer.spec, source.viewer.training)
+    trained = InspectionCopy(source.viewer.spec, source.viewer.training)
     weights = trained.weights()
     weights["dense2"]["b"] = np.arange(10, dtype=np.float32) * 3  # strongly favours 9
     trained.load_weights(weights)

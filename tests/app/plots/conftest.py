@@ -23,11 +23,11 @@ from nnstudio.engine.events import (  # noqa: E402
     Finished,
     Snapshot,
 )
-from nnstudio.session import create_session  # noqa: E402
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext  # noqa: E402
+from nnstudio.running.session import create_session  # noqa: E402
 from nnstudio.spec.network import NetworkSpec  # noqa: E402
 from nnstudio.spec.presets import load_preset  # noqa: E402
 from nnstudio.spec.training import TrainingSpec  # noqa: E402
-from nnstudio.viewer import RunContext, ViewerModel  # noqa: E402
 
 
 @dataclass
@@ -46,8 +46,8 @@ class RecordedRun:
         return RunContext(run_id, label, self.spec, self.training, self.dataset,
                           self.input_shape, self.x_val, self.y_val, list(self.dataset.classes))
 
-    def viewer(self) -> ViewerModel:
-        return ViewerModel(self.spec, self.training)
+    def viewer(self) -> InspectionCopy:
+        return InspectionCopy(self.spec, self.training)
 
     def of_type(self, kind: type) -> list[Any]:
         return [e for e in self.events if isinstance(e, kind)]
@@ -67,7 +67,7 @@ def record_run(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset) -> R
                        np.asarray(y_val), events)
 
 
-def feed(dashboard: Any, events: list[Any], viewer: ViewerModel) -> None:
+def feed(dashboard: Any, events: list[Any], viewer: InspectionCopy) -> None:
     """Hand events to the dashboard's slots as the training controller does (snapshot
     weights go into the viewer first)."""
     for event in events:
@@ -85,7 +85,7 @@ def feed(dashboard: Any, events: list[Any], viewer: ViewerModel) -> None:
 
 
 def run_through(dashboard: Any, run: RecordedRun, run_id: int = 1,
-                label: str = "run 1") -> ViewerModel:
+                label: str = "run 1") -> InspectionCopy:
     """Start ``run`` on the dashboard, feed all its events and redraw."""
     viewer = run.viewer()
     dashboard.start_run(run.context(run_id, label), viewer)

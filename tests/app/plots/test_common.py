@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 
-from nnstudio.app.plots.common import GrowingBuffer, thin_out, tile_images, wrap_strip
+from nnstudio.app.plots.common import thin_out, tile_images, wrap_strip
 from nnstudio.app.plots.validation import ValidationResults
+from nnstudio.engine.series import GrowingBuffer
 
 
 def test_buffer_grows_by_doubling_and_keeps_every_row_while_small() -> None:

@@ -6,8 +6,8 @@ import numpy as np
 
 from nnstudio.app.plots.common import tile_images
 from nnstudio.engine.events import Snapshot
+from nnstudio.running.inspection_copy import InspectionCopy
 from nnstudio.spec.presets import load_preset
-from nnstudio.viewer import ViewerModel
 
 from .conftest import feed, run_through
 
@@ -95,7 +95,7 @@ def test_filters_change_as_the_network_learns(dashboard, cnn_run) -> None:
 
 def test_filters_of_a_dense_network_are_28x28_pictures(dashboard, cnn_run) -> None:
     preset = load_preset("mlp-784-100-10")
-    viewer = ViewerModel(preset.network, preset.training)
+    viewer = InspectionCopy(preset.network, preset.training)
     context = cnn_run.context()
     context.spec = preset.network
     context.input_shape = (784,)

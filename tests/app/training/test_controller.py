@@ -8,7 +8,7 @@ import pytest
 
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.engine.events import EpochEnd, Finished, Snapshot
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from nnstudio.app.training.app_benchmark import event_loop_delay, throughput
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 

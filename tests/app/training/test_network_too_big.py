@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import nnstudio.memory
+import nnstudio.running.memory
 from nnstudio.app.training.controller import TrainingController
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 
 def test_train_refuses_a_network_too_big_with_a_message(qtbot, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr(nnstudio.memory, "available_memory", lambda: 1_000_000)
+    monkeypatch.setattr(nnstudio.running.memory, "available_memory", lambda: 1_000_000)
     controller = TrainingController()
     problems = []
     controller.problem.connect(lambda title, text: problems.append((title, text)))
@@ -25,7 +25,7 @@ def test_train_refuses_a_network_too_big_with_a_message(qtbot, monkeypatch) -> N
 def test_export_of_a_network_too_big_reports_it(window, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     reported = []
     monkeypatch.setattr(window, "_report", lambda title, text: reported.append(text))
-    monkeypatch.setattr(nnstudio.memory, "available_memory", lambda: 1_000_000)
+    monkeypatch.setattr(nnstudio.running.memory, "available_memory", lambda: 1_000_000)
     assert window.export_model("npz", str(tmp_path / "w.npz")) == []
     assert reported and "too big" in reported[0]
     assert not (tmp_path / "w.npz").exists()
@@ -35,7 +35,7 @@ def test_opening_a_network_too_big_shows_why_it_cannot_be_inspected(
         window, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     from nnstudio.spec.network import NetworkSpec
 
-    monkeypatch.setattr(nnstudio.memory, "available_memory", lambda: 16 * 1024**3)
+    monkeypatch.setattr(nnstudio.running.memory, "available_memory", lambda: 16 * 1024**3)
     big = NetworkSpec.sequential([("Dense", {"units": 100000}), ("Dense", {"units": 100000}),
                                   ("Dense", {"units": 10})], name="big")
     path = tmp_path / "big.json"

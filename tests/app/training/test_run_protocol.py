@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from nnstudio.app.training.controller import TrainingController
-from nnstudio.runs.messages import Refused
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.messages import Refused
+from nnstudio.running.training_process.state import RunState
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_only_a_run_listener_can_be_attached(controller) -> None:
 
 def test_the_dashboard_is_a_run_listener_and_can_be_detached(controller, qtbot) -> None:  # noqa: ANN001
     from nnstudio.app.plots.dashboard import Dashboard
-    from nnstudio.runs.listener import missing_methods
+    from nnstudio.running.training_process.listener import missing_methods
 
     dashboard = Dashboard()
     try:

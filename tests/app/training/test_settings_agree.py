@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from nnstudio import cli_train
 from nnstudio.app.training.panel import TrainingPanel
+from nnstudio.cli import train as cli_train
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.spec.training_settings import DEFAULT_LR, SETTINGS, TRAINING_SETTINGS
 

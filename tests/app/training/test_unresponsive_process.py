@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from nnstudio.runs.state import RunState
+from nnstudio.running.training_process.state import RunState
 from nnstudio.spec.presets import load_preset
 
 SILENCE = 1.0

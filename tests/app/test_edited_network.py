@@ -1,4 +1,4 @@
-"""NetworkDocument edits: each changes the spec as expected, reruns shape inference, and
+"""EditedNetwork edits: each changes the spec as expected, reruns shape inference, and
 undo/redo round-trips spec.to_json() exactly."""
 
 from __future__ import annotations
@@ -8,19 +8,20 @@ from collections.abc import Callable
 
 import pytest
 
-from nnstudio.app.builder.document import EditError, NetworkDocument, new_network
+from nnstudio.app.builder.edited_network import EditedNetwork
+from nnstudio.spec.edit_rules import EditError, new_network
 from nnstudio.spec.network import EdgeSpec
 from nnstudio.spec.presets import load_preset
 
 
-def doc_for(preset: str) -> NetworkDocument:
+def doc_for(preset: str) -> EditedNetwork:
     p = load_preset(preset)
-    doc = NetworkDocument()
+    doc = EditedNetwork()
     doc.replace(p.network, p.training)
     return doc
 
 
-def round_trip(doc: NetworkDocument, edit: Callable[[], object]) -> tuple[dict, dict]:
+def round_trip(doc: EditedNetwork, edit: Callable[[], object]) -> tuple[dict, dict]:
     """Run ``edit``; check undo gives back the exact JSON and redo the edited one."""
     before = copy.deepcopy(doc.spec.to_json())
     edit()
@@ -38,32 +39,32 @@ def round_trip(doc: NetworkDocument, edit: Callable[[], object]) -> tuple[dict, 
 
 
 @pytest.fixture
-def mlp(qapp) -> NetworkDocument:  # noqa: ANN001
+def mlp(qapp) -> EditedNetwork:  # noqa: ANN001
     return doc_for("mlp-784-100-10")
 
 
-def test_add_node_with_connection(mlp: NetworkDocument) -> None:
+def test_add_node_with_connection(mlp: EditedNetwork) -> None:
     _, after = round_trip(mlp, lambda: mlp.add_node("Dropout", (300.0, 40.0),
                                                     connect_from="relu1"))
     assert any(n["id"] == "dropout1" and n["pos"] == [300.0, 40.0] for n in after["nodes"])
     assert {"source": "relu1", "target": "dropout1", "port": 0} in after["edges"]
 
 
-def test_remove_node_takes_its_edges_and_undo_restores_order(mlp: NetworkDocument) -> None:
+def test_remove_node_takes_its_edges_and_undo_restores_order(mlp: EditedNetwork) -> None:
     _, after = round_trip(mlp, lambda: mlp.remove(["relu1"]))
     assert "relu1" not in [n["id"] for n in after["nodes"]]
     assert all("relu1" not in (e["source"], e["target"]) for e in after["edges"])
     assert any("no input" in p.message for p in mlp.analysis.problems_of("dense2"))
 
 
-def test_remove_edge(mlp: NetworkDocument) -> None:
+def test_remove_edge(mlp: EditedNetwork) -> None:
     edge = EdgeSpec("dense1", "relu1", 0)
     _, after = round_trip(mlp, lambda: mlp.remove([], [edge]))
     assert edge.to_json() not in after["edges"]
     assert not mlp.analysis.ok
 
 
-def test_connect_replaces_the_input_of_a_one_input_layer(mlp: NetworkDocument) -> None:
+def test_connect_replaces_the_input_of_a_one_input_layer(mlp: EditedNetwork) -> None:
     mlp.add_node("Dense", (400.0, 0.0), {"units": 100})
     mlp.undo_stack.clear()
     _, after = round_trip(mlp, lambda: mlp.connect("dense3", "relu1"))
@@ -83,7 +84,7 @@ def test_merge_layers_take_the_next_free_port(qapp) -> None:  # noqa: ANN001
     assert [e.port for e in doc.spec.inputs_of("add1")] == [0, 1, 2]
 
 
-def test_connections_that_cannot_be_made(mlp: NetworkDocument) -> None:
+def test_connections_that_cannot_be_made(mlp: EditedNetwork) -> None:
     with pytest.raises(EditError, match="cycle"):
         mlp.connect("softmax1", "dense1")
     with pytest.raises(EditError, match="Input"):
@@ -93,7 +94,7 @@ def test_connections_that_cannot_be_made(mlp: NetworkDocument) -> None:
     assert mlp.undo_stack.count() == 0
 
 
-def test_insert_on_edge(mlp: NetworkDocument) -> None:
+def test_insert_on_edge(mlp: EditedNetwork) -> None:
     edge = EdgeSpec("dense1", "relu1", 0)
     _, after = round_trip(mlp, lambda: mlp.insert_on_edge("Dropout", edge, (10.0, 10.0)))
     assert {"source": "dense1", "target": "dropout1", "port": 0} in after["edges"]
@@ -109,7 +110,7 @@ def test_insert_keeps_the_port_of_a_merge_input(qapp) -> None:  # noqa: ANN001
     assert doc.analysis.ok
 
 
-def test_set_param_and_merging(mlp: NetworkDocument) -> None:
+def test_set_param_and_merging(mlp: EditedNetwork) -> None:
     def edit() -> None:
         mlp.set_param("dense1", "units", 20)
         mlp.set_param("dense1", "units", 30)
@@ -120,13 +121,13 @@ def test_set_param_and_merging(mlp: NetworkDocument) -> None:
     assert mlp.analysis.param_counts["dense1"] == 784 * 30 + 30
 
 
-def test_set_param_that_was_absent_is_removed_by_undo(mlp: NetworkDocument) -> None:
+def test_set_param_that_was_absent_is_removed_by_undo(mlp: EditedNetwork) -> None:
     before, after = round_trip(mlp, lambda: mlp.set_param("dense1", "use_bias", False))
     assert "use_bias" not in before["nodes"][1]["params"]
     assert after["nodes"][1]["params"]["use_bias"] is False
 
 
-def test_moves_merge(mlp: NetworkDocument) -> None:
+def test_moves_merge(mlp: EditedNetwork) -> None:
     def edit() -> None:
         mlp.move_nodes({"dense1": (10.0, 100.0)})
         mlp.move_nodes({"dense1": (20.0, 110.0)})
@@ -135,7 +136,7 @@ def test_moves_merge(mlp: NetworkDocument) -> None:
     assert mlp.undo_stack.count() == 1
 
 
-def test_rename(mlp: NetworkDocument) -> None:
+def test_rename(mlp: EditedNetwork) -> None:
     _, after = round_trip(mlp, lambda: mlp.rename_node("dense1", "hidden"))
     assert {"source": "hidden", "target": "relu1", "port": 0} in after["edges"]
     with pytest.raises(EditError, match="already"):
@@ -144,7 +145,7 @@ def test_rename(mlp: NetworkDocument) -> None:
         mlp.rename_node("hidden", "two words")
 
 
-def test_paste_renames_keeps_internal_edges_and_offsets(mlp: NetworkDocument) -> None:
+def test_paste_renames_keeps_internal_edges_and_offsets(mlp: EditedNetwork) -> None:
     spec = mlp.spec
     nodes = [copy.deepcopy(spec.node("dense1")), copy.deepcopy(spec.node("relu1"))]
     edges = list(spec.edges)
@@ -158,14 +159,14 @@ def test_paste_renames_keeps_internal_edges_and_offsets(mlp: NetworkDocument) ->
 
 
 def test_append_builds_a_stack(qapp) -> None:  # noqa: ANN001
-    doc = NetworkDocument(new_network())
+    doc = EditedNetwork(new_network())
     for type_name in ("Dense", "ReLU", "Dense", "Softmax"):
         doc.append_layer(type_name)
     assert doc.analysis.ok
     assert [n.type for n in doc.spec.nodes] == ["Input", "Dense", "ReLU", "Dense", "Softmax"]
 
 
-def test_append_after_a_middle_layer_inserts_and_makes_room(mlp: NetworkDocument) -> None:
+def test_append_after_a_middle_layer_inserts_and_makes_room(mlp: EditedNetwork) -> None:
     below = mlp.spec.node("relu1").pos
     new = ""
 
@@ -181,7 +182,7 @@ def test_append_after_a_middle_layer_inserts_and_makes_room(mlp: NetworkDocument
     assert mlp.undo_stack.count() == 1  # one step for the insert and the moves
 
 
-def test_modified_follows_the_undo_stack(mlp: NetworkDocument) -> None:
+def test_modified_follows_the_undo_stack(mlp: EditedNetwork) -> None:
     seen: list[bool] = []
     mlp.modified_changed.connect(seen.append)
     mlp.set_param("dense1", "units", 5)
@@ -191,7 +192,7 @@ def test_modified_follows_the_undo_stack(mlp: NetworkDocument) -> None:
     assert seen == [True, False]
 
 
-def test_every_edit_reruns_analysis(mlp: NetworkDocument) -> None:
+def test_every_edit_reruns_analysis(mlp: EditedNetwork) -> None:
     analyses = []
     mlp.analysis_changed.connect(analyses.append)
     mlp.set_param("dense2", "units", 7)

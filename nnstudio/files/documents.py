@@ -1,11 +1,11 @@
 """Every file a person opens or saves, for the command line and the app alike.
 
-Opening takes a preset's name, a ``.nnstudio`` project (the zip of ``nnstudio.project``), a
+Opening takes a preset's name, a ``.nnstudio`` project (the zip of ``nnstudio.files.project``), a
 JSON file (``nnstudio.document``: network and training settings; ``nnstudio.preset``; or a
 bare ``nnstudio.network``) or an ``.onnx`` model (imported with its weights). Each format's
 version is checked once, by ``check_format_version``: a file from a newer NN Studio is
 refused with the same words wherever it is opened. Saving writes a project or a JSON
-document through ``nnstudio.atomic_write``: the whole file, or the old one left as it was.
+document through ``nnstudio.storage.atomic_write``: the whole file, or the old one left as it was.
 
 Every problem is a ``DocumentError`` whose message names the file and says why.
 """
@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnstudio.atomic_write import write_atomic
-from nnstudio.file_input import InputFileError, parse_json, read_file_limited
-from nnstudio.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
+from nnstudio.files.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec import network as network_format
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.presets import load_preset, parse_preset, preset_names
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
+from nnstudio.storage.atomic_write import write_atomic
+from nnstudio.storage.file_input import InputFileError, parse_json, read_file_limited
 
 PROJECT_SUFFIX = ".nnstudio"
 ONNX_SUFFIX = ".onnx"

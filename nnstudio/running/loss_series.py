@@ -1,4 +1,5 @@
-"""The numbers one run's loss view draws: per batch (raw and smoothed) and per epoch."""
+"""The numbers of one run's loss, as the loss view draws them: per batch (raw and smoothed)
+and per epoch, from live events or a saved history. No Qt here."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import math
 
 import numpy as np
 
-from nnstudio.app.plots.common import GrowingBuffer
 from nnstudio.engine.events import EpochEnd
+from nnstudio.engine.series import GrowingBuffer
 
 SMOOTHING = 0.9  # EMA weight of the past, debiased as TensorBoard does
 EPOCH_SERIES = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "lr")

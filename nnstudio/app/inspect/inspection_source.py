@@ -9,11 +9,11 @@ from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from nnstudio.build import BuildError
 from nnstudio.data.datasets import DATASETS
+from nnstudio.running.build import BuildError
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.viewer import RunContext, ViewerModel
 
 
 def network_key(spec: NetworkSpec, training: TrainingSpec) -> str:
@@ -25,8 +25,8 @@ def network_key(spec: NetworkSpec, training: TrainingSpec) -> str:
     return json.dumps([data, asdict(training)], sort_keys=True, default=str)
 
 
-class ViewerSource(QObject):
-    """Holds the ViewerModel the views ask, and says when it or its weights changed.
+class InspectionSource(QObject):
+    """Holds the InspectionCopy the views ask, and says when it or its weights changed.
 
     A run's viewer (or the saved weights of the project that was opened) wins over the
     document's until the document is replaced (New, Open): then it was of another network.
@@ -36,7 +36,7 @@ class ViewerSource(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.viewer: ViewerModel | None = None
+        self.viewer: InspectionCopy | None = None
         self.problem = "No network yet"
         self.context: RunContext | None = None
         # Where the shown weights come from when no run is shown ("saved in l5.nnstudio").
@@ -109,7 +109,7 @@ class ViewerSource(QObject):
                             f"fix {'them' if count != 1 else 'it'} on the canvas first")
         else:
             try:
-                self.viewer = ViewerModel(spec, training)
+                self.viewer = InspectionCopy(spec, training)
                 self.problem = ""
             except (BuildError, ValueError, KeyError) as error:
                 self.viewer = None
@@ -117,7 +117,7 @@ class ViewerSource(QObject):
         self.changed.emit()
 
     @Slot(object, str)
-    def set_saved(self, viewer: ViewerModel, origin: str) -> None:
+    def set_saved(self, viewer: InspectionCopy, origin: str) -> None:
         """Trained weights that came with the document (``origin``: "saved in l5.nnstudio"),
         shown until a run starts or the document is replaced."""
         self.context = None
@@ -128,7 +128,7 @@ class ViewerSource(QObject):
         self.changed.emit()
 
     @Slot(object)
-    def set_run(self, context: RunContext, viewer: ViewerModel | None = None) -> None:
+    def set_run(self, context: RunContext, viewer: InspectionCopy | None = None) -> None:
         """A run started: from now on show its weights (``viewer`` defaults to the one the
         run's snapshots are loaded into, passed with ``weights_updated``)."""
         self.context = context
@@ -140,7 +140,7 @@ class ViewerSource(QObject):
         self.changed.emit()
 
     @Slot(object)
-    def weights_updated(self, viewer: ViewerModel) -> None:
+    def weights_updated(self, viewer: InspectionCopy) -> None:
         """A new snapshot of the running network's weights (about 4 times a second).
         Ignored once the document was replaced: that run is of another network."""
         if self.context is None:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from nnstudio.cli_options import positive_int
+from nnstudio.cli.options import positive_int
 
 FORMAT_CHOICES = ("torch", "onnx", "npz")
 
@@ -45,12 +45,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from nnstudio.build import build_network
-    from nnstudio.cli_common import CliError
-    from nnstudio.documents import open_source
+    from nnstudio.cli.common import CliError
     from nnstudio.export import FORMATS
     from nnstudio.export.names import identifier
-    from nnstudio.weight_check import apply_weights, check_weights
+    from nnstudio.files.documents import open_source
+    from nnstudio.running.build import build_network
+    from nnstudio.running.weight_check import apply_weights, check_weights
 
     if args.opset is not None and args.format != "onnx":
         raise CliError("--opset applies to --format onnx only")
@@ -86,8 +86,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from nnstudio.cli_common import CliError
-    from nnstudio.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
+    from nnstudio.cli.common import CliError
+    from nnstudio.files.documents import PROJECT_SUFFIX, is_onnx, open_onnx, save_document
 
     source = Path(args.source)
     if not is_onnx(source):

@@ -16,7 +16,7 @@ from typing import IO
 import numpy
 from numpy.lib import format as npy_format
 
-from nnstudio.file_input import read_writable
+from nnstudio.storage.file_input import read_writable
 
 Weights = dict[str, dict[str, numpy.ndarray]]
 # All arrays of one archive together (128 million float32 weights, far more than NumPy

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy
 
-from nnstudio.build import build_network
 from nnstudio.data.dataset import Dataset
 from nnstudio.engine import inspect
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.network import Network
+from nnstudio.running.build import build_network
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 
@@ -35,7 +35,7 @@ class RunContext:
     y_val: numpy.ndarray
     classes: list[str] = field(default_factory=list)
     # Training samples of the dataset, before the validation split (the dataset the views
-    # get may leave its training inputs behind: see nnstudio.runs.child.for_the_views).
+    # get may leave its training inputs behind: see training_process.child.for_the_views).
     train_samples: int | None = None
 
     @property
@@ -53,7 +53,7 @@ class RunContext:
         return self.input_shape == (2,)
 
 
-class ViewerModel:
+class InspectionCopy:
     """Network copy on the CPU with the newest published weights."""
 
     def __init__(self, spec: NetworkSpec, training: TrainingSpec | None = None) -> None:

@@ -14,12 +14,20 @@ import pytest
 
 from nnstudio.engine.events import BatchEnd, EpochEnd, Finished, Snapshot, Started
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.runs.child import RunRequest, apply_commands, in_blocks, serve_run
-from nnstudio.runs.commands import Pause, Resume, Step, Stop
-from nnstudio.runs.messages import Awake, BatchBlock, Ended, Failed, Heartbeat, Ready, Silent
-from nnstudio.runs.process import TrainingProcess, describe_exit
+from nnstudio.running.inspection_copy import InspectionCopy
+from nnstudio.running.training_process.child import RunRequest, apply_commands, in_blocks, serve_run
+from nnstudio.running.training_process.commands import Pause, Resume, Step, Stop
+from nnstudio.running.training_process.messages import (
+    Awake,
+    BatchBlock,
+    Ended,
+    Failed,
+    Heartbeat,
+    Ready,
+    Silent,
+)
+from nnstudio.running.training_process.process import TrainingProcess, describe_exit
 from nnstudio.spec.presets import load_preset
-from nnstudio.viewer import ViewerModel
 
 
 def xor_request(epochs: int = 300, **changes) -> RunRequest:
@@ -80,7 +88,7 @@ def test_a_session_that_cannot_be_built_fails_with_a_message() -> None:
 
 
 def test_a_bug_in_the_run_comes_with_its_traceback(monkeypatch) -> None:  # noqa: ANN001
-    import nnstudio.runs.child as child
+    import nnstudio.running.training_process.child as child
 
     def broken(request, control):  # noqa: ANN001, ANN202
         return 1 / 0
@@ -117,7 +125,7 @@ def test_a_child_process_trains_and_its_weights_solve_xor() -> None:
     finished = [m for m in messages if isinstance(m, Finished)]
     assert finished and finished[0].reason == "completed"
     snapshot = [m for m in messages if isinstance(m, Snapshot)][-1]
-    viewer = ViewerModel(request.spec, request.training)
+    viewer = InspectionCopy(request.spec, request.training)
     viewer.load_weights(snapshot.weights)
     out = viewer.predict(np.array([[0, 0], [0, 1], [1, 0], [1, 1]]))
     assert list((out[:, 0] > 0.5).astype(int)) == [0, 1, 1, 0]
@@ -195,7 +203,7 @@ def test_image_training_sets_stay_in_the_child() -> None:
     MNIST would cross the pipe as 47 MB more on every run."""
     import pickle
 
-    from nnstudio.runs.child import prepare_session
+    from nnstudio.running.training_process.child import prepare_session
 
     preset = load_preset("mlp-784-100-10")
     request = RunRequest(1, "run 1", preset.network, replace(preset.training, epochs=1))

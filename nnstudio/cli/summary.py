@@ -1,14 +1,11 @@
-"""Text and JSON summaries of a network (as Keras's model.summary()), and gradient checks."""
+"""Text and JSON summaries of a network (as Keras's model.summary()), for `nnstudio summary`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy
-
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import format_shape
-from nnstudio.spec.training import TrainingSpec
 
 
 def summary_rows(spec: NetworkSpec) -> list[dict[str, Any]]:
@@ -42,23 +39,3 @@ def format_summary(name: str, spec: NetworkSpec) -> str:
         lines += [f"  - {p}" for p in analysis.problems]
     return "\n".join(lines)
 
-
-def run_gradcheck(spec: NetworkSpec, training: TrainingSpec, batch: int = 4,
-                  seed: int = 0) -> dict[str, float]:
-    """Per-layer largest relative error between backprop and finite differences (float64)."""
-    from nnstudio.build import build_network
-    from nnstudio.engine.gradcheck import check_network
-    from nnstudio.engine.losses import make_loss
-
-    network = build_network(spec, training, dtype=numpy.float64, seed=seed)
-    analysis = spec.analyze()
-    in_shape = analysis.shapes[analysis.order[0]]
-    out_shape = analysis.shapes[analysis.order[-1]]
-    rng = numpy.random.default_rng(seed)
-    x = rng.standard_normal((batch, *in_shape))
-    loss = make_loss(training.loss)
-    if len(out_shape) == 1 and out_shape[0] > 1 and training.loss != "binary_cross_entropy":
-        target = rng.integers(0, out_shape[0], batch)
-    else:
-        target = rng.uniform(0.1, 0.9, (batch, *out_shape)).round()
-    return check_network(network, x, target, loss, seed=seed)

@@ -13,12 +13,18 @@ import pytest
 
 from nnstudio.engine.events import BatchEnd, Finished, Paused, Snapshot
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.runs.child import RunRequest, UnknownCommand, apply_command, apply_commands, await_run
-from nnstudio.runs.commands import Begin, Command, Pause, Resume, Step, Stop
-from nnstudio.runs.listener import RunListener, missing_methods
-from nnstudio.runs.messages import BatchBlock, Failed, Ready, Refused
-from nnstudio.runs.process import TrainingProcess
-from nnstudio.runs.state import TRANSITIONS, RunState
+from nnstudio.running.training_process.child import (
+    RunRequest,
+    UnknownCommand,
+    apply_command,
+    apply_commands,
+    await_run,
+)
+from nnstudio.running.training_process.commands import Begin, Command, Pause, Resume, Step, Stop
+from nnstudio.running.training_process.listener import RunListener, missing_methods
+from nnstudio.running.training_process.messages import BatchBlock, Failed, Ready, Refused
+from nnstudio.running.training_process.process import TrainingProcess
+from nnstudio.running.training_process.state import TRANSITIONS, RunState
 from nnstudio.spec.presets import load_preset
 
 

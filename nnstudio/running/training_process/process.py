@@ -2,7 +2,7 @@
 
 ``TrainingProcess`` starts the child (spawned, never forked: the window's process holds Qt
 and threads), hands out a ``RemoteControl`` with the trainer control's methods (each sends
-one of the commands of ``nnstudio.runs.commands``), and yields
+one of the commands of ``commands``), and yields
 what the child sends until it is done. When the child dies without saying goodbye (killed,
 out of memory, a crash in native code) the last message says so. When it says nothing at
 all for ``silence_seconds`` (not even its heartbeat: stopped with SIGSTOP, frozen), a
@@ -17,9 +17,9 @@ import threading
 import time
 from collections.abc import Iterator
 
-from nnstudio.runs.child import RunRequest, run_child
-from nnstudio.runs.commands import Begin, Command, Pause, Resume, Step, Stop
-from nnstudio.runs.messages import Awake, Ended, Failed, Heartbeat, Silent
+from nnstudio.running.training_process.child import RunRequest, run_child
+from nnstudio.running.training_process.commands import Begin, Command, Pause, Resume, Step, Stop
+from nnstudio.running.training_process.messages import Awake, Ended, Failed, Heartbeat, Silent
 
 START_METHOD = "spawn"
 # A child that sends nothing (its heartbeat comes every 0.5 s) for this long is reported.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nnstudio.engine.events import BatchEnd
-from nnstudio.viewer import RunContext
+from nnstudio.running.inspection_copy import RunContext
 
 
 @dataclass

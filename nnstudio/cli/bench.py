@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy
 
-from nnstudio.cli_options import non_negative_int, positive_int
+from nnstudio.cli.options import non_negative_int, positive_int
 from nnstudio.engine.backend import BACKEND_NAMES, get_device
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import make_optimizer
@@ -61,7 +61,7 @@ def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, 
 
 def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
                backend: str, loss_name: str | None) -> dict[str, float]:
-    from nnstudio.build import build_network
+    from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
     p = load_preset(preset)

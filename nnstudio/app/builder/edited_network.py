@@ -1,4 +1,4 @@
-"""NetworkDocument: the network being edited, its undo stack and its change signals.
+"""EditedNetwork: the network being edited, its undo stack and its change signals.
 
 The canvas, inspector and summary only *follow* this object. Edits go through
 ``QUndoCommand``s (commands.py), which call the primitive mutations below; every edit
@@ -8,7 +8,6 @@ reruns ``NetworkSpec.analyze()`` and announces the new Analysis.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,27 +15,18 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from nnstudio.app.builder import commands, layout
-from nnstudio.spec.catalogue import LAYER_TYPES, LayerType
+from nnstudio.app.builder import commands
+from nnstudio.spec import edit_rules as rules
+from nnstudio.spec import layout
+from nnstudio.spec.catalogue import LAYER_TYPES
+from nnstudio.spec.edit_rules import EditError
 from nnstudio.spec.network import Analysis, EdgeSpec, NetworkSpec, NodeSpec
 from nnstudio.spec.training import TrainingSpec
 
 Pos = tuple[float, float]
-_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
-class EditError(ValueError):
-    """An edit that cannot be made; the message says why in plain words."""
-
-
-def new_network() -> NetworkSpec:
-    """What File > New gives: an Input of 784 values, ready for layers."""
-    spec = NetworkSpec.sequential([], name="untitled", input_shape=[784])
-    spec.nodes[0].pos = (0.0, 0.0)
-    return spec
-
-
-class NetworkDocument(QObject):
+class EditedNetwork(QObject):
     """Holds the NetworkSpec and TrainingSpec being edited and announces every change."""
 
     node_added = Signal(str)
@@ -55,7 +45,7 @@ class NetworkDocument(QObject):
     def __init__(self, spec: NetworkSpec | None = None, training: TrainingSpec | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._spec = spec if spec is not None else new_network()
+        self._spec = spec if spec is not None else rules.new_network()
         self._training = training if training is not None else TrainingSpec()
         self._analysis = self._spec.analyze()
         self._depth = 0
@@ -154,9 +144,9 @@ class NetworkDocument(QObject):
     def add_node(self, type_name: str, pos: Pos, params: dict[str, Any] | None = None,
                  connect_from: str | None = None) -> str:
         """Add a layer at ``pos`` (top-left), optionally fed by ``connect_from``."""
-        lt = _layer_type(type_name)
+        lt = rules.layer_type(type_name)
         node = NodeSpec(self._spec.new_id(type_name), type_name,
-                        dict(params) if params else _initial_params(type_name), pos)
+                        dict(params) if params else rules.initial_params(type_name), pos)
         edges = []
         if connect_from is not None and lt.inputs != 0:
             edges.append(EdgeSpec(connect_from, node.id, 0))
@@ -175,18 +165,7 @@ class NetworkDocument(QObject):
 
     def connection_problem(self, source: str, target: str) -> str | None:
         """Why ``source`` cannot feed ``target``, or None when it can."""
-        if source == target:
-            return "a layer cannot feed itself"
-        if not (self._spec.has_node(source) and self._spec.has_node(target)):
-            return "both ends must be layers of this network"
-        lt = LAYER_TYPES.get(self._spec.node(target).type)
-        if lt is not None and lt.inputs == 0:
-            return "an Input layer takes no inputs"
-        if any(e.source == source for e in self._spec.inputs_of(target)):
-            return f"{source} already feeds {target}"
-        if self._reaches(target, source):
-            return "that connection would make a cycle; a network must flow one way"
-        return None
+        return rules.connection_problem(self._spec, source, target)
 
     def connect(self, source: str, target: str) -> EdgeSpec:
         """Connect ``source``'s output to ``target``: a merge layer takes it on its next free
@@ -201,14 +180,14 @@ class NetworkDocument(QObject):
             port = 0
             replaces = existing[0] if existing else None
         else:
-            port = next_free_port(existing)
+            port = rules.next_free_port(existing)
         edge = EdgeSpec(source, target, port)
         self.undo_stack.push(commands.ConnectCommand(self, edge, replaces))
         return edge
 
     def insert_on_edge(self, type_name: str, edge: EdgeSpec, pos: Pos | None = None) -> str:
         """Put a new one-input layer in the middle of ``edge``."""
-        lt = _layer_type(type_name)
+        lt = rules.layer_type(type_name)
         if lt.inputs != 1:
             raise EditError(f"only a one-input layer can go on a connection, not {type_name}")
         if edge not in self._spec.edges:
@@ -216,18 +195,14 @@ class NetworkDocument(QObject):
         if pos is None:
             pos = self._spec.node(edge.source).pos or (0.0, 0.0)
             pos = (pos[0], pos[1] + layout.ROW_STEP)
-        node = NodeSpec(self._spec.new_id(type_name), type_name, _initial_params(type_name),
+        node = NodeSpec(self._spec.new_id(type_name), type_name, rules.initial_params(type_name),
                         pos)
         self.undo_stack.push(commands.InsertOnEdgeCommand(self, node, edge))
         return node.id
 
     def can_splice(self, node_id: str) -> bool:
         """Whether ``node_id`` could go onto a connection: a one-input layer with none."""
-        if not self._spec.has_node(node_id):
-            return False
-        lt = LAYER_TYPES.get(self._spec.node(node_id).type)
-        return (lt is not None and lt.inputs == 1
-                and not any(node_id in (e.source, e.target) for e in self._spec.edges))
+        return rules.can_splice(self._spec, node_id)
 
     def splice_into_edge(self, node_id: str, edge: EdgeSpec) -> None:
         """Put the unconnected one-input layer ``node_id`` in the middle of ``edge``."""
@@ -258,13 +233,7 @@ class NetworkDocument(QObject):
 
     def id_problem(self, new_id: str, old_id: str | None = None) -> str | None:
         """Why ``new_id`` cannot name a layer, or None when it can."""
-        if not new_id:
-            return "a layer needs a name"
-        if not _ID_PATTERN.match(new_id):
-            return "use letters, digits, '_', '-' or '.', starting with a letter"
-        if new_id != old_id and self._spec.has_node(new_id):
-            return f"another layer is already called {new_id}"
-        return None
+        return rules.id_problem(self._spec, new_id, old_id)
 
     def rename_node(self, old: str, new: str) -> None:
         if old == new:
@@ -278,21 +247,7 @@ class NetworkDocument(QObject):
                      offset: Pos = (30.0, 30.0), text: str = "Paste") -> list[str]:
         """Add copied layers: ids that are taken get fresh ones, positions move by
         ``offset``, and only edges between the added layers are kept. Returns the new ids."""
-        taken = {n.id for n in self._spec.nodes}
-        renamed: dict[str, str] = {}
-        added: list[NodeSpec] = []
-        probe = NetworkSpec(nodes=list(self._spec.nodes))
-        for node in nodes:
-            new_id = node.id if node.id not in taken else probe.new_id(node.type)
-            taken.add(new_id)
-            renamed[node.id] = new_id
-            pos = node.pos or (0.0, 0.0)
-            clone = NodeSpec(new_id, node.type, copy.deepcopy(node.params),
-                             (pos[0] + offset[0], pos[1] + offset[1]))
-            probe.nodes.append(clone)
-            added.append(clone)
-        kept = [EdgeSpec(renamed[e.source], renamed[e.target], e.port) for e in edges
-                if e.source in renamed and e.target in renamed]
+        added, kept = rules.fragment_to_add(self._spec, nodes, edges, offset)
         if added:
             self.undo_stack.push(commands.AddNodesCommand(self, added, kept, text))
         return [n.id for n in added]
@@ -301,7 +256,7 @@ class NetworkDocument(QObject):
         """Add a layer after ``after`` (or the current output layer), connected to it. If
         ``after`` feeds exactly one layer, the new one goes in between and what lies below
         moves down a row, so a stack can be built by naming its layers in order."""
-        lt = _layer_type(type_name)
+        lt = rules.layer_type(type_name)
         anchor = after if after is not None and self._spec.has_node(after) \
             else self.current_output()
         if anchor is None:
@@ -315,7 +270,7 @@ class NetworkDocument(QObject):
         if len(outs) == 1 and lt.inputs == 1:
             self.undo_stack.beginMacro(f"Insert {type_name}")
             try:
-                downstream = self._downstream(outs[0].target)
+                downstream = rules.downstream(self._spec, outs[0].target)
                 shift = {n.id: (n.pos[0], n.pos[1] + layout.ROW_STEP)
                          for n in self._spec.nodes if n.id in downstream and n.pos is not None
                          and n.pos[1] >= below[1] - layout.NODE_HEIGHT}
@@ -392,36 +347,3 @@ class NetworkDocument(QObject):
             self._spec.weights = {(new if k == old else k): v
                                   for k, v in self._spec.weights.items()}
         self.node_renamed.emit(old, new)
-
-    # -- helpers -----------------------------------------------------------------------
-    def _reaches(self, start: str, goal: str) -> bool:
-        return goal in self._downstream(start)
-
-    def _downstream(self, start: str) -> set[str]:
-        seen, stack = {start}, [start]
-        while stack:
-            for e in self._spec.outputs_of(stack.pop()):
-                if e.target not in seen:
-                    seen.add(e.target)
-                    stack.append(e.target)
-        return seen
-
-
-def next_free_port(edges: list[EdgeSpec]) -> int:
-    used = {e.port for e in edges}
-    port = 0
-    while port in used:
-        port += 1
-    return port
-
-
-def _layer_type(type_name: str) -> LayerType:
-    if type_name not in LAYER_TYPES:
-        raise EditError(f"unknown layer type {type_name!r}")
-    return LAYER_TYPES[type_name]
-
-
-def _initial_params(type_name: str) -> dict[str, Any]:
-    """A new layer's saved parameters: the required ones, at their defaults."""
-    return {p.name: copy.deepcopy(p.default) for p in LAYER_TYPES[type_name].params
-            if p.required}

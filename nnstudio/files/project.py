@@ -17,20 +17,20 @@ from typing import IO, Any
 
 import numpy
 
-from nnstudio import weights_archive
-from nnstudio.atomic_write import write_atomic
-from nnstudio.file_input import (
+from nnstudio.spec.format_version import FormatVersionError, check_format_version
+from nnstudio.spec.network import NetworkSpec, SpecError
+from nnstudio.spec.training import TrainingSpec, TrainingSpecError
+from nnstudio.storage import weights_archive
+from nnstudio.storage.atomic_write import write_atomic
+from nnstudio.storage.file_input import (
     InputFileError,
     format_size,
     open_regular,
     parse_json,
     read_limited,
 )
-from nnstudio.spec.format_version import FormatVersionError, check_format_version
-from nnstudio.spec.network import NetworkSpec, SpecError
-from nnstudio.spec.training import TrainingSpec, TrainingSpecError
 
-FORMAT = "nnstudio.project"
+FORMAT = "nnstudio.files.project"
 FORMAT_VERSION = 1
 # What project.json and history.json may each unpack to, whatever their headers claim; a
 # zip bomb is stopped once it passes this. (weights.npz and all its arrays together have
@@ -53,7 +53,7 @@ class Project:
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
-    """Write atomically (see nnstudio.atomic_write); a failure raises SaveError, an OSError
+    """Write atomically (see nnstudio.storage.atomic_write); a failure raises SaveError, an OSError
     naming ``path``, and leaves any old file as it was."""
     path = Path(path)
     meta = {

@@ -1,7 +1,7 @@
 """The child side of a training run: build the session, train, stream the events.
 
 ``run_child`` is the process's entry point. A thread of its own applies the window's
-commands (``nnstudio.runs.commands``: Pause, Resume, Step, Stop) to the trainer's control,
+commands (``commands``: Pause, Resume, Step, Stop) to the trainer's control,
 and reports anything else it receives with a ``Refused`` message; the main thread trains and
 sends batch events in blocks (at most one message every ``BLOCK_SECONDS``, however fast the
 batches), the other events as they come.
@@ -20,12 +20,19 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
-from nnstudio.runs.commands import Begin, Pause, Resume, Step, Stop
-from nnstudio.runs.messages import BatchBlock, Ended, Failed, Heartbeat, Ready, Refused
-from nnstudio.session import Session, SessionError, create_session
+from nnstudio.running.inspection_copy import RunContext
+from nnstudio.running.session import Session, SessionError, create_session
+from nnstudio.running.training_process.commands import Begin, Pause, Resume, Step, Stop
+from nnstudio.running.training_process.messages import (
+    BatchBlock,
+    Ended,
+    Failed,
+    Heartbeat,
+    Ready,
+    Refused,
+)
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.viewer import RunContext
 
 BLOCK_SECONDS = 0.04
 HEARTBEAT_SECONDS = 0.5  # how often a run says it is alive, also while paused
@@ -217,7 +224,7 @@ def await_run(receive: Callable[[], object], send: Callable[[object], None]) -> 
 
 
 def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: ANN001
-    """The training process's entry point (see ``nnstudio.runs.process``). Without a
+    """The training process's entry point (see ``process``). Without a
     request it is a spare, started ahead with everything imported (see ``await_run``)."""
     import signal
 

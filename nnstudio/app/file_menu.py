@@ -1,7 +1,7 @@
 """The main window's file side: new, presets, open, recent files, save, export.
 
 A mixin of MainWindow (it uses the window's document, settings, scene, menus and status
-bar); all reading and writing goes through ``nnstudio.documents``, as the command line's.
+bar); all reading and writing goes through ``nnstudio.files.documents``, as the command line's.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from pathlib import Path
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from nnstudio import documents
 from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
-from nnstudio.app.builder.document import new_network
 from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
+from nnstudio.files import documents
+from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
 
-class DocumentFilesMixin:
+class FileMenuMixin:
     """File menu behaviour; mixed into MainWindow."""
 
     def load_preset(self, name: str) -> bool:

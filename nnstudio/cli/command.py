@@ -8,18 +8,18 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nnstudio import __version__
-from nnstudio.cli_common import CliError, check_writable_destination
-from nnstudio.cli_options import non_negative_float, non_negative_int, positive_int
+from nnstudio.cli.common import CliError, check_writable_destination
+from nnstudio.cli.options import non_negative_float, non_negative_int, positive_int
 from nnstudio.data.errors import DatasetError
-from nnstudio.documents import DocumentError
 from nnstudio.engine.backend import BackendUnavailable
+from nnstudio.files.documents import DocumentError
 from nnstudio.spec.network import SpecError
 from nnstudio.spec.presets import DEFAULT_PRESET
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from nnstudio.documents import open_source
-    from nnstudio.summary import format_summary, summary_json
+    from nnstudio.cli.summary import format_summary, summary_json
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     if args.json:
@@ -30,8 +30,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    from nnstudio.documents import open_source
-    from nnstudio.summary import run_gradcheck
+    from nnstudio.files.documents import open_source
+    from nnstudio.running.gradcheck import run_gradcheck
 
     opened = open_source(args.source)
     errors = run_gradcheck(opened.network, opened.training, batch=args.batch, seed=args.seed)
@@ -126,8 +126,8 @@ def _register_optional_commands() -> None:
     import importlib
 
     # The window's benchmarks add their options to `bench`, so they come after it.
-    for module in ("nnstudio.cli_train", "nnstudio.cli_data", "nnstudio.bench",
-                   "nnstudio.app.benchmarks", "nnstudio.cli_export"):
+    for module in ("nnstudio.cli.train", "nnstudio.cli.data", "nnstudio.cli.bench",
+                   "nnstudio.app.benchmarks", "nnstudio.cli.export"):
         try:
             EXTRA_COMMANDS.append(importlib.import_module(module).register)
         except ModuleNotFoundError as error:

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy
 
-from nnstudio.build import build_network
 from nnstudio.data.augment import augment_images
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.datasets import load_dataset
@@ -20,9 +19,10 @@ from nnstudio.engine.losses import Loss, make_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule, make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig, TrainerControl
+from nnstudio.running.build import build_network
+from nnstudio.running.weight_check import WeightReport, apply_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.weight_check import WeightReport, apply_weights
 
 
 class SessionError(ValueError):

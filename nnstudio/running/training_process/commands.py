@@ -1,7 +1,7 @@
 """What the window sends its training process: one frozen dataclass per command.
 
 They cross the command pipe as objects and the child dispatches on their type
-(``nnstudio.runs.child.apply_command``); anything else it receives it reports with a
+(``child.apply_command``); anything else it receives it reports with a
 ``Refused`` message and otherwise ignores.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from nnstudio.runs.child import RunRequest
+    from nnstudio.running.training_process.child import RunRequest
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from nnstudio.engine import layers as L
 from nnstudio.engine.backend import CPU, Device
 from nnstudio.engine.init import get_initializer
 from nnstudio.engine.network import Network, Node
-from nnstudio.memory import check_memory
+from nnstudio.running.memory import check_memory
+from nnstudio.running.weight_check import apply_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import Shape
 from nnstudio.spec.training import TrainingSpec
-from nnstudio.weight_check import apply_weights
 
 
 class BuildError(ValueError):

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnstudio.cli_settings import DATA_SETTINGS, add_setting_options, settings_from_args
+from nnstudio.cli.settings import DATA_SETTINGS, add_setting_options, settings_from_args
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
 
@@ -32,12 +32,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from nnstudio.documents import open_source
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
     if args.save:  # a destination that cannot take the result must not cost the whole run
-        from nnstudio.cli_common import check_writable_destination
+        from nnstudio.cli.common import check_writable_destination
 
         check_writable_destination(args.save, "--save")
     log = sys.stderr
@@ -111,9 +111,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
     """The run's session, with the opened file's weights checked: ones that do not fit or
     hold NaN are refused naming the file, layers they leave out are noted on stderr."""
-    from nnstudio.cli_common import CliError
-    from nnstudio.session import SessionError, create_session
-    from nnstudio.weight_check import WeightsError
+    from nnstudio.cli.common import CliError
+    from nnstudio.running.session import SessionError, create_session
+    from nnstudio.running.weight_check import WeightsError
 
     source = opened.path.name if opened.path else opened.name
     try:
@@ -132,8 +132,8 @@ def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
                     history: dict) -> Exception | None:
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
-    from nnstudio.cli_common import CliError
-    from nnstudio.documents import DocumentError
+    from nnstudio.cli.common import CliError
+    from nnstudio.files.documents import DocumentError
 
     try:
         _save(path, opened, training, session, history)
@@ -164,8 +164,8 @@ def _rescue_paths(path: str) -> list[Path]:
             Path(tempfile.gettempdir()) / name]
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
-    from nnstudio.documents import holds_weights, save_document
     from nnstudio.export.npz import export_npz
+    from nnstudio.files.documents import holds_weights, save_document
 
     weights = session.network.get_weights()
     if Path(path).suffix == ".npz":
@@ -197,8 +197,8 @@ def _history_table(history: dict[str, list]) -> str:
 def cmd_eval(args: argparse.Namespace) -> int:
     import numpy
 
-    from nnstudio.documents import open_source
     from nnstudio.engine.metrics import confusion_matrix, predicted_classes
+    from nnstudio.files.documents import open_source
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)

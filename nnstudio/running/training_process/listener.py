@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
-from nnstudio.viewer import RunContext, ViewerModel
+from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 
 class RunListener(Protocol):
@@ -14,7 +14,7 @@ class RunListener(Protocol):
     weights), then the run's events as they come; ``on_snapshot`` after the viewer has
     loaded the snapshot's weights."""
 
-    def start_run(self, context: RunContext, viewer: ViewerModel) -> None: ...
+    def start_run(self, context: RunContext, viewer: InspectionCopy) -> None: ...
 
     def on_batch(self, event: BatchEnd) -> None: ...
 
