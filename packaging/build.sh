@@ -5,8 +5,8 @@
 #
 # A fresh virtual environment (build/venv, or $NNSTUDIO_BUILD_VENV) gets the project and
 # PyInstaller, so the bundle holds only what NN Studio needs. Set PYTHON to pick the
-# interpreter (3.11+). The icon PNG was rendered from nnstudio.svg with Qt offscreen
-# (QSvgRenderer into a 256x256 QImage).
+# interpreter (3.11+). The icon PNG (nnstudio/resources/icons) was rendered from its SVG with
+# Qt offscreen (QSvgRenderer into a 256x256 QImage).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -40,4 +40,4 @@ echo "built $APP"
 echo "to install for this user:"
 echo "  ln -sf '$APP' ~/.local/bin/nnstudio"
 echo "  install -Dm644 '$HERE/nnstudio.desktop' ~/.local/share/applications/nnstudio.desktop"
-echo "  install -Dm644 '$HERE/nnstudio.svg' ~/.local/share/icons/hicolor/scalable/apps/nnstudio.svg"
+echo "  install -Dm644 '$ROOT/nnstudio/resources/icons/nnstudio.svg' ~/.local/share/icons/hicolor/scalable/apps/nnstudio.svg"

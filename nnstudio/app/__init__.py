@@ -19,17 +19,20 @@ def run(open_path: str | None = None, screenshot: str | None = None,
     views can train that many epochs first."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from nnstudio.app import settings as app_settings
     from nnstudio.app.main_window import MainWindow, install_exception_hook
     from nnstudio.app.theme import apply_theme
+    from nnstudio.resources import icon_path
 
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName(app_settings.ORGANIZATION)
     app.setApplicationName(app_settings.APPLICATION)
     apply_theme(app)  # type: ignore[arg-type]
+    app.setWindowIcon(QIcon(str(icon_path("svg"))))
     settings = app_settings.make_settings(settings_path)
     if screenshot:
         window = MainWindow(settings=settings, persist=False, interactive=False)

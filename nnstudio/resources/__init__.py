@@ -1,5 +1,5 @@
-"""The files NN Studio carries inside its package: the presets (``presets/*.json``) and the
-embedded MNIST subset (``mnist-subset.npz``).
+"""The files NN Studio carries inside its package: the presets (``presets/*.json``), the
+embedded MNIST subset (``mnist-subset.npz``) and the application icon (``icons/``).
 
 They are package data, read through ``importlib.resources``, so a clone, an editable install,
 a wheel and the PyInstaller bundle (which collects them as ``nnstudio/resources``) all find
@@ -19,3 +19,8 @@ def resources_dir() -> Path:
         raise RuntimeError(f"NN Studio's data files must be installed as files, not in "
                            f"{folder}; install the wheel with pip")
     return folder
+
+
+def icon_path(suffix: str = "svg") -> Path:
+    """The application icon: ``svg`` (scalable) or ``png`` (256x256)."""
+    return resources_dir() / "icons" / f"nnstudio.{suffix}"

@@ -27,6 +27,8 @@ def test_run_with_screenshot(qapp, tmp_path: Path, settings_path: str) -> None: 
     assert run("lenet5", str(shot), settings_path) == 0
     image = QImage(str(shot))
     assert (image.width(), image.height()) == (1400, 900)
+    icon = qapp.windowIcon()  # the package's own icon, found in a wheel as in a clone
+    assert not icon.isNull() and not icon.pixmap(64, 64).isNull()
 
 
 def test_run_with_a_missing_file_fails_cleanly(qapp, tmp_path: Path, settings_path: str) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ import pytest
 
 from nnstudio.export import ExportError
 from nnstudio.export.errors import require
-from nnstudio.resources import resources_dir
+from nnstudio.resources import icon_path, resources_dir
 
 PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
 
@@ -22,7 +22,7 @@ def test_resources_are_package_data() -> None:
     assert (folder / "presets" / "lenet5.json").exists()
     assert (folder / "mnist-subset.npz").exists()
     pyproject = (PACKAGING.parent / "pyproject.toml").read_text()
-    for pattern in ("py.typed", "resources/*.npz", "resources/presets/*.json"):
+    for pattern in ("py.typed", "resources/*.npz", "resources/presets/*.json", "resources/icons/*"):
         assert f'"{pattern}"' in pyproject
     assert (PACKAGING.parent / "nnstudio" / "py.typed").exists()
 
@@ -45,5 +45,5 @@ def test_packaging_files() -> None:
     desktop = dict(line.split("=", 1) for line in
                    (PACKAGING / "nnstudio.desktop").read_text().splitlines() if "=" in line)
     assert desktop["Exec"] == "nnstudio" and desktop["Icon"] == "nnstudio"
-    assert (PACKAGING / "nnstudio.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "<svg" in (PACKAGING / "nnstudio.svg").read_text()
+    assert icon_path("png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in icon_path("svg").read_text()
