@@ -7,7 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import typing
 from collections.abc import Callable
-from dataclasses import FrozenInstanceError, replace
+from dataclasses import FrozenInstanceError
 
 import pytest
 
@@ -25,13 +25,12 @@ from nnstudio.running.training_process.listener import RunListener, missing_meth
 from nnstudio.running.training_process.messages import BatchBlock, Failed, Ready, Refused
 from nnstudio.running.training_process.process import TrainingProcess
 from nnstudio.running.training_process.state import TRANSITIONS, RunState
-from nnstudio.spec.presets import load_preset
+from tests.running import requests
 
 
 def xor_request(epochs: int = 100_000, **changes) -> RunRequest:
-    preset = load_preset("xor-mlp")
-    return RunRequest(1, "run 1", preset.network, replace(preset.training, epochs=epochs),
-                      **changes)
+    """A run long enough to stay alive while commands arrive."""
+    return requests.xor_request(epochs, **changes)
 
 
 def paused_with_a_step() -> TrainerControl:

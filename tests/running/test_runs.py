@@ -28,12 +28,7 @@ from nnstudio.running.training_process.messages import (
 )
 from nnstudio.running.training_process.process import TrainingProcess, describe_exit
 from nnstudio.spec.presets import load_preset
-
-
-def xor_request(epochs: int = 300, **changes) -> RunRequest:
-    preset = load_preset("xor-mlp")
-    return RunRequest(1, "run 1", preset.network, replace(preset.training, epochs=epochs),
-                      **changes)
+from tests.running.requests import xor_request
 
 
 def batch(step: int) -> BatchEnd:
