@@ -70,6 +70,8 @@ class Actions:
         self.zoom_out = make("Zoom &Out", ["Ctrl+-"], "Zoom out")
         self.fit_view = make("&Fit to View", ["Ctrl+0"], "Show the whole network")
         self.actual_size = make("&Actual Size", ["Ctrl+1"], "Zoom to 100%")
+        self.reset_layout = make("&Reset Layout", [],
+                                 "Put every panel back where it starts, on every tab")
         # Train (wired by the training views through TrainControls)
         self.train_start = make("&Start", ["F5"], "Train the network", pix.SP_MediaPlay)
         self.train_pause = make("&Pause", ["F6"], "Pause training", pix.SP_MediaPause)
