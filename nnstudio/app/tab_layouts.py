@@ -26,6 +26,7 @@ class TabLayouts(QObject):
         self.raised = raised
         self.default = window.saveState()
         self.states: dict[int, QByteArray] = {}
+        self._raise_on_show: set[str] = set()  # raised while another tab's layout showed
         self.current = tabs.currentIndex()
         tabs.currentChanged.connect(self._switch)
 
@@ -42,6 +43,17 @@ class TabLayouts(QObject):
         state = self.states.get(tab)
         if state is None or not self.window.restoreState(state):
             self._default_for(tab)
+        docks = self.window.docks
+        for name in self._raise_on_show:
+            if name in docks and docks[name].isVisible():
+                docks[name].raise_()
+        self._raise_on_show = set()
+
+    def raise_dock(self, name: str) -> None:
+        """Bring a dock to the front of its tab group now, and on the next tab shown
+        (each tab would otherwise restore the layout it was left with)."""
+        self.window.docks[name].raise_()
+        self._raise_on_show.add(name)
 
     @Slot(int)
     def _switch(self, index: int) -> None:

@@ -293,3 +293,15 @@ def test_reset_layout_brings_back_the_default_docks(window) -> None:  # noqa: AN
     assert not window.docks["palette_dock"].isVisible()  # the dashboard's default
     window.training.tabs.setCurrentIndex(BUILD_TAB)
     assert window.docks["palette_dock"].isVisible()
+
+
+def test_a_dock_raised_on_the_dashboard_is_in_front_back_on_the_network_tab(
+        window) -> None:  # noqa: ANN001
+    from nnstudio.app.training.attach import BUILD_TAB, DASHBOARD_TAB
+
+    tabs = window.training.tabs
+    tabs.setCurrentIndex(DASHBOARD_TAB)
+    window.tab_layouts.raise_dock("draw_dock")  # as a run start does, on the dashboard
+    tabs.setCurrentIndex(BUILD_TAB)
+    assert not window.docks["draw_dock"].visibleRegion().isEmpty()
+    assert window.docks["palette_dock"].visibleRegion().isEmpty()  # behind it, same group
