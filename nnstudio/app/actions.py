@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
@@ -100,9 +99,13 @@ class _TooltipFollowsText(QObject):
 
     @Slot()
     def update(self) -> None:
-        action = self.action
-        if not shiboken6.isValid(action):  # changed() also fires while the action is deleted
-            return
+        try:
+            self._follow(self.action)
+        except RuntimeError:  # changed() also fires while the action is being deleted
+            pass
+
+    @staticmethod
+    def _follow(action: QAction) -> None:
         name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         tip = f"{name} ({key})" if key else name
