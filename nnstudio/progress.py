@@ -54,3 +54,43 @@ class ProgressBar:
             self.stream.flush()
         else:
             self.update(done, suffix, force=True)
+
+
+# -- the training panel's progress line: each state says only what is true -----------------
+
+def where(epoch: int, epochs: int, batch: int | None = None, batches: int | None = None) -> str:
+    """'epoch 2/5' or 'epoch 2/5, batch 3/938' (epoch and batch 0-based in, 1-based out)."""
+    text = f"epoch {epoch + 1}/{epochs}"
+    return text if batch is None or batches is None else f"{text}, batch {batch + 1}/{batches}"
+
+
+def running_text(epoch: int, epochs: int, samples_per_second: float, seconds_left: float) -> str:
+    return (f"{where(epoch, epochs)} · {samples_per_second:,.0f} samples/s · "
+            f"{format_seconds(seconds_left)} left")
+
+
+def paused_text(position: str, stepped: bool) -> str:
+    """Paused (after a Step, or not): no rate and no time left, nothing runs."""
+    return f"{'stepped' if stepped else 'paused'} · {position}"
+
+
+def stopping_text(position: str) -> str:
+    return f"stopping after this batch · {position}"
+
+
+def ended_text(position: str) -> str:
+    """The run's process ended without finishing (it failed, or was ended)."""
+    return f"ended without finishing · {position}" if position else "ended without finishing"
+
+
+FINISHED_WORDS = {"completed": "finished", "early_stopping": "finished early (no better "
+                  "validation loss)", "stopped": "stopped", "diverged": "diverged"}
+
+
+def finished_text(reason: str, epochs_run: int, epochs: int, seconds: float) -> tuple[bool, str]:
+    """(whether the bar is full, the line) when a run has ended."""
+    full = reason in ("completed", "early_stopping")
+    words = FINISHED_WORDS.get(reason, reason)
+    of = f"{epochs_run} epoch{'s' if epochs_run != 1 else ''}" if full or not epochs \
+        else f"{epochs_run} of {epochs} epochs"
+    return full, f"{words} · {of} in {format_seconds(seconds)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -53,6 +54,8 @@ class Actions:
         self.redo = redo
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.redo.setIcon(icon(pix.SP_ArrowForward))
+        for action in (self.undo, self.redo):
+            _TooltipFollowsText(action)
         self.cut = make("Cu&t", [Key.Cut], "Cut the selected layers")
         self.copy = make("&Copy", [Key.Copy], "Copy the selected layers")
         self.paste = make("&Paste", [Key.Paste], "Paste layers")
@@ -66,6 +69,8 @@ class Actions:
         self.zoom_out = make("Zoom &Out", ["Ctrl+-"], "Zoom out")
         self.fit_view = make("&Fit to View", ["Ctrl+0"], "Show the whole network")
         self.actual_size = make("&Actual Size", ["Ctrl+1"], "Zoom to 100%")
+        self.reset_layout = make("&Reset Layout", [],
+                                 "Put every panel back where it starts, on every tab")
         # Train (wired by the training views through TrainControls)
         self.train_start = make("&Start", ["F5"], "Train the network", pix.SP_MediaPlay)
         self.train_pause = make("&Pause", ["F6"], "Pause training", pix.SP_MediaPause)
@@ -80,3 +85,29 @@ class Actions:
     def all(self) -> list[QAction]:
         return [v for v in vars(self).values() if isinstance(v, QAction)]
 
+
+class _TooltipFollowsText(QObject):
+    """The action's tooltip says what it would do and its key: "Undo Set dense1 units
+    (Ctrl+Z)", kept current as the undo stack renames the action. A child of the action,
+    so the connection ends with it."""
+
+    def __init__(self, action: QAction) -> None:
+        super().__init__(action)
+        self.action = action
+        action.changed.connect(self.update)
+        self.update()
+
+    @Slot()
+    def update(self) -> None:
+        try:
+            self._follow(self.action)
+        except RuntimeError:  # changed() also fires while the action is being deleted
+            pass
+
+    @staticmethod
+    def _follow(action: QAction) -> None:
+        name = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = f"{name} ({key})" if key else name
+        if action.toolTip() != tip:
+            action.setToolTip(tip)

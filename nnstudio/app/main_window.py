@@ -106,6 +106,13 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.inspect.attach import InspectUI
 
         self.inspect = InspectUI(self)
+        from nnstudio.app.tab_layouts import TabLayouts
+        from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
+
+        self.tab_layouts = TabLayouts(self, self.training.tabs,
+                                      aside={DASHBOARD_TAB: BUILDER_DOCKS},
+                                      raised={DASHBOARD_TAB: "training_dock"})
+        self.actions.reset_layout.triggered.connect(self.tab_layouts.reset)
         self.resize(1400, 900)
         if self.persist:
             self.restore_layout()
@@ -178,8 +185,8 @@ class MainWindow(FileMenuMixin, QMainWindow):
             edit.addSeparator() if action is None else edit.addAction(action)
 
         view = bar.addMenu("&View")
-        for action in (a.zoom_in, a.zoom_out, a.fit_view, a.actual_size):
-            view.addAction(action)
+        for action in (a.zoom_in, a.zoom_out, a.fit_view, a.actual_size, None, a.reset_layout):
+            view.addSeparator() if action is None else view.addAction(action)
         view.addSeparator()
         docks = view  # a toggle for every dock and the toolbar goes below
 
@@ -372,15 +379,13 @@ class MainWindow(FileMenuMixin, QMainWindow):
     # -- layout and closing ------------------------------------------------------------
     def restore_layout(self) -> None:
         geometry = self.settings.value(app_settings.GEOMETRY)
-        state = self.settings.value(app_settings.STATE)
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        self.tab_layouts.restore(self.settings)
 
     def save_layout(self) -> None:
         self.settings.setValue(app_settings.GEOMETRY, self.saveGeometry())
-        self.settings.setValue(app_settings.STATE, self.saveState())
+        self.tab_layouts.save(self.settings)
         self.settings.sync()
 
     def showEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name

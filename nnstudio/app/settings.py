@@ -14,7 +14,7 @@ APPLICATION = "NN Studio"
 MAX_RECENT = 8
 
 GEOMETRY = "window/geometry"
-STATE = "window/state"
+TAB_STATE = "window/state/tab{}"  # one dock layout per centre tab (see tab_layouts.py)
 RECENT = "files/recent"
 LAST_DIR = "files/last_dir"
 LAST_PRESET = "choices/last_preset"
@@ -26,6 +26,10 @@ def make_settings(path: str | None = None) -> QSettings:
         return QSettings(str(path), QSettings.Format.IniFormat)
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION,
                      APPLICATION)
+
+
+def tab_state_key(tab: int) -> str:
+    return TAB_STATE.format(tab)
 
 
 def _as_list(value: object) -> list[str]:

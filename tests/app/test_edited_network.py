@@ -110,15 +110,25 @@ def test_insert_keeps_the_port_of_a_merge_input(qapp) -> None:  # noqa: ANN001
     assert doc.analysis.ok
 
 
-def test_set_param_and_merging(mlp: EditedNetwork) -> None:
+def test_set_param_merges_only_within_one_editing_session(mlp: EditedNetwork) -> None:
+    session = object()
+
     def edit() -> None:
-        mlp.set_param("dense1", "units", 20)
-        mlp.set_param("dense1", "units", 30)
+        mlp.set_param("dense1", "units", 20, merge_key=session)
+        mlp.set_param("dense1", "units", 30, merge_key=session)
 
     _, after = round_trip(mlp, edit)
-    assert mlp.undo_stack.count() == 1  # consecutive edits of one parameter merge
+    assert mlp.undo_stack.count() == 1  # steps of one session of one field merge
     assert after["nodes"][1]["params"]["units"] == 30
     assert mlp.analysis.param_counts["dense1"] == 784 * 30 + 30
+
+
+def test_separate_edits_of_one_parameter_are_separate_undo_steps(mlp: EditedNetwork) -> None:
+    mlp.set_param("dense1", "units", 20)
+    mlp.set_param("dense1", "units", 30)
+    assert mlp.undo_stack.count() == 2
+    mlp.undo_stack.undo()
+    assert mlp.spec.node("dense1").params["units"] == 20
 
 
 def test_set_param_that_was_absent_is_removed_by_undo(mlp: EditedNetwork) -> None:

@@ -240,3 +240,68 @@ def test_pictures_are_saved_whole_or_not_at_all(window, monkeypatch, tmp_path) -
     with pytest.raises(OSError, match="the disk is full"):
         window.take_screenshot(str(folder / "shot.png"))
     assert os.listdir(folder) == ["net.png"]
+
+
+def test_quitting_on_the_dashboard_starts_next_time_with_the_builder_s_docks(
+        qtbot, settings_path: str) -> None:  # noqa: ANN001
+    from nnstudio.app.training.attach import BUILD_TAB, DASHBOARD_TAB
+
+    first = MainWindow(settings=make_settings(settings_path))
+    qtbot.addWidget(first)
+    first.show()
+    first.training.tabs.setCurrentIndex(DASHBOARD_TAB)
+    assert not first.docks["palette_dock"].isVisible()  # they step aside for the dashboard
+    first.close()
+    second = MainWindow(settings=make_settings(settings_path))
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.training.tabs.currentIndex() == BUILD_TAB
+    assert all(second.docks[name].isVisible() for name in ("palette_dock", "summary_dock"))
+    assert not second.docks["draw_dock"].isHidden()
+    second.training.tabs.setCurrentIndex(DASHBOARD_TAB)
+    assert not second.docks["palette_dock"].isVisible()
+    assert second.docks["training_dock"].isVisible()
+
+
+def test_each_tab_keeps_its_own_layout(window) -> None:  # noqa: ANN001
+    from nnstudio.app.training.attach import BUILD_TAB, DASHBOARD_TAB
+
+    tabs = window.training.tabs
+    window.docks["summary_dock"].hide()
+    tabs.setCurrentIndex(DASHBOARD_TAB)
+    window.docks["palette_dock"].show()  # the person wants the palette on the dashboard
+    tabs.setCurrentIndex(BUILD_TAB)
+    assert not window.docks["summary_dock"].isVisible()
+    assert window.docks["palette_dock"].isVisible()
+    tabs.setCurrentIndex(DASHBOARD_TAB)
+    assert window.docks["palette_dock"].isVisible()
+
+
+def test_reset_layout_brings_back_the_default_docks(window) -> None:  # noqa: ANN001
+    from nnstudio.app.training.attach import BUILD_TAB, DASHBOARD_TAB
+
+    assert window.actions.reset_layout in window.menus.view.actions()
+    for name in ("palette_dock", "summary_dock", "inspector_dock"):
+        window.docks[name].hide()
+    window.actions.reset_layout.trigger()
+    assert all(window.docks[name].isVisible()
+               for name in ("palette_dock", "summary_dock", "inspector_dock"))
+    window.training.tabs.setCurrentIndex(DASHBOARD_TAB)
+    window.docks["palette_dock"].show()
+    window.actions.reset_layout.trigger()
+    assert not window.docks["palette_dock"].isVisible()  # the dashboard's default
+    window.training.tabs.setCurrentIndex(BUILD_TAB)
+    assert window.docks["palette_dock"].isVisible()
+
+
+def test_a_dock_raised_on_the_dashboard_is_in_front_back_on_the_network_tab(
+        window) -> None:  # noqa: ANN001
+    from nnstudio.app.training.attach import BUILD_TAB, DASHBOARD_TAB
+
+    tabs = window.training.tabs
+    tabs.setCurrentIndex(DASHBOARD_TAB)
+    window.tab_layouts.raise_dock("draw_dock")  # as a run start does, on the dashboard
+    tabs.setCurrentIndex(BUILD_TAB)
+    assert not window.docks["draw_dock"].visibleRegion().isEmpty()
+    assert window.docks["palette_dock"].visibleRegion().isEmpty()  # behind it, same group

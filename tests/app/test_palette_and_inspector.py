@@ -145,3 +145,44 @@ def test_copy_paste_cut(window) -> None:  # noqa: ANN001
     assert len(doc.spec.nodes) == count - 1
     window.actions.undo.trigger()
     assert len(doc.spec.nodes) == count
+
+
+def type_and_enter(box, text: str) -> None:  # noqa: ANN001
+    box.setFocus()
+    box.selectAll()
+    QTest.keyClicks(box, text)
+    QTest.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_two_committed_edits_of_one_field_need_two_undos(window, qtbot) -> None:  # noqa: ANN001
+    window.scene.select_nodes(["dense1"])
+    units = window.inspector.editors["units"].widget
+    start = window.document.spec.node("dense1").params["units"]
+    type_and_enter(units, "3")
+    type_and_enter(window.inspector.editors["units"].widget, "40")
+    assert window.document.spec.node("dense1").params["units"] == 40
+    window.actions.undo.trigger()
+    assert window.document.spec.node("dense1").params["units"] == 3
+    window.actions.undo.trigger()
+    assert window.document.spec.node("dense1").params["units"] == start
+
+
+def test_spin_box_steps_before_enter_are_one_undo_step(window, qtbot) -> None:  # noqa: ANN001
+    window.scene.select_nodes(["dense1"])
+    units = window.inspector.editors["units"].widget
+    start = units.value()
+    units.setFocus()
+    for _ in range(3):
+        QTest.keyClick(units, Qt.Key.Key_Up)
+    assert window.document.spec.node("dense1").params["units"] == start + 3
+    window.actions.undo.trigger()
+    assert window.document.spec.node("dense1").params["units"] == start
+
+
+def test_undo_and_redo_tooltips_name_the_edit_and_the_key(window) -> None:  # noqa: ANN001
+    window.document.set_param("dense1", "units", 12)
+    undo_tip = window.actions.undo.toolTip()
+    assert "Undo Set dense1 units" in undo_tip and "Ctrl+Z" in undo_tip
+    window.actions.undo.trigger()
+    redo_tip = window.actions.redo.toolTip()
+    assert "Redo Set dense1 units" in redo_tip and "Ctrl+Shift+Z" in redo_tip

@@ -142,11 +142,15 @@ _ABSENT = object()
 
 
 class SetParamCommand(QUndoCommand):
-    """Set one parameter; consecutive edits of the same parameter merge into one step."""
+    """Set one parameter. Consecutive edits of the same parameter merge into one step only
+    when they share a ``merge_key`` (one editing session of one field: spin-box steps
+    before Enter); each committed edit is its own step."""
 
-    def __init__(self, doc: EditedNetwork, node_id: str, name: str, value: Any) -> None:
+    def __init__(self, doc: EditedNetwork, node_id: str, name: str, value: Any,
+                 merge_key: object | None = None) -> None:
         super().__init__(f"Set {node_id} {name}")
         self.doc = doc
+        self.merge_key = merge_key
         self.node_id = node_id
         self.name = name
         self.value = copy.deepcopy(value)
@@ -154,11 +158,11 @@ class SetParamCommand(QUndoCommand):
         self.old = copy.deepcopy(params[name]) if name in params else _ABSENT
 
     def id(self) -> int:
-        return SET_PARAM_ID
+        return SET_PARAM_ID if self.merge_key is not None else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if not isinstance(other, SetParamCommand) or (other.node_id, other.name) != (
-                self.node_id, self.name):
+        if not isinstance(other, SetParamCommand) or other.merge_key is not self.merge_key \
+                or (other.node_id, other.name) != (self.node_id, self.name):
             return False
         self.value = other.value
         self.setObsolete(self.old is not _ABSENT and self.old == self.value

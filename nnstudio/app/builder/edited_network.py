@@ -214,11 +214,14 @@ class EditedNetwork(QObject):
         self.undo_stack.push(commands.InsertOnEdgeCommand(self, self._spec.node(node_id),
                                                           edge, existing=True))
 
-    def set_param(self, node_id: str, name: str, value: Any) -> None:
+    def set_param(self, node_id: str, name: str, value: Any,
+                  merge_key: object | None = None) -> None:
+        """Set one parameter; edits with the same non-None ``merge_key`` (one editing
+        session) merge into one undo step."""
         current = self._spec.node(node_id).params
         if name in current and current[name] == value and type(current[name]) is type(value):
             return
-        self.undo_stack.push(commands.SetParamCommand(self, node_id, name, value))
+        self.undo_stack.push(commands.SetParamCommand(self, node_id, name, value, merge_key))
 
     def move_nodes(self, positions: dict[str, Pos], text: str = "Move",
                    merge: bool = True) -> None:

@@ -152,7 +152,8 @@ class Inspector(QScrollArea):
     def _setter(self, name: str) -> Any:
         def apply(value: Any) -> None:
             if self.node_id is not None and self.document.spec.has_node(self.node_id):
-                self.document.set_param(self.node_id, name, value)
+                self.document.set_param(self.node_id, name, value,
+                                        merge_key=self.editors[name].session)
         return apply
 
     def _rename(self) -> None:

@@ -2,6 +2,9 @@
 
 Each editor shows a value with ``set_value`` (without echoing it back) and calls its
 ``on_change`` callback with a value of the right Python type when the person edits it.
+``session`` names the current editing session of the field: spin-box steps share one until
+Enter or leaving the field ends it; a toggle or a choice is a session of its own. Undo
+merges edits of one session only.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class ParamEditor:
         self.param = param
         self.on_change = on_change
         self._quiet = False
+        self.session = object()
 
     def set_value(self, value: Any) -> None:
         self._quiet = True
@@ -82,9 +86,14 @@ class ParamEditor:
         finally:
             self._quiet = False
 
-    def _emit(self, value: Any) -> None:
+    def _emit(self, value: Any, ends_session: bool = False) -> None:
         if not self._quiet:
             self.on_change(value)
+            if ends_session:
+                self.end_session()
+
+    def end_session(self) -> None:
+        self.session = object()
 
     def _show(self, value: Any) -> None:
         raise NotImplementedError
@@ -102,6 +111,7 @@ class IntEditor(ParamEditor):
         if zero and box.minimum() == 0:
             box.setSpecialValueText(zero.group(1))
         box.valueChanged.connect(lambda v: self._emit(int(v)))
+        box.editingFinished.connect(self.end_session)
         self.widget = self.box = box
 
     def _show(self, value: Any) -> None:
@@ -120,6 +130,7 @@ class FloatEditor(ParamEditor):
         box.setSingleStep(0.01 if span <= 1.0 else 0.1 if span <= 20 else 1.0)
         box.setKeyboardTracking(False)
         box.valueChanged.connect(lambda v: self._emit(float(v)))
+        box.editingFinished.connect(self.end_session)
         self.widget = self.box = box
 
     def _show(self, value: Any) -> None:
@@ -132,7 +143,7 @@ class BoolEditor(ParamEditor):
     def __init__(self, param: Param, on_change: Callable[[Any], None]) -> None:
         super().__init__(param, on_change)
         self.widget = self.box = QCheckBox()
-        self.box.toggled.connect(lambda on: self._emit(bool(on)))
+        self.box.toggled.connect(lambda on: self._emit(bool(on), ends_session=True))
 
     def _show(self, value: Any) -> None:
         self.box.setChecked(bool(value))
@@ -145,7 +156,7 @@ class ChoiceEditor(ParamEditor):
         for choice in param.choices:
             self.box.addItem(str(choice))
         self.box.currentIndexChanged.connect(
-            lambda i: self._emit(param.choices[i]) if i >= 0 else None)
+            lambda i: self._emit(param.choices[i], ends_session=True) if i >= 0 else None)
 
     def _show(self, value: Any) -> None:
         if value in self.param.choices:
@@ -170,8 +181,9 @@ class PaddingEditor(ParamEditor):
         self.pixels.setSuffix(" px")
         row.addWidget(self.mode, 1)
         row.addWidget(self.pixels, 1)
-        self.mode.currentIndexChanged.connect(self._changed)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
         self.pixels.valueChanged.connect(self._changed)
+        self.pixels.editingFinished.connect(self.end_session)
 
     def value(self) -> Any:
         mode = self.MODES[self.mode.currentIndex()]
@@ -180,6 +192,10 @@ class PaddingEditor(ParamEditor):
     def _changed(self, *_: Any) -> None:
         self.pixels.setEnabled(self.mode.currentIndex() == 2)
         self._emit(self.value())
+
+    def _mode_changed(self, *_: Any) -> None:
+        self._changed()
+        self.end_session()
 
     def _show(self, value: Any) -> None:
         if value in ("valid", "same"):
@@ -212,7 +228,7 @@ class ShapeEditor(ParamEditor):
         shape = parse_shape(self.edit.text())
         if shape is not None:
             self._check(self.edit.text())
-            self._emit(shape)
+            self._emit(shape, ends_session=True)
 
     def _show(self, value: Any) -> None:
         if isinstance(value, list | tuple):

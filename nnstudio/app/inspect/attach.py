@@ -96,7 +96,7 @@ class InspectUI(QObject):
         self.samples.adopt(context.dataset)
         self.source.set_run(context, self.window.training.controller.viewer)
         if self.draw.why_no_prediction() == "":
-            self.draw_dock.raise_()
+            self.window.tab_layouts.raise_dock("draw_dock")
 
     # -- commands ----------------------------------------------------------------------------
     @Slot()

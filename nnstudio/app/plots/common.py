@@ -84,6 +84,7 @@ def value_levels(values: np.ndarray) -> tuple[float, float]:
 # Signed values everywhere in the app (filters, activations, weights, the diagram's edges):
 # blue positive, red negative, white 0.
 DIVERGING = pg.ColorMap([0.0, 0.5, 1.0], [(178, 24, 43), (247, 247, 247), (33, 102, 172)])
+POSITIVE_COLOUR, NEGATIVE_COLOUR = "blue", "red"  # DIVERGING's ends, in words for captions
 SEQUENTIAL = pg.ColorMap(
     [0.0, 0.25, 0.5, 0.75, 1.0],
     [(255, 255, 255), (199, 227, 241), (107, 174, 214), (33, 113, 181), (8, 48, 107)])

@@ -1,4 +1,4 @@
-"""Learned convolution kernels as images (blue negative, white zero, red positive), updating
+"""Learned convolution kernels as images (blue positive, white zero, red negative), updating
 from each weight snapshot; for a network without convolutions, the first Dense layer's
 weights per unit as 28x28 pictures of what that neuron looks for."""
 
@@ -13,6 +13,8 @@ from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import (
     DIVERGING,
+    NEGATIVE_COLOUR,
+    POSITIVE_COLOUR,
     as_square_image,
     lut,
     symmetric_levels,
@@ -59,7 +61,8 @@ def filter_picture(weights: np.ndarray, kind: str) -> tuple[np.ndarray, str]:
         shown = f"the first {MAX_UNITS} of {units}" if units > MAX_UNITS else f"all {units}"
         return tile_images(images), (
             f"What each unit looks for: {shown} units' {weights.shape[0]} input weights drawn "
-            f"as {side}×{side} images (red: ink there raises the unit, blue: lowers it)")
+            f"as {side}×{side} images ({POSITIVE_COLOUR}: ink there raises the unit, "
+            f"{NEGATIVE_COLOUR}: lowers it)")
     filters, channels, kh, kw = weights.shape
     if channels == 1:
         return tile_images(weights[:, 0]), f"{filters} kernels of {kh}×{kw}"

@@ -19,6 +19,9 @@ from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 
 BUILD_TAB, DASHBOARD_TAB = 0, 1
+# The builder's panels make room for the dashboard while it is shown (by default: each tab
+# keeps the layout it was left in, see app/tab_layouts.py).
+BUILDER_DOCKS = ("palette_dock", "summary_dock", "draw_dock")
 
 
 class TrainingUI(QObject):
@@ -68,7 +71,6 @@ class TrainingUI(QObject):
         window.prepare_screenshot.connect(self.train_for_screenshot)
         self.panel.set_training(doc.training)
         controls.set_state(self.controller.state)
-        self._hidden_for_dashboard: list[str] = []
         # The newest trained (or loaded) weights and their history: what Save writes.
         self.weights: dict | None = None
         self.history: dict = {}
@@ -77,7 +79,6 @@ class TrainingUI(QObject):
         self.saved_origin = ""
         # Whether the latest run trained the document now shown (not one replaced since).
         self._run_is_the_document_s = False
-        self.tabs.currentChanged.connect(self._on_tab_changed)
         self._show_views_for(None)
 
     # -- building ----------------------------------------------------------------------------
@@ -253,24 +254,6 @@ class TrainingUI(QObject):
             frames["Decision boundary"].setVisible(toy)
         if "Filters" in frames:
             frames["Filters"].setVisible(not toy)
-
-    # The builder's panels make room for the dashboard while it is shown.
-    BUILDER_DOCKS = ("palette_dock", "summary_dock", "draw_dock")
-
-    @Slot(int)
-    def _on_tab_changed(self, index: int) -> None:
-        docks = self.window.docks
-        if index == DASHBOARD_TAB:
-            self._hidden_for_dashboard = [name for name in self.BUILDER_DOCKS
-                                          if name in docks and docks[name].isVisible()]
-            for name in self._hidden_for_dashboard:
-                docks[name].hide()
-            if "training_dock" in docks:
-                docks["training_dock"].raise_()
-        else:
-            for name in self._hidden_for_dashboard:
-                docks[name].show()
-            self._hidden_for_dashboard = []
 
     def _on_panel_changed(self, training: TrainingSpec) -> None:
         if training != self.window.document.training:

@@ -12,10 +12,19 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nnstudio import progress as progress_text
 from nnstudio.app.background import BackgroundJob
 from nnstudio.app.dialogs import write_error_log
 from nnstudio.app.training.worker import TrainingWorker
-from nnstudio.engine.events import Diverged, EpochEnd, Finished, Paused, Snapshot, Started
+from nnstudio.engine.events import (
+    BatchEnd,
+    Diverged,
+    EpochEnd,
+    Finished,
+    Paused,
+    Snapshot,
+    Started,
+)
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.progress import format_seconds
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
@@ -76,6 +85,8 @@ class TrainingController(QObject):
         self._started: Started | None = None
         self._last_progress = 0.0
         self._last_fraction = 0.0
+        self._last_batch: BatchEnd | None = None
+        self._stepped = False  # the person asked for Steps since the last pause or resume
         self.silence_seconds = SILENCE_SECONDS
         self._state_before_silence = RunState.RUNNING
         self._ended_unresponsive = False  # this run's process was killed for its silence
@@ -144,6 +155,8 @@ class TrainingController(QObject):
             process.begin(request)
         self._ended_unresponsive = False
         self._published = self._finished = False
+        self._started, self._last_batch, self._last_fraction = None, None, 0.0
+        self._stepped = False
         self.control = process.control
         worker = TrainingWorker(process)
         worker.ready.connect(self._on_ready)
@@ -160,12 +173,15 @@ class TrainingController(QObject):
     def pause(self) -> None:
         if self.state is RunState.RUNNING:
             self.control.pause()
+            self._stepped = False
             self._set_state(RunState.PAUSED)
+            self._report_still(stepped=False)
             self.message.emit("Paused between two batches")
 
     def resume(self) -> None:
         if self.state is RunState.PAUSED:
             self.control.resume()
+            self._stepped = False
             self._set_state(RunState.RUNNING)
 
     def stop(self) -> None:
@@ -173,6 +189,9 @@ class TrainingController(QObject):
             self.end_unresponsive()
         elif self.state.active:
             self.control.stop()
+            if self._last_batch is not None and self._started is not None:
+                self.progress.emit(self._last_fraction,
+                                   progress_text.stopping_text(self._position()))
             self.message.emit("Stopping after the current batch…")
 
     def end_unresponsive(self) -> None:
@@ -186,9 +205,11 @@ class TrainingController(QObject):
              weights: dict | None = None) -> None:
         """One batch: from a paused run, or a new run that starts paused."""
         if self.state is RunState.PAUSED:
+            self._stepped = True
             self.control.step(1)
         elif self.state is RunState.IDLE and spec is not None and training is not None:
             if self.start(spec, training, paused=True, weights=weights):
+                self._stepped = True
                 self.control.step(1)
 
     def shutdown(self, timeout_ms: int = 10000) -> bool:
@@ -264,9 +285,9 @@ class TrainingController(QObject):
             for listener in listeners:
                 for batch in event.batches:
                     listener.on_batch(batch)
-            self._report_progress(event.batches[-1])
             if self.control.paused and self.state is RunState.RUNNING:
                 self._set_state(RunState.PAUSED)
+            self._report_progress(event.batches[-1])
         elif isinstance(event, Started):
             self._started = event
             self.message.emit(f"Training {event.train_samples:,} samples, "
@@ -300,6 +321,7 @@ class TrainingController(QObject):
             for listener in listeners:
                 listener.on_finished(event)
             self.run_finished.emit(event)
+            self._report_finished(event)
             reasons = {"completed": "Training finished", "stopped": "Training stopped",
                        "early_stopping": "Early stopping: no better validation loss",
                        "diverged": "Training diverged"}
@@ -352,6 +374,8 @@ class TrainingController(QObject):
             self._job.deleteLater()
         self._job = self._process = None
         self._set_state(RunState.IDLE)
+        if not self._finished and self._started is not None and not self._closing:
+            self.progress.emit(self._last_fraction, progress_text.ended_text(self._position()))
         if self._published and not self._finished and not self._closing \
                 and self.viewer is not None:
             self._published = False
@@ -384,17 +408,46 @@ class TrainingController(QObject):
         """Running or paused, as the person last asked."""
         return RunState.PAUSED if self.control.paused else RunState.RUNNING
 
-    def _report_progress(self, batch: object) -> None:
+    def _position(self, with_batch: bool = False) -> str:
+        batch, started = self._last_batch, self._started
+        if batch is None or started is None:
+            return ""
+        if with_batch:
+            return progress_text.where(batch.epoch, started.epochs, batch.batch,
+                                       started.batches_per_epoch)
+        return progress_text.where(batch.epoch, started.epochs)
+
+    def _report_progress(self, batch: BatchEnd) -> None:
         started = self._started
-        now = time.perf_counter()
-        if started is None or now - self._last_progress < 0.1:
+        if started is None:
             return
-        self._last_progress = now
         total = max(started.epochs * started.batches_per_epoch, 1)
         done = batch.epoch * started.batches_per_epoch + batch.batch + 1
-        fraction = done / total
-        self._last_fraction = fraction
+        self._last_fraction = done / total
+        self._last_batch = batch
+        if self.control.paused:  # a Step's batch, or the last one before the pause
+            self._report_still(stepped=self._stepped)
+            return
+        now = time.perf_counter()
+        if now - self._last_progress < 0.1:
+            return
+        self._last_progress = now
+        fraction = self._last_fraction
         left = batch.seconds / fraction - batch.seconds if fraction > 0 else 0.0
-        self.progress.emit(fraction, f"epoch {batch.epoch + 1}/{started.epochs} · "
-                                     f"{batch.samples_per_second:,.0f} samples/s · "
-                                     f"{format_seconds(left)} left")
+        self.progress.emit(fraction, progress_text.running_text(
+            batch.epoch, started.epochs, batch.samples_per_second, left))
+
+    def _report_still(self, stepped: bool) -> None:
+        """Paused, or a Step's batch done: where the run is, with no rate and no time left."""
+        if self._last_batch is None:
+            self.progress.emit(self._last_fraction, progress_text.paused_text(
+                "before the first batch", stepped))
+            return
+        self.progress.emit(self._last_fraction, progress_text.paused_text(
+            self._position(with_batch=True), stepped))
+
+    def _report_finished(self, event: Finished) -> None:
+        epochs = self._started.epochs if self._started is not None else 0
+        full, text = progress_text.finished_text(event.reason, event.epochs_run, epochs,
+                                                 event.seconds)
+        self.progress.emit(1.0 if full else self._last_fraction, text)

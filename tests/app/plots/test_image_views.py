@@ -113,3 +113,19 @@ def test_filters_of_a_dense_network_are_28x28_pictures(dashboard, cnn_run) -> No
 def test_filters_say_so_without_convolutions(dashboard, circles_run) -> None:
     dashboard.start_run(circles_run.context(), circles_run.viewer())
     assert "no convolution layers" in dashboard.filters_view.message_text()
+
+
+def test_the_dense_filters_caption_names_the_colour_the_map_gives_positive_weights() -> None:
+    from nnstudio.app.plots.common import DIVERGING
+    from nnstudio.app.plots.filters_view import filter_picture
+
+    def colour_name(rgb) -> str:
+        red, _, blue = rgb[:3]
+        return "blue" if blue > red else "red"
+
+    positive = colour_name(DIVERGING.map(1.0, mode="byte"))
+    negative = colour_name(DIVERGING.map(0.0, mode="byte"))
+    assert (positive, negative) == ("blue", "red")
+    _, caption = filter_picture(np.random.default_rng(0).normal(size=(784, 4)), "dense")
+    assert f"{positive}: ink there raises the unit" in caption
+    assert f"{negative}: lowers it" in caption

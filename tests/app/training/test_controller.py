@@ -153,7 +153,7 @@ def test_shutdown_mid_run_stops_the_thread(qtbot, controller, board) -> None:
 
 
 def test_a_training_process_that_dies_is_reported_and_the_window_goes_idle(
-        qtbot, controller, board) -> None:
+        qtbot, controller, board, progress) -> None:
     import os
     import signal
 
@@ -168,6 +168,7 @@ def test_a_training_process_that_dies_is_reported_and_the_window_goes_idle(
                          "was killed by SIGKILL (the system may have run out of memory)")]
     assert not controller.running
     assert controller.viewer.weights(), "the last weights it published stay in the views"
+    assert progress[-1][1].startswith("ended without finishing · epoch ")
 
 
 def test_the_training_runs_in_another_process(qtbot, controller) -> None:
@@ -251,3 +252,61 @@ def test_closing_while_the_run_starts_shows_nothing_late(qtbot, controller, boar
     qtbot.wait(300)  # anything the worker had queued is delivered now
     assert controller.state is RunState.IDLE and not controller.running
     assert not board.contexts, "no run appears after the window closed"
+
+
+# -- the progress line tells the truth in every state ------------------------------------
+
+@pytest.fixture
+def progress(controller) -> list[tuple[float, str]]:
+    seen: list[tuple[float, str]] = []
+    controller.progress.connect(lambda fraction, text: seen.append((fraction, text)))
+    return seen
+
+
+def extrapolates(text: str) -> bool:
+    return "samples/s" in text or "left" in text
+
+
+def test_a_finished_run_shows_a_full_bar_that_says_finished(
+        qtbot, controller, board, progress) -> None:
+    spec, training = xor_setup(epochs=500)
+    with qtbot.waitSignal(controller.run_finished, timeout=20000):
+        assert controller.start(spec, training)
+    fraction, text = progress[-1]
+    assert fraction == 1.0
+    assert text.startswith("finished") and "500 epochs" in text and not extrapolates(text)
+
+
+def test_a_stopped_run_shows_no_time_left(qtbot, controller, board, progress) -> None:
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(board.batches) > 10, timeout=10000)
+    with qtbot.waitSignal(controller.run_finished, timeout=10000):
+        controller.stop()
+    fraction, text = progress[-1]
+    assert fraction < 1.0
+    assert text.startswith("stopped") and "of 100000 epochs" in text
+    assert not extrapolates(text)
+
+
+def test_a_paused_run_says_paused(qtbot, controller, board, progress) -> None:
+    spec, training = xor_setup(epochs=100000)
+    controller.start(spec, training)
+    qtbot.waitUntil(lambda: len(board.batches) > 10, timeout=10000)
+    controller.pause()
+    qtbot.wait(300)
+    _, text = progress[-1]
+    assert text.startswith("paused") and not extrapolates(text)
+
+
+def test_steps_show_where_the_run_is_without_a_rate(qtbot, controller, board, progress) -> None:
+    spec, training = xor_setup(epochs=100)
+    controller.step(spec, training)
+    qtbot.waitUntil(lambda: len(board.batches) == 1, timeout=10000)
+    controller.step()
+    qtbot.waitUntil(lambda: len(board.batches) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: "epoch 2/100" in progress[-1][1], timeout=5000)
+    assert not any(extrapolates(text) for _, text in progress)
+    fraction, text = progress[-1]
+    assert text == "stepped · epoch 2/100, batch 1/1"  # xor: one batch per epoch
+    assert fraction == pytest.approx(2 / 100)
