@@ -6,7 +6,6 @@ and its range, so that a bad value is refused by argparse naming the flag ("argu
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -28,7 +27,7 @@ def setting_type(setting: Setting) -> Callable[[str], Any]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
-        if not math.isfinite(value) or setting.check(value) is not None:
+        if setting.check(value) is not None:  # refuses NaN and infinity too
             low, high = _bounds(setting)
             raise argparse.ArgumentTypeError(f"must be {what} between {low} and {high}, "
                                              f"not {text}")
