@@ -1,0 +1,1 @@
+"""Experiments: hyperparameter search, ensembles that vote, and variants side by side."""
