@@ -56,6 +56,8 @@ class Opened:
     weights: dict[str, dict[str, Any]] | None = None
     history: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # A project's experiment section (a search to run), as saved; None when there is none.
+    experiment: dict[str, Any] | None = None
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
         return Opened(path.stem, project.network, project.training, project.weights,
-                      project.history, path)
+                      project.history, path, project.experiment)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
@@ -161,13 +163,13 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
-                  history: dict | None = None) -> None:
-    """A .nnstudio project (with weights and history when given), or else a JSON document
-    (network and training settings only)."""
+                  history: dict | None = None, experiment: dict | None = None) -> None:
+    """A .nnstudio project (with weights, history and an experiment section when given),
+    or else a JSON document (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
-                                       training.dataset))
+                                       training.dataset, experiment=experiment))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

@@ -50,6 +50,8 @@ class Project:
     history: dict[str, Any] = field(default_factory=dict)
     dataset: str | None = None
     layout: dict[str, Any] = field(default_factory=dict)
+    # A hyperparameter search saved with the network (nnstudio.experiments.plan reads it).
+    experiment: dict[str, Any] | None = None
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -64,6 +66,8 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         "dataset": project.dataset or project.training.dataset,
         "layout": project.layout,
     }
+    if project.experiment is not None:
+        meta["experiment"] = project.experiment
     weights = io.BytesIO()
     flat = {f"{node}/{name}": numpy.asarray(array)
             for node, arrays in (project.weights or {}).items() for name, array in arrays.items()}
@@ -143,8 +147,11 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     history = _read_json(archive, "history.json", name, required=False) or {}
     if not isinstance(history, dict):
         raise ProjectError(f"{name}: history.json must hold an object")
+    experiment = meta.get("experiment")
+    if not (experiment is None or isinstance(experiment, dict)):
+        raise ProjectError(f"{name}: project.json has a malformed experiment section")
     weights = _read_weights(archive, name)
-    return Project(network, training, weights, history, dataset, layout)
+    return Project(network, training, weights, history, dataset, layout, experiment)
 
 
 def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,
