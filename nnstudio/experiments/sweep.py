@@ -33,7 +33,12 @@ from typing import Any
 import optuna
 from optuna.trial import TrialState
 
-from nnstudio.experiments.local_pool import LocalPool, RunFailed, RunStopped
+from nnstudio.experiments.local_pool import (
+    LocalPool,
+    RunFailed,
+    RunStopped,
+    default_workers,
+)
 from nnstudio.experiments.search_space import SearchSpace
 from nnstudio.experiments.strategies import (
     DEFAULT_STRATEGY,
@@ -212,6 +217,13 @@ class Sweep:
     def _finish(self) -> None:
         self._done.set()
         self.listener.sweep_finished(self.result)
+
+    def runner_text(self) -> str:
+        """Where the trials run, in words: "2 local workers", "Ray at HOST:PORT"."""
+        if self.ray:
+            return "a local Ray" if self.ray == "local" else f"Ray at {self.ray}"
+        workers = self.workers or default_workers()
+        return f"{workers} local worker{'s' if workers != 1 else ''}"
 
     def make_pool(self, workers: int | None) -> Any:
         if self.ray:
