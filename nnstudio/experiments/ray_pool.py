@@ -27,30 +27,37 @@ class RayUnavailable(ValueError):
 
 def train_in_ray(dataset: Any, request: TrainRequest) -> TrainOutcome:
     """A Ray task's body: one request on the shared dataset, one BLAS thread."""
+    import ray
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=request.blas_threads, user_api="blas"):
-        return train(request, dataset=dataset)
+        outcome = train(request, dataset=dataset)
+    context = ray.get_runtime_context()
+    outcome.process = (f"ray worker {context.get_worker_id()[:12]} on node "
+                       f"{context.get_node_id()[:12]}")
+    return outcome
 
 
-def connect(address: str, workers: int | None = None) -> Any:
+def connect(address: str, workers: int | None = None) -> tuple[Any, bool]:
     """The ``ray`` module, connected to ``address`` (or to a Ray started here for
-    "local", with ``workers`` CPUs)."""
+    "local", with ``workers`` CPUs), and whether this call connected it (a Ray already
+    connected in this process is used as it is)."""
     try:
         import ray
     except ImportError:
         raise RayUnavailable("--ray needs Ray: pip install -e \".[cluster]\"") from None
-    if not ray.is_initialized():
-        try:
-            if address == LOCAL:
-                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                         configure_logging=False)
-            else:
-                ray.init(address=address, log_to_driver=False, configure_logging=False)
-        except (ConnectionError, RuntimeError, ValueError) as error:
-            raise RayUnavailable(f"--ray {address}: cannot reach the Ray cluster "
-                                 f"({error})") from None
-    return ray
+    if ray.is_initialized():
+        return ray, False
+    try:
+        if address == LOCAL:
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+        else:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+    except (ConnectionError, RuntimeError, ValueError) as error:
+        raise RayUnavailable(f"--ray {address}: cannot reach the Ray cluster "
+                             f"({error})") from None
+    return ray, True
 
 
 class RayPool:
@@ -60,8 +67,7 @@ class RayPool:
     kind = "ray"
 
     def __init__(self, address: str, workers: int | None, training: TrainingSpec) -> None:
-        self.ray = connect(address, workers)
-        self._owns = address == LOCAL
+        self.ray, self._owns = connect(address, workers)
         self.workers = workers or max(1, int(self.ray.cluster_resources().get("CPU", 1)))
         dataset = load_dataset(training.dataset, data_dir=training.data_dir or None)
         self._dataset = self.ray.put(dataset)  # once, for every task

@@ -348,7 +348,8 @@ class Sweep:
                            ("val_accuracy", outcome.val_accuracy),
                            ("val_loss", outcome.val_loss),
                            ("test_accuracy", outcome.test_accuracy),
-                           ("test_loss", outcome.test_loss), ("pid", outcome.pid)):
+                           ("test_loss", outcome.test_loss), ("pid", outcome.pid),
+                           ("process", outcome.process)):
             trial.set_user_attr(key, _plain(value))
         if pruned:
             return TrialState.PRUNED, None
