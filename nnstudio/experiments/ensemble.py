@@ -1,0 +1,150 @@
+"""Ensembles: K networks alike but for the seed they start from, deciding together.
+
+``train_member`` trains one member (a whole run of ``create_session`` with the member's
+seed) and is the unit of work handed to the worker pool; ``score_ensemble`` asks every
+member about the same samples and compares each member's accuracy with the ensemble's, by
+majority vote and by mean probability (``nnstudio.engine.voting``). The course's advice
+("train 5 different networks with random starts and vote on their outcome") measured.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy
+
+from nnstudio.data.dataset import Dataset
+from nnstudio.engine.events import Finished
+from nnstudio.engine.voting import (
+    as_class_probabilities,
+    majority_vote,
+    mean_probability_vote,
+    member_votes,
+)
+from nnstudio.files.project import EnsembleMember
+from nnstudio.running.build import build_network
+from nnstudio.running.session import create_session
+from nnstudio.spec.network import NetworkSpec
+from nnstudio.spec.outputs import ends_in_probabilities
+from nnstudio.spec.training import TrainingSpec
+
+Weights = dict[str, dict[str, numpy.ndarray]]
+VOTES = ("mean", "majority")  # mean probability, majority vote
+MAX_SEED = 2**31 - 1
+
+
+def member_seeds(base_seed: int, count: int) -> list[int]:
+    """The seeds of ``count`` members: the settings' own seed, then the ones after it."""
+    return [(base_seed + index) % (MAX_SEED + 1) for index in range(count)]
+
+
+@dataclass
+class TrainedMember:
+    """One trained member: its seed, weights, test accuracy, history and time."""
+
+    seed: int
+    weights: Weights
+    test_accuracy: float | None
+    history: dict[str, Any]
+    seconds: float
+
+    def as_saved(self) -> EnsembleMember:
+        return EnsembleMember(self.seed, self.weights, self.test_accuracy)
+
+
+def train_member(network: NetworkSpec, training: TrainingSpec, seed: int,
+                 dataset: Dataset | None = None, data_dir: str | None = None) -> TrainedMember:
+    """Train one member from ``seed`` (its starting weights and its data order) and score
+    it on the test set."""
+    start = time.perf_counter()
+    session = create_session(network, replace(training, seed=seed), dataset=dataset,
+                             data_dir=data_dir)
+    finished = None
+    for event in session.trainer.run():
+        if isinstance(event, Finished):
+            finished = event
+    _, accuracy = session.trainer.evaluate(session.x_test, session.y_test)
+    history = finished.history if finished is not None else {}
+    return TrainedMember(seed, session.network.get_weights(), accuracy, history,
+                         time.perf_counter() - start)
+
+
+def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
+                  dataset: Dataset | None = None, data_dir: str | None = None,
+                  on_member: Callable[[int, TrainedMember], None] | None = None
+                  ) -> list[TrainedMember]:
+    """``count`` members, one after the other, in this process (``on_member(index, member)``
+    after each)."""
+    members = []
+    for index, seed in enumerate(member_seeds(training.seed, count)):
+        member = train_member(network, training, seed, dataset, data_dir)
+        members.append(member)
+        if on_member is not None:
+            on_member(index, member)
+    return members
+
+
+def member_probabilities(network: NetworkSpec, members: Sequence[Weights],
+                         x: numpy.ndarray) -> numpy.ndarray:
+    """Every member's class probabilities for ``x``: (members, samples, classes)."""
+    model = build_network(network)
+    probabilities = ends_in_probabilities(network)
+    answers = []
+    for weights in members:
+        model.set_weights(weights)
+        answers.append(as_class_probabilities(model.predict(x), probabilities))
+    return numpy.stack(answers)
+
+
+def ensemble_classes(member_probs: numpy.ndarray, vote: str = "mean") -> numpy.ndarray:
+    """The ensemble's class per sample, by ``vote`` ("mean" probability or "majority")."""
+    if vote not in VOTES:
+        raise ValueError(f"unknown vote {vote!r}: choose {' or '.join(VOTES)}")
+    return (mean_probability_vote if vote == "mean" else majority_vote)(member_probs)
+
+
+@dataclass
+class EnsembleScores:
+    """Test accuracies: each member's, their mean, and the ensemble's by either vote."""
+
+    members: list[float]
+    majority: float
+    mean_probability: float
+
+    @property
+    def member_mean(self) -> float:
+        return float(numpy.mean(self.members))
+
+    @property
+    def gain(self) -> float:
+        """How much the mean-probability ensemble beats its average member (a fraction)."""
+        return self.mean_probability - self.member_mean
+
+    def as_json(self) -> dict[str, Any]:
+        return {"member_accuracies": self.members, "member_mean_accuracy": self.member_mean,
+                "majority_vote_accuracy": self.majority,
+                "mean_probability_accuracy": self.mean_probability, "gain": self.gain}
+
+
+def true_labels(y: numpy.ndarray) -> numpy.ndarray:
+    """Class indices from labels or one-hot / single-column targets."""
+    y = numpy.asarray(y)
+    if y.ndim == 1:
+        return y.astype(numpy.int64)
+    if y.shape[1] == 1:
+        return (y[:, 0] > 0.5).astype(numpy.int64)
+    return y.argmax(axis=1)
+
+
+def score_ensemble(network: NetworkSpec, members: Sequence[Weights], x: numpy.ndarray,
+                   y: numpy.ndarray) -> EnsembleScores:
+    probs = member_probabilities(network, members, x)
+    labels = true_labels(y)
+    votes = member_votes(probs)
+    return EnsembleScores(
+        [float((member == labels).mean()) for member in votes],
+        float((majority_vote(probs) == labels).mean()),
+        float((mean_probability_vote(probs) == labels).mean()))
