@@ -74,8 +74,8 @@ def train_member(network: NetworkSpec, training: TrainingSpec, seed: int,
 
 def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
                   dataset: Dataset | None = None, data_dir: str | None = None,
-                  on_member: Callable[[int, TrainedMember], None] | None = None
-                  ) -> list[TrainedMember]:
+                  on_member: Callable[[int, TrainedMember], None] | None = None,
+                  workers: int | None = None) -> list[TrainedMember]:
     """``count`` members, one after the other, in this process (``on_member(index, member)``
     after each)."""
     members = []
