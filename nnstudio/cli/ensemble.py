@@ -92,16 +92,10 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
 
 def _save(path: str, opened: Any, training: Any, members: list[Any]) -> None:
     from nnstudio.cli.common import CliError
+    from nnstudio.experiments.ensemble import save_ensemble
     from nnstudio.export import ExportError
-    from nnstudio.files.documents import is_onnx, save_document
 
-    if is_onnx(path):
-        from nnstudio.export.onnx_ensemble import export_ensemble_onnx
-
-        try:
-            export_ensemble_onnx(opened.network, [m.weights for m in members], path)
-        except ExportError as error:
-            raise CliError(f"--save {path}: {error}") from None
-        return
-    save_document(path, opened.network, training, members[0].weights, members[0].history,
-                  members=[m.as_saved() for m in members])
+    try:
+        save_ensemble(path, opened.network, training, members)
+    except ExportError as error:
+        raise CliError(f"--save {path}: {error}") from None

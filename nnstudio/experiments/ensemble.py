@@ -87,16 +87,56 @@ def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
     return members
 
 
+class EnsemblePredictor:
+    """The members built once, to be asked again and again (the digit pad asks on every
+    stroke)."""
+
+    def __init__(self, network: NetworkSpec, members: Sequence[Weights]) -> None:
+        self.network = network
+        self.models = []
+        for weights in members:
+            model = build_network(network)
+            model.set_weights(weights)
+            self.models.append(model)
+        self.gives_probabilities = ends_in_probabilities(network)
+        analysis = network.analyze()
+        self.input_shape = tuple(analysis.shapes[analysis.order[0]])
+
+    def probabilities(self, x: numpy.ndarray) -> numpy.ndarray:
+        """Every member's class probabilities for ``x``: (members, samples, classes)."""
+        x = numpy.asarray(x, dtype=numpy.float32).reshape(len(x), *self.input_shape)
+        return numpy.stack([as_class_probabilities(model.predict(x), self.gives_probabilities)
+                            for model in self.models])
+
+
 def member_probabilities(network: NetworkSpec, members: Sequence[Weights],
                          x: numpy.ndarray) -> numpy.ndarray:
     """Every member's class probabilities for ``x``: (members, samples, classes)."""
-    model = build_network(network)
-    probabilities = ends_in_probabilities(network)
-    answers = []
-    for weights in members:
-        model.set_weights(weights)
-        answers.append(as_class_probabilities(model.predict(x), probabilities))
-    return numpy.stack(answers)
+    return EnsemblePredictor(network, members).probabilities(x)
+
+
+@dataclass
+class EnsembleAnswer:
+    """The ensemble's answer for one sample: each member's vote and the two verdicts."""
+
+    votes: list[int]
+    majority: int
+    mean: int
+    mean_confidence: float
+
+
+def ensemble_answer(predictor: EnsemblePredictor, sample: numpy.ndarray) -> EnsembleAnswer:
+    """What every member says about one sample (e.g. a drawn 28x28 digit), and the vote.
+    A sample of another size than the network's input raises ValueError."""
+    sample = numpy.asarray(sample, dtype=numpy.float32)
+    if sample.size != int(numpy.prod(predictor.input_shape)):
+        raise ValueError(f"the network takes {'x'.join(map(str, predictor.input_shape))} "
+                         f"values, the sample has {sample.size}")
+    probs = predictor.probabilities(sample.reshape(1, -1))
+    mean = probs.mean(axis=0)[0]
+    return EnsembleAnswer([int(v) for v in member_votes(probs)[:, 0]],
+                          int(majority_vote(probs)[0]), int(mean.argmax()),
+                          float(mean.max()))
 
 
 def ensemble_classes(member_probs: numpy.ndarray, vote: str = "mean") -> numpy.ndarray:
@@ -148,3 +188,17 @@ def score_ensemble(network: NetworkSpec, members: Sequence[Weights], x: numpy.nd
         [float((member == labels).mean()) for member in votes],
         float((majority_vote(probs) == labels).mean()),
         float((mean_probability_vote(probs) == labels).mean()))
+
+
+def save_ensemble(path: str, network: NetworkSpec, training: TrainingSpec,
+                  members: Sequence[TrainedMember]) -> None:
+    """A project (.nnstudio) holding every member, or an .onnx of their averaged model;
+    a DocumentError or ExportError names the file when it cannot be written."""
+    from nnstudio.export.onnx_ensemble import export_ensemble_onnx
+    from nnstudio.files.documents import is_onnx, save_document
+
+    if is_onnx(path):
+        export_ensemble_onnx(network, [m.weights for m in members], path)
+        return
+    save_document(path, network, training, members[0].weights, members[0].history,
+                  members=[m.as_saved() for m in members])

@@ -101,3 +101,16 @@ def test_the_averaged_onnx_model_answers_as_the_mean_probability(
     assert np.allclose(onnx_out, ours, atol=1e-5)
     assert (onnx_out.argmax(axis=1) == ensemble_classes(
         member_probabilities(spec, weights, x), "mean")).all()
+
+
+def test_one_sample_shows_each_member_vote(members, circles) -> None:
+    from nnstudio.experiments.ensemble import EnsemblePredictor, ensemble_answer
+
+    predictor = EnsemblePredictor(network(), [m.weights for m in members])
+    sample = circles.features("test", (2,))[0]
+    answer = ensemble_answer(predictor, sample)
+    probs = predictor.probabilities(sample[None])
+    assert answer.votes == probs.argmax(axis=2)[:, 0].tolist()
+    assert answer.mean == int(probs.mean(axis=0)[0].argmax())
+    with pytest.raises(ValueError, match="takes 2 values"):
+        ensemble_answer(predictor, np.zeros((28, 28)))
