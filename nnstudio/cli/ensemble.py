@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_ensemble(args: argparse.Namespace) -> int:
     from nnstudio.cli.common import CliError, check_writable_destination
     from nnstudio.data.datasets import load_dataset
-    from nnstudio.experiments.ensemble import score_ensemble, train_members
+    from nnstudio.experiments.ensemble import MemberFailed, score_ensemble, train_members
     from nnstudio.files.documents import open_source
     from nnstudio.running.session import SessionError, check_fit
 
@@ -67,8 +67,11 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         print(f"  member {index + 1}/{args.members} (seed {member.seed}): test accuracy "
               f"{member.test_accuracy:.4f} in {member.seconds:.1f} s", file=log)
 
-    members = train_members(opened.network, training, args.members, dataset=dataset,
-                            workers=args.workers, on_member=reported)
+    try:
+        members = train_members(opened.network, training, args.members, dataset=dataset,
+                                workers=args.workers, on_member=reported)
+    except MemberFailed as error:
+        raise CliError(f"{opened.name}: {error}") from None
     scores = score_ensemble(opened.network, [m.weights for m in members],
                             dataset.features("test", in_shape), dataset.targets("test"))
     out = log if args.json else sys.stdout

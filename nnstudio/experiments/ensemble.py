@@ -1,7 +1,7 @@
 """Ensembles: K networks alike but for the seed they start from, deciding together.
 
-``train_member`` trains one member (a whole run of ``create_session`` with the member's
-seed) and is the unit of work handed to the worker pool; ``score_ensemble`` asks every
+``member_requests`` makes one training request per member (the member's seed in its
+settings) for the worker pool (``local_pool.train_all``); ``score_ensemble`` asks every
 member about the same samples and compares each member's accuracy with the ensemble's, by
 majority vote and by mean probability (``nnstudio.engine.voting``). The course's advice
 ("train 5 different networks with random starts and vote on their outcome") measured.
@@ -9,7 +9,6 @@ majority vote and by mean probability (``nnstudio.engine.voting``). The course's
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,16 +16,16 @@ from typing import Any
 import numpy
 
 from nnstudio.data.dataset import Dataset
-from nnstudio.engine.events import Finished
 from nnstudio.engine.voting import (
     as_class_probabilities,
     majority_vote,
     mean_probability_vote,
     member_votes,
 )
+from nnstudio.experiments.local_pool import train_all
+from nnstudio.experiments.trial_run import TrainOutcome, TrainRequest, train
 from nnstudio.files.project import EnsembleMember
 from nnstudio.running.build import build_network
-from nnstudio.running.session import create_session
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.outputs import ends_in_probabilities
 from nnstudio.spec.training import TrainingSpec
@@ -55,35 +54,48 @@ class TrainedMember:
         return EnsembleMember(self.seed, self.weights, self.test_accuracy)
 
 
-def train_member(network: NetworkSpec, training: TrainingSpec, seed: int,
-                 dataset: Dataset | None = None, data_dir: str | None = None) -> TrainedMember:
-    """Train one member from ``seed`` (its starting weights and its data order) and score
-    it on the test set."""
-    start = time.perf_counter()
-    session = create_session(network, replace(training, seed=seed), dataset=dataset,
-                             data_dir=data_dir)
-    finished = None
-    for event in session.trainer.run():
-        if isinstance(event, Finished):
-            finished = event
-    _, accuracy = session.trainer.evaluate(session.x_test, session.y_test)
-    history = finished.history if finished is not None else {}
-    return TrainedMember(seed, session.network.get_weights(), accuracy, history,
-                         time.perf_counter() - start)
+def member_requests(network: NetworkSpec, training: TrainingSpec,
+                    count: int) -> list[TrainRequest]:
+    """What the worker pool trains: the network ``count`` times, each with its own seed."""
+    return [TrainRequest(network, replace(training, seed=seed), label=f"member {index + 1}",
+                         run_id=index)
+            for index, seed in enumerate(member_seeds(training.seed, count))]
+
+
+def member_from_outcome(seed: int, outcome: TrainOutcome) -> TrainedMember:
+    return TrainedMember(seed, outcome.weights, outcome.test_accuracy, outcome.history,
+                         outcome.seconds)
+
+
+class MemberFailed(RuntimeError):
+    """A member's run ended without a result; the message says which and why."""
 
 
 def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
-                  dataset: Dataset | None = None, data_dir: str | None = None,
-                  on_member: Callable[[int, TrainedMember], None] | None = None,
-                  workers: int | None = None) -> list[TrainedMember]:
-    """``count`` members, one after the other, in this process (``on_member(index, member)``
-    after each)."""
+                  dataset: Dataset | None = None, workers: int | None = None,
+                  on_member: Callable[[int, TrainedMember], None] | None = None
+                  ) -> list[TrainedMember]:
+    """``count`` members trained from different seeds: in parallel worker processes
+    (``workers``, default one per core), or one after the other in this process with
+    ``workers=1`` (on ``dataset`` when given). ``on_member(index, member)`` follows them."""
+    requests = member_requests(network, training, count)
+    if workers == 1:
+        members = []
+        for index, request in enumerate(requests):
+            members.append(member_from_outcome(request.training.seed,
+                                               train(request, dataset=dataset)))
+            if on_member is not None:
+                on_member(index, members[-1])
+        return members
+    outcomes = train_all(requests, workers)
     members = []
-    for index, seed in enumerate(member_seeds(training.seed, count)):
-        member = train_member(network, training, seed, dataset, data_dir)
-        members.append(member)
+    for index, (request, outcome) in enumerate(zip(requests, outcomes, strict=True)):
+        if isinstance(outcome, Exception):
+            raise MemberFailed(f"member {index + 1} (seed {request.training.seed}) failed: "
+                               f"{outcome}")
+        members.append(member_from_outcome(request.training.seed, outcome))
         if on_member is not None:
-            on_member(index, member)
+            on_member(index, members[-1])
     return members
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from nnstudio.experiments.trial_run import TrainRequest
 from nnstudio.running.build import build_network
 from nnstudio.spec.comparisons import Comparison, VariantRun, variant_runs
 
@@ -45,3 +46,9 @@ def _same_initializer(run: VariantRun, reference: VariantRun) -> bool:
 def _same_shapes(first: dict, second: dict) -> bool:
     return first.keys() == second.keys() and all(
         first[name].shape == second[name].shape for name in first)
+
+
+def variant_requests(runs: list[VariantRun]) -> list[TrainRequest]:
+    """What the worker pool trains: one request per variant."""
+    return [TrainRequest(run.network, run.training, label=run.label, run_id=index)
+            for index, run in enumerate(runs)]

@@ -69,6 +69,8 @@ class Project:
     layout: dict[str, Any] = field(default_factory=dict)
     # An ensemble's members (the first one's weights are ``weights``); empty: one network.
     members: list[EnsembleMember] = field(default_factory=list)
+    # A hyperparameter search saved with the network (nnstudio.experiments.plan reads it).
+    experiment: dict[str, Any] | None = None
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -83,6 +85,8 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         "dataset": project.dataset or project.training.dataset,
         "layout": project.layout,
     }
+    if project.experiment is not None:
+        meta["experiment"] = project.experiment
     if len(project.members) > MAX_MEMBERS:
         raise ProjectError(f"{path.name}: an ensemble of {len(project.members)} members; a "
                            f"project holds at most {MAX_MEMBERS}")
@@ -184,9 +188,12 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     history = _read_json(archive, "history.json", name, required=False) or {}
     if not isinstance(history, dict):
         raise ProjectError(f"{name}: history.json must hold an object")
+    experiment = meta.get("experiment")
+    if not (experiment is None or isinstance(experiment, dict)):
+        raise ProjectError(f"{name}: project.json has a malformed experiment section")
     weights = _read_weights(archive, "weights.npz", name)
     members = _read_members(archive, meta.get("ensemble"), weights, name)
-    return Project(network, training, weights, history, dataset, layout, members)
+    return Project(network, training, weights, history, dataset, layout, members, experiment)
 
 
 def _read_members(archive: zipfile.ZipFile, ensemble: Any,

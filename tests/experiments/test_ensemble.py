@@ -38,7 +38,7 @@ def circles():
 
 @pytest.fixture(scope="module")
 def members(circles):
-    return train_members(network(), TRAINING, 3, dataset=circles)
+    return train_members(network(), TRAINING, 3, dataset=circles, workers=1)
 
 
 def test_members_start_from_different_seeds(members) -> None:
@@ -91,7 +91,7 @@ def test_the_averaged_onnx_model_answers_as_the_mean_probability(
 
     spec = network(softmax)
     trained = train_members(spec, TrainingSpec(**{**TRAINING.to_json(), "epochs": 1}), 3,
-                            dataset=circles)
+                            dataset=circles, workers=1)
     weights = [m.weights for m in trained]
     path = tmp_path / "ensemble.onnx"
     export_ensemble_onnx(spec, weights, path)

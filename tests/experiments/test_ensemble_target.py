@@ -19,8 +19,9 @@ def test_five_mlps_voting_beat_their_average_member_by_0_3_points() -> None:
         pytest.skip("the full MNIST is not here (set NNSTUDIO_MNIST_DIR)")
     mnist = load_dataset("mnist", data_dir=folder)
     preset = load_preset("mlp-784-100-10")
-    training = replace(preset.training, dataset="mnist", validation_split=0.0)
-    members = train_members(preset.network, training, 5, dataset=mnist)
+    training = replace(preset.training, dataset="mnist", data_dir=str(folder),
+                       validation_split=0.0)
+    members = train_members(preset.network, training, 5, workers=2)
     scores = score_ensemble(preset.network, [m.weights for m in members],
                             mnist.features("test", (784,)), mnist.targets("test"))
     print(f"ensemble of 5 mlp-784-100-10 ({training.epochs} epochs): members "

@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from nnstudio.running.training_process.child import RunRequest, run_child
 from nnstudio.running.training_process.commands import Begin, Command, Pause, Resume, Step, Stop
@@ -99,10 +99,15 @@ class TrainingProcess:
     Made without a request it is a spare: ``start()`` it ahead of time (it imports the
     engine meanwhile, most of a run's start-up), then ``begin(request)`` when a run starts,
     or ``discard()`` it.
+
+    ``target`` is the child's entry point, ``run_child`` unless another kind of run uses
+    the same machinery (an experiment's trials: ``(request, events, commands)``, a
+    module-level function, as spawn pickles it).
     """
 
     def __init__(self, request: RunRequest | None = None,
-                 silence_seconds: float = SILENCE_SECONDS) -> None:
+                 silence_seconds: float = SILENCE_SECONDS,
+                 target: Callable[..., None] = run_child) -> None:
         context = multiprocessing.get_context(START_METHOD)
         self.silence_seconds = silence_seconds
         # time.monotonic() when the child was last heard (or the listening began).
@@ -113,7 +118,7 @@ class TrainingProcess:
         self.control = RemoteControl(commands, paused=bool(request and request.paused))
         self._child_ends = (child_events, child_commands)
         self._process = context.Process(
-            target=run_child, args=(request, child_events, child_commands),
+            target=target, args=(request, child_events, child_commands),
             name="nnstudio-run" if request is None else f"nnstudio-run-{request.run_id}",
             daemon=True)
         self.pid: int | None = None

@@ -1,0 +1,150 @@
+"""Training runs in parallel worker processes on this machine: one per core by default,
+one BLAS thread each, through the app's own child-process machinery
+(``running/training_process``: spawned, never forked; pipes; a heartbeat; Stop, then kill).
+
+``LocalPool.train`` runs one request in a fresh worker and blocks until it ends, so a
+caller runs as many at once as it has threads (``Sweep`` runs one thread per worker,
+``train_all`` does the same for a list of requests, e.g. an ensemble's members). A worker
+that dies (SIGKILL, out of memory) or fails raises ``RunFailed``; the other runs go on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from nnstudio.experiments.trial_run import (
+    EpochProgress,
+    TrainOutcome,
+    TrainRequest,
+    run_trial_child,
+)
+from nnstudio.running.training_process.messages import Failed
+from nnstudio.running.training_process.process import TrainingProcess
+
+# How long a worker asked to stop may take to end its batch before it is killed.
+STOP_SECONDS = 10.0
+
+
+class RunFailed(Exception):
+    """A run ended without an outcome: its worker failed or died; the message says how."""
+
+
+class RunStopped(Exception):
+    """The pool was stopped while this run was under way (not the run's fault)."""
+
+
+OnStart = Callable[[int], None]  # the worker's pid
+OnEpoch = Callable[[EpochProgress], bool | None]  # True: stop this run (pruned)
+
+
+def default_workers() -> int:
+    """One worker per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class LocalPool:
+    """Worker processes on this machine. Thread-safe: call ``train`` from ``workers``
+    threads at once; ``stop()`` from any thread ends every run under way."""
+
+    kind = "local"
+
+    def __init__(self, workers: int | None = None, spares: bool = True) -> None:
+        self.workers = workers or default_workers()
+        self._lock = threading.Lock()
+        self._running: set[TrainingProcess] = set()
+        # Workers started ahead (the engine imported meanwhile), one per slot at most.
+        self._spares: list[TrainingProcess] = []
+        self._use_spares = spares
+        self._stopped = False
+
+    def _worker(self) -> TrainingProcess:
+        """A started spare if there is one, else a new worker; a spare is started for the
+        next run either way."""
+        with self._lock:
+            process = self._spares.pop() if self._spares else None
+            if self._use_spares and len(self._spares) < self.workers:
+                spare = TrainingProcess(target=run_trial_child)
+                spare.start()
+                self._spares.append(spare)
+        if process is None:
+            process = TrainingProcess(target=run_trial_child)
+            process.start()
+        return process
+
+    def train(self, request: TrainRequest, on_start: OnStart | None = None,
+              on_epoch: OnEpoch | None = None) -> TrainOutcome:
+        """Train ``request`` in a worker process; its outcome, or RunFailed/RunStopped."""
+        with self._lock:
+            if self._stopped:
+                raise RunStopped("the pool was stopped")
+        process = self._worker()
+        with self._lock:
+            self._running.add(process)
+            stopped = self._stopped
+        outcome: TrainOutcome | None = None
+        failure: str | None = None
+        try:
+            process.begin(request)
+            if stopped:
+                process.kill()
+            if on_start is not None:
+                on_start(process.pid)
+            for message in process.messages(exit_timeout=STOP_SECONDS):
+                if isinstance(message, EpochProgress):
+                    if on_epoch is not None and on_epoch(message):
+                        process.control.stop()
+                elif isinstance(message, TrainOutcome):
+                    outcome = message
+                elif isinstance(message, Failed) and failure is None:
+                    failure = message.message
+        finally:
+            with self._lock:
+                self._running.discard(process)
+                stopped = self._stopped
+        if outcome is not None:
+            return outcome
+        if stopped:
+            raise RunStopped("the pool was stopped")
+        raise RunFailed(failure or "the worker ended without a result")
+
+    def stop(self, kill: bool = True) -> None:
+        """End every run under way: killed at once (``kill``), else asked to stop after its
+        batch; ``train`` refuses new runs from now on."""
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+            spares, self._spares = self._spares, []
+        for spare in spares:
+            spare.discard()
+        for process in running:
+            process.control.stop()
+            if kill:
+                process.kill()
+
+    def close(self) -> None:
+        self.stop()
+
+
+def train_all(requests: Sequence[TrainRequest], workers: int | None = None,
+              pool: LocalPool | None = None,
+              on_epoch: Callable[[int, EpochProgress], None] | None = None,
+              ) -> list[TrainOutcome | Exception]:
+    """Train every request, ``workers`` at a time (default: one per core): the outcome of
+    each, in order, or the RunFailed/RunStopped it ended with. ``on_epoch(i, progress)``
+    follows request ``i`` (called from a pool thread). An ensemble trains its members so,
+    each with its own seed."""
+    pool = pool or LocalPool(workers)
+
+    def one(index: int) -> TrainOutcome | Exception:
+        follow = None if on_epoch is None else (lambda p: on_epoch(index, p))
+        try:
+            return pool.train(requests[index], on_epoch=follow)
+        except (RunFailed, RunStopped) as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=min(pool.workers, max(1, len(requests))),
+                            thread_name_prefix="nnstudio-pool") as executor:
+        return list(executor.map(one, range(len(requests))))

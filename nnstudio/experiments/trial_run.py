@@ -1,0 +1,165 @@
+"""One training run of a search or an ensemble: a network and its settings in, the
+history, the weights and the scores out.
+
+``train`` runs it here (a Ray worker, a test); ``run_trial_child`` is the entry point of a
+worker process of the local pool (``local_pool``), started by the app's training-process
+machinery (``running/training_process``): it uses its heartbeat, its command thread (Stop)
+and its error reporting, and sends ``EpochProgress`` after every epoch and one
+``TrainOutcome`` at the end, then ``Ended``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nnstudio.data.dataset import Dataset
+from nnstudio.engine.events import Diverged, EpochEnd, Finished
+from nnstudio.engine.trainer import TrainerControl
+from nnstudio.running.session import create_session
+from nnstudio.running.training_process.child import (
+    EXPECTED_ERRORS,
+    HEARTBEAT_SECONDS,
+    Heart,
+    apply_commands,
+    await_run,
+)
+from nnstudio.running.training_process.messages import Ended, Failed
+from nnstudio.spec.network import NetworkSpec
+from nnstudio.spec.training import TrainingSpec
+
+
+@dataclass
+class TrainRequest:
+    """What one run trains: copies of the network and its settings (seed included)."""
+
+    spec: NetworkSpec
+    training: TrainingSpec
+    label: str = ""
+    run_id: int = 0  # names the worker process (nnstudio-run-N)
+    paused: bool = False  # (as the training process reads a request; always False here)
+    blas_threads: int = 1
+    heartbeat_seconds: float = HEARTBEAT_SECONDS
+
+
+@dataclass
+class EpochProgress:
+    """One epoch done (0-based ``epoch`` of ``epochs``)."""
+
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float | None
+    val_loss: float | None
+    val_accuracy: float | None
+    seconds: float
+
+
+@dataclass
+class TrainOutcome:
+    """How a run ended. ``reason``: completed, early_stopping, stopped or diverged.
+    ``score`` is what a search maximizes: the validation accuracy (the test accuracy when
+    there is no validation split), or minus the validation loss for a regression."""
+
+    reason: str
+    epochs_run: int
+    seconds: float
+    history: dict[str, list[Any]]
+    weights: dict[str, dict[str, Any]]
+    val_loss: float | None
+    val_accuracy: float | None
+    test_loss: float | None
+    test_accuracy: float | None
+    diverged: str | None = None
+    pid: int = field(default_factory=os.getpid)
+
+    @property
+    def score(self) -> float | None:
+        if self.val_accuracy is not None:
+            return self.val_accuracy
+        if self.val_loss is not None:
+            return -self.val_loss
+        if self.test_accuracy is not None:
+            return self.test_accuracy
+        return None if self.test_loss is None else -self.test_loss
+
+    def curves(self) -> dict[str, list[Any]]:
+        """The per-epoch curves of the history (no per-batch losses): what a study keeps."""
+        keys = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr")
+        return {k: list(self.history.get(k, [])) for k in keys}
+
+
+def train(request: TrainRequest, dataset: Dataset | None = None,
+          control: TrainerControl | None = None,
+          on_epoch: Callable[[EpochProgress], None] | None = None) -> TrainOutcome:
+    """Train ``request`` here (on ``dataset``, else the one its settings name), calling
+    ``on_epoch`` after every epoch; ``control.stop()`` ends it after the current batch."""
+    session = create_session(request.spec, request.training, dataset=dataset, control=control)
+    trainer = session.trainer
+    finished: Finished | None = None
+    diverged: Diverged | None = None
+    epochs = request.training.epochs
+    for event in trainer.run():
+        if isinstance(event, EpochEnd) and on_epoch is not None:
+            on_epoch(EpochProgress(event.epoch, epochs, event.train_loss, event.train_accuracy,
+                                   event.val_loss, event.val_accuracy, event.seconds))
+        elif isinstance(event, Diverged):
+            diverged = event
+        elif isinstance(event, Finished):
+            finished = event
+    assert finished is not None
+    history = finished.history
+    test_loss, test_accuracy = trainer.evaluate(session.x_test, session.y_test)
+    val_loss = history["val_loss"][-1] if history["val_loss"] else None
+    val_accuracy = history["val_accuracy"][-1] if history["val_accuracy"] else None
+    return TrainOutcome(finished.reason, finished.epochs_run, finished.seconds, history,
+                        session.network.get_weights(), val_loss, val_accuracy, test_loss,
+                        test_accuracy, diverged.message if diverged else None)
+
+
+def serve_train(request: TrainRequest, send: Callable[[object], None],
+                receive: Callable[[], object]) -> None:
+    """Train ``request``, sending EpochProgress, then TrainOutcome (or Failed), then Ended,
+    with a heartbeat between them; a Stop from the other end stops after the current batch."""
+    control = TrainerControl()
+    heart = Heart(send, request.heartbeat_seconds)
+    listener = threading.Thread(target=apply_commands, args=(receive, control, heart.send),
+                                name="nnstudio-commands", daemon=True)
+    listener.start()
+    heart.start()
+    try:
+        heart.send(train(request, control=control, on_epoch=heart.send))
+    except EXPECTED_ERRORS as error:
+        heart.send(Failed(str(error) or type(error).__name__))
+    except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
+        heart.send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
+    finally:
+        heart.stop()
+    heart.send(Ended())
+
+
+def run_trial_child(request: TrainRequest | None, events, commands) -> None:  # noqa: ANN001
+    """A local worker's entry point (a ``TrainingProcess`` target): one BLAS thread, Ctrl+C
+    left to the parent, which stops its workers itself. Without a request it is a spare,
+    started ahead with the engine imported, that waits for its ``Begin``."""
+    import signal
+
+    from threadpoolctl import threadpool_limits
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if request is None:
+        request = await_run(commands.recv, events.send)
+        if request is None:
+            events.close()
+            return
+    try:
+        with threadpool_limits(limits=request.blas_threads, user_api="blas"):
+            serve_train(request, events.send, commands.recv)
+    except (BrokenPipeError, EOFError, OSError):
+        pass  # the parent went away
+    finally:
+        events.close()
