@@ -106,6 +106,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.inspect.attach import InspectUI
 
         self.inspect = InspectUI(self)
+        from nnstudio.app.experiments.attach import ExperimentsUI
+
+        self.experiments = ExperimentsUI(self)
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnstudio.app.experiments.ensemble_view import EnsembleView, MemberVotes
+from nnstudio.app.experiments.search_view import SearchView
 from nnstudio.app.experiments.side_by_side_view import SideBySideView
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
@@ -22,8 +23,10 @@ class ExperimentsUI(QObject):
         self.window = window
         self.side_by_side = SideBySideView()
         self.ensemble = EnsembleView(window.document.snapshot)
+        self.search = SearchView(window.document.snapshot)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
+        self.pages.addTab(self.search, "Search")
         self.pages.addTab(self.side_by_side, "Side by side")
         self.pages.addTab(self.ensemble, "Ensemble")
         self.tab_index = window.training.tabs.addTab(self.pages, EXPERIMENTS_TAB_TITLE)
@@ -34,9 +37,12 @@ class ExperimentsUI(QObject):
         draw.digit_changed.connect(self.votes.show_digit)
         self.ensemble.ensemble_ready.connect(self._ensemble_ready)
 
-        for page in (self.side_by_side, self.ensemble):
+        for page in (self.search, self.side_by_side, self.ensemble):
             page.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
         self.side_by_side.open_requested.connect(self.open_trained)
+        self.search.open_requested.connect(self.open_trained)
+        self.pages.currentChanged.connect(self._page_shown)
+        window.training.tabs.currentChanged.connect(self._page_shown)
         self._build_menu()
         window.closing.connect(self.shutdown)
 
@@ -44,6 +50,10 @@ class ExperimentsUI(QObject):
         window = self.window
         menu = window.menuBar().addMenu("E&xperiments")
         window.menuBar().insertMenu(window.menus.help.menuAction(), menu)
+        search = menu.addAction("Hyperparameter &Search…")
+        search.setStatusTip("Search the training settings and layer sizes of this network "
+                            "for the best validation accuracy")
+        search.triggered.connect(lambda: self.show_page(self.search))
         side = menu.addMenu("&Side by Side")
         for name, comparison in self.side_by_side.comparisons.items():
             action = side.addAction(comparison.title)
@@ -59,6 +69,14 @@ class ExperimentsUI(QObject):
     def show_page(self, page: QWidget) -> None:
         self.window.training.tabs.setCurrentIndex(self.tab_index)
         self.pages.setCurrentWidget(page)
+
+    @Slot()
+    def _page_shown(self, *_: object) -> None:
+        """The search lists what can vary in the network on the canvas when first shown."""
+        shown = self.window.training.tabs.currentIndex() == self.tab_index
+        if shown and self.pages.currentWidget() is self.search and not self.search.running \
+                and not self.search.editors.rows:
+            self.search.load_document()
 
     def show_side_by_side(self, name: str) -> None:
         self.side_by_side.choose(name)
@@ -87,5 +105,5 @@ class ExperimentsUI(QObject):
 
     def shutdown(self) -> None:
         """Closing the window: stop every worker; a study keeps what it has."""
-        for page in (self.side_by_side, self.ensemble):
+        for page in (self.search, self.side_by_side, self.ensemble):
             page.shutdown()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QSizePolicy,
     QWidget,
 )
 
@@ -95,6 +96,8 @@ class DimensionRow(QWidget):
             body.addWidget(self.log)
         layout.addWidget(self.body, 1, 0, 1, 2)
         self.body.setVisible(False)
+        # As tall as its contents, always: a scroll area must not squeeze rows together.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def _choice_text(self, value: Any) -> str:
         label = getattr(self.rule, "choice_label", None)

@@ -32,10 +32,15 @@ class _PoolWorker(QObject):
     @Slot()
     def run(self) -> None:
         def one(index: int) -> None:
+            def started(_pid: int) -> None:
+                self.run_started.emit(index)
+
+            def epoch(progress: object) -> None:  # None: the pool must not stop the run
+                self.epoch.emit(index, progress)
+
             try:
-                result = self.pool.train(
-                    self.requests[index], on_start=lambda _pid: self.run_started.emit(index),
-                    on_epoch=lambda progress: self.epoch.emit(index, progress))
+                result = self.pool.train(self.requests[index], on_start=started,
+                                         on_epoch=epoch)
             except (RunFailed, RunStopped) as error:
                 result = error
             self.outcome.emit(index, result)

@@ -148,8 +148,12 @@ class OverlayPlot:
         curve, color = self.curves[key], self.colors[key]
         if self.faint:
             bold = key == self.emphasized
-            curve.setPen(style.pen("#d62728" if bold else color, 2.5 if bold else 1.0,
-                                   255 if bold else 70))
+            shown = "#d62728" if bold else color
+            curve.setPen(style.pen(shown, 2.5 if bold else 1.0, 255 if bold else 70))
+            curve.setSymbol("o")  # a curve of one epoch is a point
+            curve.setSymbolSize(6 if bold else 4)
+            curve.setSymbolBrush(style.brush(shown, 255 if bold else 90))
+            curve.setSymbolPen(None)
             curve.setZValue(10 if bold else 0)
         else:
             curve.setPen(style.pen(color, 2.0))

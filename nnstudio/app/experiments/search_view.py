@@ -218,7 +218,7 @@ class SearchView(QWidget):
         """List what can vary in the document's network and settings."""
         network, training = self.document_snapshot()
         self.editors.set_items(searchable(network, training), network)
-        if not self.study_path.text() or not self.running:
+        if not self.study_path.text():
             self.study_path.setText(default_study_path(network.name))
         self._document = (network, training)
 
