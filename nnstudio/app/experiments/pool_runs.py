@@ -46,9 +46,12 @@ class _PoolWorker(QObject):
             self.outcome.emit(index, result)
 
         workers = min(self.pool.workers, max(1, len(self.requests)))
-        with ThreadPoolExecutor(max_workers=workers,
-                                thread_name_prefix="nnstudio-pool-runs") as executor:
-            list(executor.map(one, range(len(self.requests))))
+        try:
+            with ThreadPoolExecutor(max_workers=workers,
+                                    thread_name_prefix="nnstudio-pool-runs") as executor:
+                list(executor.map(one, range(len(self.requests))))
+        finally:
+            self.pool.close()  # its spare workers too
         self.finished.emit()
 
 
