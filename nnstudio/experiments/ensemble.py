@@ -22,7 +22,7 @@ from nnstudio.engine.voting import (
     mean_probability_vote,
     member_votes,
 )
-from nnstudio.experiments.local_pool import train_all
+from nnstudio.experiments.local_pool import LocalPool, train_all
 from nnstudio.experiments.trial_run import TrainOutcome, TrainRequest, train
 from nnstudio.files.project import EnsembleMember
 from nnstudio.running.build import build_network
@@ -87,7 +87,11 @@ def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
             if on_member is not None:
                 on_member(index, members[-1])
         return members
-    outcomes = train_all(requests, workers)
+    pool = LocalPool(workers)
+    try:
+        outcomes = train_all(requests, pool=pool)
+    finally:
+        pool.close()  # its spare workers too
     members = []
     for index, (request, outcome) in enumerate(zip(requests, outcomes, strict=True)):
         if isinstance(outcome, Exception):

@@ -248,6 +248,9 @@ def parse_dimension(text: str, network: NetworkSpec) -> Dimension:
             raise SearchSpaceError(f"--param {text}: {prefix!r} is not a kind of range "
                                    f"(log, float, int, int-log)")
         range_kind, log = scales[prefix]
+        if kind == "int" and prefix == "float":
+            raise SearchSpaceError(f"--param {text}: {name} is a whole number; write "
+                                   f"int:LOW:HIGH or int-log:LOW:HIGH")
         if kind == "int":
             range_kind = "int"
         elif range_kind == "int":
@@ -266,8 +269,7 @@ def parse_dimension(text: str, network: NetworkSpec) -> Dimension:
         for value in dimension.extremes():
             problem = rule.check(value)
             if problem:
-                raise SearchSpaceError(f"--param {text}: {_written(value)} is out of bounds: "
-                                       f"{_named(problem, name)}")
+                raise SearchSpaceError(f"--param {text}: {_named(problem, name)}")
     return dimension
 
 

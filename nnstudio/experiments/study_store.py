@@ -91,13 +91,15 @@ class TrialRow:
     note: str = ""
     curves: dict[str, list[Any]] = field(default_factory=dict)
     has_weights: bool = False
+    pid: int | None = None  # the process that trained it (a local worker, a Ray worker)
+    process: str = ""  # where that process was, when not a local worker
 
     def to_json(self) -> dict[str, Any]:
         return {"number": self.number, "state": self.state, "params": self.params,
                 "score": self.score, "val_accuracy": self.val_accuracy,
                 "test_accuracy": self.test_accuracy, "seconds": self.seconds,
                 "epochs": self.epochs, "seed": self.seed, "note": self.note,
-                "has_weights": self.has_weights}
+                "has_weights": self.has_weights, "pid": self.pid, "process": self.process}
 
 
 STATE_WORDS = {TrialState.COMPLETE: "complete", TrialState.PRUNED: "pruned",
@@ -271,4 +273,4 @@ def trial_row(trial: FrozenTrial, has_weights: bool = False) -> TrialRow:
     return TrialRow(trial.number, STATE_WORDS.get(trial.state, trial.state.name.lower()),
                     dict(trial.params), trial.value, val, attrs.get("test_accuracy"),
                     attrs.get("seconds"), attrs.get("epochs_run"), attrs.get("seed"), note,
-                    curves, has_weights)
+                    curves, has_weights, attrs.get("pid"), attrs.get("process", ""))

@@ -33,7 +33,12 @@ from typing import Any
 import optuna
 from optuna.trial import TrialState
 
-from nnstudio.experiments.local_pool import LocalPool, RunFailed, RunStopped
+from nnstudio.experiments.local_pool import (
+    LocalPool,
+    RunFailed,
+    RunStopped,
+    default_workers,
+)
 from nnstudio.experiments.search_space import SearchSpace
 from nnstudio.experiments.strategies import (
     DEFAULT_STRATEGY,
@@ -213,6 +218,13 @@ class Sweep:
         self._done.set()
         self.listener.sweep_finished(self.result)
 
+    def runner_text(self) -> str:
+        """Where the trials run, in words: "2 local workers", "Ray at HOST:PORT"."""
+        if self.ray:
+            return "a local Ray" if self.ray == "local" else f"Ray at {self.ray}"
+        workers = self.workers or default_workers()
+        return f"{workers} local worker{'s' if workers != 1 else ''}"
+
     def make_pool(self, workers: int | None) -> Any:
         if self.ray:
             from nnstudio.experiments.ray_pool import RayPool
@@ -336,7 +348,8 @@ class Sweep:
                            ("val_accuracy", outcome.val_accuracy),
                            ("val_loss", outcome.val_loss),
                            ("test_accuracy", outcome.test_accuracy),
-                           ("test_loss", outcome.test_loss), ("pid", outcome.pid)):
+                           ("test_loss", outcome.test_loss), ("pid", outcome.pid),
+                           ("process", outcome.process)):
             trial.set_user_attr(key, _plain(value))
         if pruned:
             return TrialState.PRUNED, None

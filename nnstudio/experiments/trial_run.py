@@ -76,6 +76,8 @@ class TrainOutcome:
     test_accuracy: float | None
     diverged: str | None = None
     pid: int = field(default_factory=os.getpid)
+    # Where it ran, in words, when not in a local worker (e.g. "ray worker 3f2a... on node ...").
+    process: str = ""
 
     @property
     def score(self) -> float | None:

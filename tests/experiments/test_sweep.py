@@ -1,0 +1,122 @@
+"""Real small sweeps: every strategy fills its study, trials run in worker processes, a
+worker killed mid-trial fails only its trial, a study killed mid-way resumes, and the best
+trial opens with its network, settings and weights."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import optuna
+import pytest
+
+from nnstudio.engine.trainer import TrainerControl
+from nnstudio.experiments import (
+    SearchSpace,
+    StudyStore,
+    Sweep,
+    SweepListener,
+    train,
+)
+from tests.experiments.toy import toy_network, toy_training
+
+SPACE = ["lr=log:1e-3:1e-1", "optimizer=sgd,adam", "dense1.units=int:2:16"]
+
+
+class InThisProcess:
+    """A pool that trains here, on threads: the strategies' tests need no processes."""
+
+    kind = "local"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pids: list[int] = []
+
+    def train(self, request, on_start=None, on_epoch=None):
+        if on_start:
+            on_start(os.getpid())
+        control = TrainerControl()
+
+        def follow(progress) -> None:
+            if on_epoch(progress):
+                control.stop()
+        return train(request, control=control, on_epoch=follow)
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class HereSweep(Sweep):
+    def make_pool(self, workers):
+        return InThisProcess(workers or 2)
+
+
+class Record(SweepListener):
+    def __init__(self) -> None:
+        self.events: list[object] = []
+        self.lock = threading.Lock()
+
+    def _add(self, event) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    trial_started = trial_epoch = trial_finished = sweep_finished = _add
+
+    def of(self, kind: str) -> list:
+        return [e for e in self.events if type(e).__name__ == kind]
+
+
+@pytest.mark.parametrize("strategy", ["grid", "random", "tpe", "genetic", "pso"])
+def test_every_strategy_fills_its_study(strategy, tmp_path) -> None:
+    network, training = toy_network(), toy_training()
+    space = SearchSpace.parse(network, SPACE, training, grid_points=2)
+    record = Record()
+    trials = 8 if strategy == "grid" else 5
+    result = HereSweep(network, training, space, strategy=strategy, trials=trials, workers=2,
+                       study=str(tmp_path / "s.db"), listener=record).run()
+    assert result.reason == "completed"
+    assert len(result.rows) == trials and all(r.state == "complete" for r in result.rows)
+    scores = [r.score for r in result.rows]
+    assert scores == sorted(scores, reverse=True) and 0.0 <= scores[-1] <= scores[0] <= 1.0
+    assert len(record.of("TrialStarted")) == trials == len(record.of("TrialFinished"))
+    assert len(record.of("TrialEpoch")) == 2 * trials and len(record.of("SweepFinished")) == 1
+    if strategy == "grid":  # every point of the grid once
+        points = {tuple(sorted(r.params.items())) for r in result.rows}
+        assert len(points) == space.grid_size() == trials
+    # The study is a database: reopened, it holds the same trials with their curves.
+    rows = StudyStore(tmp_path / "s.db").rows()
+    assert [r.number for r in rows] == [r.number for r in result.rows]
+    assert rows[0].curves["val_accuracy"][-1] == pytest.approx(rows[0].val_accuracy)
+    assert rows[0].seed == training.seed and rows[0].has_weights
+
+
+def test_the_best_trial_opens_with_its_network_settings_and_weights(tmp_path) -> None:
+    network, training = toy_network(), toy_training()
+    space = SearchSpace.parse(network, ["dense1.units=3,12", "lr=0.05"], training)
+    result = HereSweep(network, training, space, strategy="grid", trials=2, workers=1,
+                       study=str(tmp_path / "s.db"), keep_weights=1).run()
+    best, other = result.rows
+    store = StudyStore(tmp_path / "s.db")
+    opened = store.open_trial(best.number)
+    assert opened.network.node("dense1").params["units"] == best.params["dense1.units"]
+    assert opened.training.lr == 0.05 and opened.weights is not None
+    assert opened.weights["dense1"]["W"].shape[1] == best.params["dense1.units"]
+    assert opened.history["val_accuracy"] == best.curves["val_accuracy"]
+    assert store.open_trial(other.number).weights is None  # only the best one's are kept
+
+
+def test_pruning_stops_weak_trials_on_their_epoch_figures(tmp_path) -> None:
+    network, training = toy_network(), toy_training(epochs=4)
+    space = SearchSpace.parse(network, ["lr=0.05,0.04,1e-5"], training)
+    sweep = HereSweep(network, training, space, strategy="tpe", trials=3, workers=1,
+                      study=str(tmp_path / "s.db"), pruner="median")
+    # The two good rates first, then lr 1e-5, which learns nothing in 4 epochs: its
+    # accuracy after an epoch is below the others' median, so it is stopped there.
+    study = sweep.store.create_or_resume(sweep.setup(), optuna.samplers.RandomSampler(0),
+                                         optuna.pruners.NopPruner())
+    for lr in (0.05, 0.04, 1e-5):
+        study.enqueue_trial({"lr": lr})
+    rows = {r.params["lr"]: r for r in sweep.run().rows}
+    assert rows[0.05].state == rows[0.04].state == "complete"
+    assert rows[1e-5].state == "pruned" and rows[1e-5].epochs < training.epochs

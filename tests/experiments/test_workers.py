@@ -1,0 +1,142 @@
+"""Trials in real worker processes: a worker killed mid-trial fails only its trial, a
+study whose sweep is killed mid-way resumes without repeating finished trials, the command
+line, and Ray (a local Ray with 2 CPUs): trials run in Ray's worker processes and a seeded
+grid gives the same table as the local workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import optuna
+import pytest
+
+from nnstudio.cli.command import main
+from nnstudio.experiments import SearchSpace, Sweep, SweepListener
+from nnstudio.files.documents import save_document
+from tests.experiments.toy import toy_network, toy_training
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class KillLongTrials(SweepListener):
+    """SIGKILLs the worker of every trial that would train 100,000 epochs, at its first."""
+
+    def __init__(self) -> None:
+        self.pids: dict[int, int] = {}
+        self.killed: list[int] = []
+
+    def trial_started(self, event) -> None:
+        self.pids[event.number] = event.pid
+
+    def trial_epoch(self, event) -> None:
+        if event.progress.epochs == 100_000 and event.number not in self.killed:
+            self.killed.append(event.number)
+            os.kill(self.pids[event.number], signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_trial_fails_that_trial_and_the_sweep_goes_on(tmp_path) -> None:
+    network, training = toy_network(), toy_training()
+    space = SearchSpace.parse(network, ["epochs=2,100000", "lr=0.02,0.05"], training)
+    listener = KillLongTrials()
+    result = Sweep(network, training, space, strategy="grid", trials=4, workers=2,
+                   study=str(tmp_path / "s.db"), listener=listener).run()
+    assert result.reason == "completed" and len(listener.killed) == 2
+    states = {r.number: r for r in result.rows}
+    for number in listener.killed:
+        assert states[number].state == "failed" and "SIGKILL" in states[number].note
+    complete = [r for r in result.rows if r.state == "complete"]
+    assert len(complete) == 2 and all(r.params["epochs"] == 2 for r in complete)
+    assert len({r.pid for r in complete}) == 2 and os.getpid() not in {r.pid for r in complete}
+
+
+def _sweep_command(source: Path, study: Path) -> list[str]:
+    return [sys.executable, "-m", "nnstudio", "sweep", str(source), "--strategy", "grid",
+            "--param", "lr=0.01,0.02,0.03,0.04", "--workers", "1",
+            "--study", str(study), "--json"]
+
+
+def _trials(study: Path) -> list[optuna.trial.FrozenTrial]:
+    try:
+        return optuna.load_study(study_name="sweep",
+                                 storage=f"sqlite:///{study}").get_trials(deepcopy=False)
+    except (KeyError, Exception):  # noqa: BLE001 - not made yet, or being written
+        return []
+
+
+def test_a_study_killed_mid_way_resumes_without_repeating_finished_trials(tmp_path) -> None:
+    source, study = tmp_path / "toy.json", tmp_path / "s.db"
+    save_document(source, toy_network(), toy_training())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    driver = subprocess.Popen(_sweep_command(source, study), env=env, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    deadline = time.monotonic() + 300  # a limit for a stuck run, not a measurement
+    try:
+        while time.monotonic() < deadline:
+            trials = _trials(study)
+            states = [t.state for t in trials]
+            if states.count(optuna.trial.TrialState.COMPLETE) >= 2 \
+                    and optuna.trial.TrialState.RUNNING in states:
+                break
+            assert driver.poll() is None, "the sweep ended before it could be killed"
+            time.sleep(0.05)
+        os.killpg(driver.pid, signal.SIGKILL)  # the sweep and its worker, mid-trial
+    finally:
+        driver.wait()
+    left = _trials(study)
+    before = {t.number: t.value for t in left if t.state == optuna.trial.TrialState.COMPLETE}
+    cut_short = {t.number for t in left if t.state == optuna.trial.TrialState.RUNNING}
+    assert 2 <= len(before) < 4
+    resumed = subprocess.run(_sweep_command(source, study), env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout.strip().splitlines()[-1])
+    complete = [t for t in report["trials"] if t["state"] == "complete"]
+    assert sorted(t["params"]["lr"] for t in complete) == [0.01, 0.02, 0.03, 0.04]
+    for number, value in before.items():  # kept as they were, not run again
+        assert next(t["score"] for t in complete if t["number"] == number) == value
+    # The trial killed with its sweep (if the kill caught one running) is failed as
+    # interrupted, and its settings ran again.
+    failed = {t["number"]: t["note"] for t in report["trials"] if t["state"] == "failed"}
+    assert failed == {number: "interrupted" for number in cut_short}
+
+
+def test_the_command_line_refuses_a_bad_search_before_running(capsys) -> None:
+    assert main(["sweep", "mlp-784-100-10", "--param", "dense1.units=int:0:9"]) == 2
+    assert "nnstudio: error: --param dense1.units=int:0:9: dense1.units must be at least 1" \
+        in capsys.readouterr().err
+    assert main(["sweep", "small-cnn", "--param", "conv2d2.kernel_size=3,15"]) == 2
+    assert "conv2d2.kernel_size=15 makes an invalid network" in capsys.readouterr().err
+
+
+def test_trials_run_in_ray_workers_and_a_seeded_grid_matches_the_local_table(tmp_path) -> None:
+    ray = pytest.importorskip("ray")
+    network, training = toy_network(), toy_training()
+    space = SearchSpace.parse(network, ["lr=0.02,0.05", "dense1.units=4,8"], training)
+
+    def table(**where) -> dict:
+        result = Sweep(network, training, space, strategy="grid", trials=4, workers=2,
+                       study=str(tmp_path / f"{'ray' if where else 'here'}.db"), **where).run()
+        assert result.reason == "completed" and len(result.rows) == 4
+        return {tuple(sorted(r.params.items())): r for r in result.rows}
+
+    local = table()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        remote = table(ray="local")
+        driver = ray.get_runtime_context().get_worker_id()[:12]
+    finally:
+        ray.shutdown()
+    assert {k: (r.score, r.test_accuracy) for k, r in remote.items()} == \
+        {k: (r.score, r.test_accuracy) for k, r in local.items()}
+    ray_pids = {r.pid for r in remote.values()}
+    assert not ray_pids & ({os.getpid()} | {r.pid for r in local.values()})
+    for row in remote.values():  # Ray's own id of the worker that ran it, not the driver's
+        assert row.process.startswith("ray worker ") and driver not in row.process
+    assert all(r.process == "" for r in local.values())
