@@ -30,7 +30,7 @@ def test_ensemble_trains_saves_and_exports(circles_document: Path, tmp_path: Pat
                                            capsys: pytest.CaptureFixture[str]) -> None:
     saved = tmp_path / "team.nnstudio"
     assert main(["ensemble", str(circles_document), "--members", "3", "--seed", "4",
-                 "--save", str(saved), "--json"]) == 0
+                 "--save", str(saved), "--json", "--workers", "1"]) == 0
     out, err = capsys.readouterr()
     result = json.loads(out.strip().splitlines()[-1])
     assert result["members"] == 3 and result["seeds"] == [4, 5, 6]

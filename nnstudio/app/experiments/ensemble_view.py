@@ -174,6 +174,31 @@ class EnsembleView(QWidget):
         self.score(members)
         self.ensemble_ready.emit(self.network, members)
 
+    def show_saved(self, network: NetworkSpec, training: TrainingSpec, members: list,
+                   origin: str) -> None:
+        """An ensemble opened from a project (its ``EnsembleMember`` list): its members in
+        the table, scored again on the test set, their votes under the pad."""
+        if self.running:
+            return
+        self.network, self.training = network, training
+        self.seeds = [member.seed for member in members]
+        self.members = {i: TrainedMember(m.seed, m.weights, m.test_accuracy, {}, 0.0)
+                        for i, m in enumerate(members)}
+        self.scores = None
+        self.table.clear_runs()
+        for index, member in enumerate(members):
+            self.table.set_cell(index, "Member", index + 1, color=series_color(index))
+            self.table.set_cell(index, "Seed", member.seed)
+            self.table.set_cell(index, "State", origin)
+            self.table.set_cell(index, "Test accuracy", member.test_accuracy, "percent")
+        self._set_running(False)
+        try:
+            self.score(self.trained_members())
+        except (OSError, ValueError) as error:  # the data set is not here, or does not fit
+            self.summary.setText(f"{len(members)} members {origin}; they cannot be scored "
+                                 f"here: {error}")
+        self.ensemble_ready.emit(network, self.trained_members())
+
     def trained_members(self) -> list[TrainedMember]:
         return [self.members[i] for i in sorted(self.members)]
 

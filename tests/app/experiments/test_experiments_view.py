@@ -170,3 +170,21 @@ def test_an_ensemble_shows_members_beside_the_vote_and_votes_under_the_pad(  # n
     # Saved as a project with its members.
     saved = view.save(str(tmp_path / "tiny-ensemble.nnstudio"))
     assert [m.seed for m in open_file(saved).members] == [0, 1, 2]
+
+
+def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> None:  # noqa: ANN001
+    from nnstudio.experiments.ensemble import save_ensemble, train_members
+
+    network = NetworkSpec.sequential([("Dense", {"units": 8}), ("ReLU", {}),
+                                      ("Dense", {"units": 10}), ("Softmax", {})],
+                                     name="tiny", input_shape=[784])
+    training = TrainingSpec(dataset="mnist-subset", epochs=1, validation_split=0.0)
+    members = train_members(network, training, 2, workers=1)
+    path = tmp_path / "pair.nnstudio"
+    save_ensemble(str(path), network, training, members)
+    assert window.open_file(str(path))
+    view = window.experiments.ensemble
+    assert [m.seed for m in view.trained_members()] == [0, 1]
+    assert view.scores is not None and len(view.scores.members) == 2
+    assert view.scores.members == pytest.approx([m.test_accuracy for m in members])
+    assert window.experiments.votes.predictor is not None
