@@ -161,7 +161,9 @@ class DimensionEditors(QWidget):
         previous = {name: row.text() for name, row in self.rows.items() if row.varied}
         while self.layout_.count():
             widget = self.layout_.takeAt(0).widget()
-            if widget is not None:
+            if widget is not None:  # gone now, not at the next turn of the event loop
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.rows.clear()
         heading_row = 0

@@ -109,10 +109,11 @@ class OverlayPlot:
     that run bold and the others faint (or every run in its colour when key is None)."""
 
     def __init__(self, plot: pg.PlotItem, title: str, left: str, bottom: str = "epoch",
-                 with_legend: bool = True, faint: bool = False) -> None:
+                 with_legend: bool = True, faint: bool = False,
+                 legend_offset: tuple[int, int] = (-8, 8)) -> None:
         self.plot = plot
         style.style_plot(plot, title, left, bottom, grid=True)
-        self.legend = style.legend(plot) if with_legend else None
+        self.legend = style.legend(plot, legend_offset) if with_legend else None
         self.faint = faint
         self.curves: dict[int, pg.PlotDataItem] = {}
         self.colors: dict[int, str] = {}

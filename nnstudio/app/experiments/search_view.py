@@ -409,15 +409,13 @@ class SearchView(QWidget):
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
         if numeric:
             positive = all(v > 0 for v in values)
-            span = max(values) / min(values) if positive and min(values) else 1
-            log = positive and span >= 50
-            plot.setLogMode(x=log, y=False)
-            xs = list(values)
+            log = positive and min(values) > 0 and max(values) / min(values) >= 50
+            xs = [math.log10(v) for v in values] if log else list(values)
             plot.getAxis("bottom").setTicks(None)
+            plot.setLabel("bottom", "log10 scale" if log else "")
         else:
             labels = sorted({str(v) for v in values})
             xs = [labels.index(str(v)) for v in values]
-            plot.setLogMode(x=False, y=False)
             plot.getAxis("bottom").setTicks([list(enumerate(labels))])
             plot.setXRange(-0.5, len(labels) - 0.5)
         brushes = [style.brush("#d62728" if is_best else series_color(0), 230 if is_best else 150)

@@ -70,8 +70,10 @@ class SideBySideView(QWidget):
         self.loss = OverlayPlot(plots.addPlot(row=0, col=0), "Training loss per epoch",
                                 "loss")
         self.accuracy = OverlayPlot(plots.addPlot(row=0, col=1),
-                                    "Validation accuracy per epoch", "accuracy")
+                                    "Validation accuracy per epoch", "accuracy",
+                                    legend_offset=(-8, -8))
         self.table = RunsTable(COLUMNS)
+        self.table.setMinimumHeight(150)
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         controls = QHBoxLayout()
@@ -135,6 +137,8 @@ class SideBySideView(QWidget):
         for index, label in enumerate(self.labels):
             self.table.set_cell(index, "Variant", label, color=series_color(index))
             self.table.set_cell(index, "State", "waiting")
+            self.loss.set_points(index, [], [], label)  # the legends in the variants' order
+            self.accuracy.set_points(index, [], [], label)
         self.runs = PoolRuns(requests, self.workers.value(), self)
         self.runs.run_started.connect(self._on_started)
         self.runs.epoch.connect(self._on_epoch)
