@@ -188,3 +188,16 @@ def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> N
     assert view.scores is not None and len(view.scores.members) == 2
     assert view.scores.members == pytest.approx([m.test_accuracy for m in members])
     assert window.experiments.votes.predictor is not None
+
+
+def test_a_range_that_breaks_the_network_is_named_before_anything_runs(window) -> None:  # noqa: ANN001
+    window.load_preset("small-cnn")
+    ui = window.experiments
+    ui.show_page(ui.search)
+    search = ui.search
+    row = search.editors.rows["conv2d2.kernel_size"]
+    row.set_varied(True)
+    row.set_range(3, 20)
+    assert not search.start()
+    assert "conv2d2.kernel_size" in search.message.text() and "20" in search.message.text()
+    assert not search.running
