@@ -113,8 +113,10 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
         self.tab_layouts = TabLayouts(self, self.training.tabs,
-                                      aside={DASHBOARD_TAB: BUILDER_DOCKS},
-                                      raised={DASHBOARD_TAB: "training_dock"})
+                                      aside={DASHBOARD_TAB: BUILDER_DOCKS,
+                                             **self.experiments.docks_aside()},
+                                      raised={DASHBOARD_TAB: "training_dock",
+                                              **self.experiments.docks_raised()})
         self.actions.reset_layout.triggered.connect(self.tab_layouts.reset)
         self.resize(1400, 900)
         if self.persist:

@@ -10,11 +10,14 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from nnstudio.app.experiments.ensemble_view import EnsembleView, MemberVotes
 from nnstudio.app.experiments.search_view import SearchView
 from nnstudio.app.experiments.side_by_side_view import SideBySideView
+from nnstudio.app.inspect.attach import scrollable
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 
 EXPERIMENTS_TAB_TITLE = "Experiments"
 BUILD_TAB = 0
+# The docks that step aside for the Experiments tab (the Draw panel stays, for the votes).
+DOCKS_ASIDE = ("palette_dock", "summary_dock", "inspector_dock", "training_dock")
 
 
 class ExperimentsUI(QObject):
@@ -26,9 +29,10 @@ class ExperimentsUI(QObject):
         self.search = SearchView(window.document.snapshot)
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
-        self.pages.addTab(self.search, "Search")
-        self.pages.addTab(self.side_by_side, "Side by side")
-        self.pages.addTab(self.ensemble, "Ensemble")
+        # In scroll areas: a page never makes the window wider or taller than it was.
+        for page, title in ((self.search, "Search"), (self.side_by_side, "Side by side"),
+                            (self.ensemble, "Ensemble")):
+            self.pages.addTab(scrollable(page), title)
         self.tab_index = window.training.tabs.addTab(self.pages, EXPERIMENTS_TAB_TITLE)
 
         self.votes = MemberVotes()
@@ -66,16 +70,26 @@ class ExperimentsUI(QObject):
         window.menus.experiments = menu
         self.menu = menu
 
+    def docks_aside(self) -> dict[int, tuple[str, ...]]:
+        """For the window's TabLayouts: the Experiments tab's docks hidden by default."""
+        return {self.tab_index: DOCKS_ASIDE}
+
+    def docks_raised(self) -> dict[int, str]:
+        return {self.tab_index: "draw_dock"}
+
     def show_page(self, page: QWidget) -> None:
         self.window.training.tabs.setCurrentIndex(self.tab_index)
-        self.pages.setCurrentWidget(page)
+        self.pages.setCurrentIndex(self._index_of(page))
+
+    def _index_of(self, page: QWidget) -> int:
+        return [self.search, self.side_by_side, self.ensemble].index(page)
 
     @Slot()
     def _page_shown(self, *_: object) -> None:
         """The search lists what can vary in the network on the canvas when first shown."""
         shown = self.window.training.tabs.currentIndex() == self.tab_index
-        if shown and self.pages.currentWidget() is self.search and not self.search.running \
-                and not self.search.editors.rows:
+        if shown and self.pages.currentIndex() == self._index_of(self.search) \
+                and not self.search.running and not self.search.editors.rows:
             self.search.load_document()
 
     def show_side_by_side(self, name: str) -> None:

@@ -45,6 +45,9 @@ class SideBySideView(QWidget):
         self.prepared: list = []
 
         self.choice = QComboBox()
+        self.choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choice.setMinimumContentsLength(16)
         for name, comparison in self.comparisons.items():
             self.choice.addItem(comparison.title, name)
         self.choice.currentIndexChanged.connect(self._show_description)
