@@ -13,8 +13,9 @@ from nnstudio.files.project import Project, save_project
 from nnstudio.spec.presets import load_preset, preset_path
 
 
-def newer(name: str) -> str:
-    return (f"{name} was saved by a newer NN Studio (format 99; this version reads up to 1); "
+def newer(name: str, supported: int = 1) -> str:
+    return (f"{name} was saved by a newer NN Studio (format 99; this version reads up to "
+            f"{supported}); "
             f"please update NN Studio")
 
 
@@ -41,11 +42,12 @@ def test_a_project_of_a_newer_format_is_refused_in_the_same_words(tmp_path: Path
 
     path = tmp_path / "later.nnstudio"
     monkeypatch.setattr(nnstudio.files.project, "FORMAT_VERSION", 99)
+    monkeypatch.setattr(nnstudio.files.project, "ONE_NETWORK_VERSION", 99)
     save_project(path, Project(load_preset("xor-mlp").network))
     monkeypatch.undo()
     with pytest.raises(DocumentError) as caught:
         open_source(str(path))
-    assert str(caught.value) == newer(path.name)
+    assert str(caught.value) == newer(path.name, nnstudio.files.project.FORMAT_VERSION)
 
 
 @pytest.mark.parametrize("version", [True, "1", 1.0, None])

@@ -426,7 +426,8 @@ def test_newer_format_version_is_refused_clearly(good_bytes: bytes, tmp_path: Pa
     members["project.json"] = json.dumps(meta).encode()
     path = tmp_path / "future.nnstudio"
     path.write_bytes(zip_of(members))
-    with pytest.raises(ProjectError, match=r"newer NN Studio \(format 2; .*please update"):
+    newer = rf"newer NN Studio \(format {FORMAT_VERSION + 1}; .*please update"
+    with pytest.raises(ProjectError, match=newer):
         load_project(path)
     meta["version"] = FORMAT_VERSION
     meta["network"]["version"] = 99

@@ -57,6 +57,9 @@ class FileMenuMixin:
         self.disk_stamp = (self.document.path, stamp)
         self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
+        if opened.members:  # an ensemble: its members on the Experiments tab's Ensemble page
+            self.experiments.ensemble.show_saved(opened.network, opened.training,
+                                                 opened.members, f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)

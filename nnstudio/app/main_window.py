@@ -106,12 +106,17 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.inspect.attach import InspectUI
 
         self.inspect = InspectUI(self)
+        from nnstudio.app.experiments.attach import ExperimentsUI
+
+        self.experiments = ExperimentsUI(self)
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
         self.tab_layouts = TabLayouts(self, self.training.tabs,
-                                      aside={DASHBOARD_TAB: BUILDER_DOCKS},
-                                      raised={DASHBOARD_TAB: "training_dock"})
+                                      aside={DASHBOARD_TAB: BUILDER_DOCKS,
+                                             **self.experiments.docks_aside()},
+                                      raised={DASHBOARD_TAB: "training_dock",
+                                              **self.experiments.docks_raised()})
         self.actions.reset_layout.triggered.connect(self.tab_layouts.reset)
         self.resize(1400, 900)
         if self.persist:

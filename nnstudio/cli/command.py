@@ -128,7 +128,7 @@ def _register_optional_commands() -> None:
     # The window's benchmarks add their options to `bench`, so they come after it.
     for module in ("nnstudio.cli.train", "nnstudio.cli.data", "nnstudio.cli.bench",
                    "nnstudio.app.benchmarks", "nnstudio.cli.export",
-                   "nnstudio.cli.sweep"):
+                   "nnstudio.cli.sweep", "nnstudio.cli.ensemble"):
         try:
             EXTRA_COMMANDS.append(importlib.import_module(module).register)
         except ModuleNotFoundError as error:

@@ -80,6 +80,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     if out.is_dir():
         out = out / f"{stem}{suffix}"
     options = {"opset": args.opset} if args.opset is not None else {}
+    if opened.members and args.format == "onnx":  # an ensemble: its averaged model
+        from nnstudio.export.onnx_ensemble import export_ensemble_onnx
+
+        exporter = export_ensemble_onnx
+        weights = [member.weights for member in opened.members]
+        print(f"nnstudio: note: {opened.name} is an ensemble of {len(opened.members)}; "
+              f"exporting their averaged model (mean probability)", file=sys.stderr)
     written = exporter(opened.network, weights, out, **options)
     print("wrote " + " and ".join(str(path) for path in written))
     return 0

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnstudio.files.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
+from nnstudio.files.project import (
+    MAX_JSON_BYTES,
+    EnsembleMember,
+    Project,
+    ProjectError,
+    load_project,
+    save_project,
+)
 from nnstudio.spec import network as network_format
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
@@ -56,6 +63,8 @@ class Opened:
     weights: dict[str, dict[str, Any]] | None = None
     history: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # An ensemble project's members (the first one's weights are ``weights``).
+    members: list[EnsembleMember] = field(default_factory=list)
     # A project's experiment section (a search to run), as saved; None when there is none.
     experiment: dict[str, Any] | None = None
 
@@ -86,7 +95,7 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
         return Opened(path.stem, project.network, project.training, project.weights,
-                      project.history, path, project.experiment)
+                      project.history, path, project.members, project.experiment)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
@@ -163,13 +172,16 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
-                  history: dict | None = None, experiment: dict | None = None) -> None:
-    """A .nnstudio project (with weights, history and an experiment section when given),
-    or else a JSON document (network and training settings only)."""
+                  history: dict | None = None,
+                  members: list[EnsembleMember] | None = None,
+                  experiment: dict | None = None) -> None:
+    """A .nnstudio project (with weights, history, an ensemble's members and an experiment
+    section when given), or else a JSON document (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
-                                       training.dataset, experiment=experiment))
+                                       training.dataset, members=list(members or []),
+                                       experiment=experiment))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

@@ -1,5 +1,11 @@
 """The .nnstudio project file: a zip of project.json, weights.npz and history.json.
 
+An ensemble's project (format version 2) also lists its members in project.json's
+"ensemble" (each member's seed, test accuracy and weights member) and keeps each member's
+weights in members/N.npz; the first member's are weights.npz, so the project's network is a
+working network of its own. A project without members is still written as version 1, which
+every NN Studio opens; an older one refuses a version 2 file rather than drop its members.
+
 Saving writes a temporary file beside the target and renames it over the old one, so a
 crash mid-save never leaves half a file. Loading trusts nothing: any damage, a newer format
 or a pickled array gives a ProjectError with a clear message and changes nothing.
@@ -31,7 +37,9 @@ from nnstudio.storage.file_input import (
 )
 
 FORMAT = "nnstudio.files.project"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: an ensemble's members (see above)
+ONE_NETWORK_VERSION = 1  # what a project without members is written as
+MAX_MEMBERS = 256  # an ensemble's members a project may list
 # What project.json and history.json may each unpack to, whatever their headers claim; a
 # zip bomb is stopped once it passes this. (weights.npz and all its arrays together have
 # weights_archive.MAX_WEIGHTS_BYTES.)
@@ -43,6 +51,15 @@ class ProjectError(Exception):
 
 
 @dataclass
+class EnsembleMember:
+    """One member of an ensemble: the seed it was trained from, its weights, its score."""
+
+    seed: int
+    weights: dict[str, dict[str, numpy.ndarray]]
+    test_accuracy: float | None = None
+
+
+@dataclass
 class Project:
     network: NetworkSpec
     training: TrainingSpec = field(default_factory=TrainingSpec)
@@ -50,6 +67,8 @@ class Project:
     history: dict[str, Any] = field(default_factory=dict)
     dataset: str | None = None
     layout: dict[str, Any] = field(default_factory=dict)
+    # An ensemble's members (the first one's weights are ``weights``); empty: one network.
+    members: list[EnsembleMember] = field(default_factory=list)
     # A hyperparameter search saved with the network (nnstudio.experiments.plan reads it).
     experiment: dict[str, Any] | None = None
 
@@ -60,7 +79,7 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
     path = Path(path)
     meta = {
         "format": FORMAT,
-        "version": FORMAT_VERSION,
+        "version": FORMAT_VERSION if project.members else ONE_NETWORK_VERSION,
         "network": project.network.to_json(),
         "training": project.training.to_json(),
         "dataset": project.dataset or project.training.dataset,
@@ -68,27 +87,49 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
     }
     if project.experiment is not None:
         meta["experiment"] = project.experiment
-    weights = io.BytesIO()
-    flat = {f"{node}/{name}": numpy.asarray(array)
-            for node, arrays in (project.weights or {}).items() for name, array in arrays.items()}
-    unstorable = [key.rpartition("/")[0] for key in flat if not _storable_name(key)]
-    if unstorable:
-        raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
-                           f"(a NUL character or an unpaired surrogate); rename the layer")
-    numpy.savez(weights, **flat)
-    total = weights.getbuffer().nbytes
-    if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
-        raise ProjectError(f"{path.name}: the weights take {format_size(total)}, more than the "
-                           f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
-                           f"hold; make the network smaller")
+    if len(project.members) > MAX_MEMBERS:
+        raise ProjectError(f"{path.name}: an ensemble of {len(project.members)} members; a "
+                           f"project holds at most {MAX_MEMBERS}")
+    first = project.members[0].weights if project.members else project.weights
+    archives = {"weights.npz": _weights_bytes(path, first)}
+    if project.members:
+        listed = []
+        for index, member in enumerate(project.members):
+            entry = "weights.npz" if index == 0 else f"members/{index}.npz"
+            if index:
+                archives[entry] = _weights_bytes(path, member.weights)
+            listed.append({"seed": member.seed, "test_accuracy": member.test_accuracy,
+                           "weights": entry})
+        meta["ensemble"] = {"members": listed}
 
     def write(handle: IO[bytes]) -> None:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.json", json.dumps(meta, indent=2))
-            archive.writestr("weights.npz", weights.getvalue())
+            archive.writestr("weights.npz", archives.pop("weights.npz"))
             archive.writestr("history.json", json.dumps(_plain(project.history)))
+            for entry, data in archives.items():
+                archive.writestr(entry, data)
 
     write_atomic(path, write)
+
+
+def _weights_bytes(path: Path, weights: dict[str, dict[str, Any]] | None) -> bytes:
+    """One network's weights as the bytes of an .npz, refused when they could not be read
+    back (a name a zip cannot carry, or more than a project may hold)."""
+    buffer = io.BytesIO()
+    flat = {f"{node}/{name}": numpy.asarray(array)
+            for node, arrays in (weights or {}).items() for name, array in arrays.items()}
+    unstorable = [key.rpartition("/")[0] for key in flat if not _storable_name(key)]
+    if unstorable:
+        raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
+                           f"(a NUL character or an unpaired surrogate); rename the layer")
+    numpy.savez(buffer, **flat)
+    total = buffer.getbuffer().nbytes
+    if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
+        raise ProjectError(f"{path.name}: the weights take {format_size(total)}, more than the "
+                           f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
+                           f"hold; make the network smaller")
+    return buffer.getvalue()
 
 
 def _storable_name(key: str) -> bool:
@@ -150,8 +191,39 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     experiment = meta.get("experiment")
     if not (experiment is None or isinstance(experiment, dict)):
         raise ProjectError(f"{name}: project.json has a malformed experiment section")
-    weights = _read_weights(archive, name)
-    return Project(network, training, weights, history, dataset, layout, experiment)
+    weights = _read_weights(archive, "weights.npz", name)
+    members = _read_members(archive, meta.get("ensemble"), weights, name)
+    return Project(network, training, weights, history, dataset, layout, members, experiment)
+
+
+def _read_members(archive: zipfile.ZipFile, ensemble: Any,
+                  first: dict[str, dict[str, numpy.ndarray]] | None,
+                  name: str) -> list[EnsembleMember]:
+    """An ensemble's members as project.json lists them (none for one network)."""
+    if ensemble is None:
+        return []
+    listed = ensemble.get("members") if isinstance(ensemble, dict) else None
+    if not isinstance(listed, list) or not listed or len(listed) > MAX_MEMBERS:
+        raise ProjectError(f"{name}: project.json's ensemble must list 1 to {MAX_MEMBERS} "
+                           f"members")
+    members = []
+    for index, entry in enumerate(listed):
+        expected = "weights.npz" if index == 0 else f"members/{index}.npz"
+        seed = entry.get("seed") if isinstance(entry, dict) else None
+        accuracy = entry.get("test_accuracy") if isinstance(entry, dict) else None
+        if (not isinstance(seed, int) or isinstance(seed, bool)
+                or entry.get("weights") != expected
+                or not (accuracy is None or isinstance(accuracy, int | float))):
+            raise ProjectError(f"{name}: project.json's ensemble member {index + 1} is "
+                               f"malformed (it needs a seed, a test accuracy or null, and "
+                               f"its weights in {expected})")
+        weights = first if index == 0 else _read_weights(archive, expected, name)
+        if weights is None:
+            raise ProjectError(f"{name}: ensemble member {index + 1} has no weights "
+                               f"({expected} is missing or empty)")
+        members.append(EnsembleMember(seed, weights, None if accuracy is None
+                                      else float(accuracy)))
+    return members
 
 
 def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,
@@ -186,16 +258,16 @@ def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool)
         raise ProjectError(f"{name}: {member} is not valid JSON ({error})") from None
 
 
-def _read_weights(archive: zipfile.ZipFile, name: str
+def _read_weights(archive: zipfile.ZipFile, member: str, name: str
                   ) -> dict[str, dict[str, numpy.ndarray]] | None:
-    raw = _member(archive, "weights.npz", name, required=False,
+    raw = _member(archive, member, name, required=False,
                   limit=weights_archive.MAX_WEIGHTS_BYTES)
     if raw is None:
         return None
     try:
         return weights_archive.read_weights_archive(io.BytesIO(raw)) or None
     except weights_archive.WeightsArchiveError as error:
-        raise ProjectError(f"{name}: weights.npz {error}") from None
+        raise ProjectError(f"{name}: {member} {error}") from None
 
 
 def _plain(value: Any) -> Any:

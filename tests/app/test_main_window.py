@@ -24,7 +24,7 @@ def test_opens_on_the_default_preset(window) -> None:  # noqa: ANN001
 
 def test_menus_hold_every_action(window) -> None:  # noqa: ANN001
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "View", "Train", "Help"]
+    assert titles == ["File", "Edit", "View", "Train", "Experiments", "Help"]
     file_texts = [a.text().replace("&", "") for a in window.menus.file.actions()]
     for text in ("New", "New from Preset", "Open…", "Open Recent", "Save", "Save As…",
                  "Export", "Quit"):
