@@ -13,7 +13,7 @@ import numpy
 
 from nnstudio.data.augment import augment_images
 from nnstudio.data.dataset import Dataset
-from nnstudio.data.datasets import load_dataset
+from nnstudio.data.datasets import DATASETS, load_dataset
 from nnstudio.engine.backend import Device, get_device
 from nnstudio.engine.losses import Loss, make_loss
 from nnstudio.engine.network import Network
@@ -102,6 +102,26 @@ def split_validation(x: numpy.ndarray, y: numpy.ndarray, fraction: float,
     return x[train], y[train], x[val], y[val]
 
 
+def toy_options(training: TrainingSpec) -> dict[str, Any]:
+    """The toy generator's options the settings ask for (none for other sets): points and
+    noise where they differ from the set's own, and the test share."""
+    info = DATASETS.get(training.dataset.strip().lower())
+    if info is None or info.kind != "toy":
+        return {}
+    options: dict[str, Any] = {"test_ratio": training.toy_test_ratio}
+    if training.toy_samples > 0:
+        options["n_samples"] = training.toy_samples
+    if training.toy_noise >= 0:
+        options["noise"] = training.toy_noise
+    return options
+
+
+def load_training_data(training: TrainingSpec, data_dir: str | None = None) -> Dataset:
+    """The dataset the settings name, with the toy settings applied to a toy set."""
+    return load_dataset(training.dataset, data_dir=data_dir or training.data_dir or None,
+                        **toy_options(training))
+
+
 def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset | None = None,
                    data_dir: str | None = None, device: Device | None = None,
                    control: TrainerControl | None = None, snapshot_seconds: float = 0.0,
@@ -109,8 +129,7 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     problems = training.problems()
     if problems:
         raise SessionError("Training settings: " + "; ".join(problems))
-    dataset = dataset or load_dataset(training.dataset, data_dir=data_dir or training.data_dir
-                                      or None)
+    dataset = dataset or load_training_data(training, data_dir)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
     batch_size = training.effective_batch_size(len(dataset.x_train))

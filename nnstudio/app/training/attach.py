@@ -3,6 +3,8 @@ the Train actions to the controller, and a clean stop when the window closes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
@@ -97,7 +99,8 @@ class TrainingUI(QObject):
             self.controller.resume()
             return
         spec, training = self.window.document.snapshot()
-        if not self._data_ready(training):
+        training = self._data_ready(training)
+        if training is None:
             return
         start_from = self._ask_start_weights(spec)
         if start_from is None:
@@ -110,7 +113,8 @@ class TrainingUI(QObject):
         spec, training = self.window.document.snapshot()
         start_from: dict | None = {}
         if self.controller.state is RunState.IDLE:
-            if not self._data_ready(training):
+            training = self._data_ready(training)
+            if training is None:
                 return
             start_from = self._ask_start_weights(spec)
             if start_from is None:
@@ -135,14 +139,20 @@ class TrainingUI(QObject):
         self._status("Starting fresh: new random weights (the saved ones are not used)")
         return {}
 
-    def _data_ready(self, training: TrainingSpec) -> bool:
+    def _data_ready(self, training: TrainingSpec) -> TrainingSpec | None:
+        """The settings to train with once the data is there (with the folder the person
+        chose when the download failed), or None."""
         if not needs_download(training.dataset, training.data_dir):
-            return True
+            return training
         if not getattr(self.window, "interactive", True):
             self._status(f"{training.dataset} is not downloaded; use `nnstudio datasets "
                          f"fetch {training.dataset}`")
-            return False
-        return download_with_progress(self.window, training.dataset)
+            return None
+        folder = download_with_progress(self.window, training.dataset)
+        if folder:
+            training = replace(training, data_dir=folder)
+            self.window.document.set_training(training)
+        return None if folder is None else training
 
     @Slot()
     def shutdown(self) -> None:
