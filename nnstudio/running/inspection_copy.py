@@ -37,6 +37,9 @@ class RunContext:
     # Training samples of the dataset, before the validation split (the dataset the views
     # get may leave its training inputs behind: see training_process.child.for_the_views).
     train_samples: int | None = None
+    # What the samples measured every epoch (x_val, y_val) are: "validation", or "test"
+    # when a run holds none out (validation split 0) and the views look at the test set.
+    held_out: str = "validation"
 
     @property
     def dataset_train_samples(self) -> int:
