@@ -20,6 +20,7 @@ from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule, make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig, TrainerControl
 from nnstudio.running.build import build_network
+from nnstudio.running.data_fit import DataShape, fit_problems
 from nnstudio.running.weight_check import WeightReport, apply_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
@@ -57,25 +58,12 @@ def check_fit(spec: NetworkSpec, dataset: Dataset, training: TrainingSpec) -> tu
     if not analysis.ok:
         problems = "; ".join(str(p) for p in analysis.problems)
         raise SessionError(f"The network is not valid: {problems}")
+    data = DataShape(dataset.name, dataset.input_shape, dataset.task,
+                     dataset.output_size)
+    misfits = fit_problems(analysis, data)
+    if misfits:
+        raise SessionError(misfits[0].message)
     in_shape = analysis.shapes[analysis.order[0]]
-    out_shape = analysis.shapes[analysis.order[-1]]
-    per_sample = int(numpy.prod(dataset.x_train.shape[1:]))
-    if int(numpy.prod(in_shape)) != per_sample:
-        raise SessionError(
-            f"The network's input takes {'x'.join(map(str, in_shape))} values per sample but "
-            f"{dataset.name} has {'x'.join(map(str, dataset.x_train.shape[1:]))}; change the "
-            f"Input layer's shape")
-    width = int(numpy.prod(out_shape))
-    if dataset.task == "classification":
-        binary_ok = width == 1 and dataset.num_classes == 2
-        if width != dataset.num_classes and not binary_ok:
-            raise SessionError(
-                f"The network ends in {width} outputs but {dataset.name} has "
-                f"{dataset.num_classes} classes; set the last Dense layer to "
-                f"{dataset.num_classes} units")
-    elif width != dataset.output_size:
-        raise SessionError(f"The network ends in {width} outputs but {dataset.name} has "
-                           f"{dataset.output_size} targets per sample")
     return in_shape
 
 
