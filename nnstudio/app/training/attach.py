@@ -9,6 +9,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
 from nnstudio.app import dialogs
+from nnstudio.app.plots.curve_fit import is_1d_regression
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
@@ -259,9 +260,13 @@ class TrainingUI(QObject):
         """Only the views that mean something for this data: decision boundaries for 2-D
         sets, filters and activation maps for images."""
         frames = getattr(self.dashboard_widget, "frames", {})
-        toy = bool(context is not None and context.is_2d_toy)
+        fitted = bool(context is not None and is_1d_regression(context))
+        toy = bool(context is not None and context.is_2d_toy) or fitted
         if "Decision boundary" in frames:
             frames["Decision boundary"].setVisible(toy)
+            if hasattr(frames["Decision boundary"], "setTitle"):
+                frames["Decision boundary"].setTitle("Fitted curve" if fitted
+                                                     else "Decision boundary")
         if "Filters" in frames:
             frames["Filters"].setVisible(not toy)
 
