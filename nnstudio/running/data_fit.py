@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 
 from nnstudio.data.datasets import DATASETS
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.features import parse_features
 from nnstudio.spec.network import Analysis
 
 
@@ -59,10 +61,17 @@ def fit_problems(analysis: Analysis, data: DataShape) -> list[FitProblem]:
     return problems
 
 
-def listed_data_shape(dataset: str) -> DataShape | None:
-    """What the dataset list says ``dataset`` holds, without loading it; None if unknown."""
+def listed_data_shape(dataset: str, features: str = "") -> DataShape | None:
+    """What the dataset list says ``dataset`` holds, without loading it, with the input
+    ``features`` asked of a 2-D set; None if unknown."""
     info = DATASETS.get(dataset.strip().lower())
     if info is None:
         return None
     outputs = len(info.classes) if info.task == "classification" else 1
-    return DataShape(info.name, tuple(info.input_shape), info.task, outputs)
+    sample_shape = tuple(info.input_shape)
+    if features.strip() and sample_shape == (2,):
+        try:
+            sample_shape = (len(parse_features(features)),)
+        except DatasetError:
+            pass  # a run says what is wrong with them
+    return DataShape(info.name, sample_shape, info.task, outputs)

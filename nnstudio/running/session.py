@@ -14,6 +14,8 @@ import numpy
 from nnstudio.data.augment import augment_images
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.datasets import DATASETS, load_dataset
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.features import PLAIN, expand, parse_features
 from nnstudio.engine.backend import Device, get_device
 from nnstudio.engine.losses import Loss, make_loss
 from nnstudio.engine.network import Network
@@ -52,14 +54,37 @@ def make_optimizer_for(training: TrainingSpec) -> Optimizer:
     return make_optimizer(training.optimizer, **settings)
 
 
+def input_features(training: TrainingSpec, dataset: Dataset) -> tuple[str, ...] | None:
+    """The input features the settings ask of a 2-D set, or None for its plain x and y."""
+    if not training.features.strip():
+        return None
+    try:
+        names = parse_features(training.features)
+    except DatasetError as error:
+        raise SessionError(f"Input features: {error}") from None
+    if dataset.input_shape != (2,):
+        raise SessionError(f"Input features are for the 2-D toy sets; {dataset.name} has "
+                           f"{'x'.join(map(str, dataset.input_shape))} values per sample")
+    return None if names == PLAIN else names
+
+
+def network_inputs(dataset: Dataset, split: str, in_shape: tuple[int, ...],
+                   features: tuple[str, ...] | None) -> numpy.ndarray:
+    """The samples of ``split`` as the network takes them: shaped, with the features."""
+    if features is None:
+        return dataset.features(split, in_shape)
+    return expand(dataset.features(split, (2,)), features).reshape(-1, *in_shape)
+
+
 def check_fit(spec: NetworkSpec, dataset: Dataset, training: TrainingSpec) -> tuple[int, ...]:
     """The input shape, after checking the network's ends fit the dataset."""
     analysis = spec.analyze()
     if not analysis.ok:
         problems = "; ".join(str(p) for p in analysis.problems)
         raise SessionError(f"The network is not valid: {problems}")
-    data = DataShape(dataset.name, dataset.input_shape, dataset.task,
-                     dataset.output_size)
+    features = input_features(training, dataset)
+    sample_shape = (len(features),) if features else dataset.input_shape
+    data = DataShape(dataset.name, sample_shape, dataset.task, dataset.output_size)
     misfits = fit_problems(analysis, data)
     if misfits:
         raise SessionError(misfits[0].message)
@@ -124,7 +149,8 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     network = build_network(spec, training, device=device, batch_size=batch_size)
     report = apply_weights(network, weights) if weights else None
     check_finite_weights(network)
-    x = dataset.features("train", in_shape)
+    features = input_features(training, dataset)
+    x = network_inputs(dataset, "train", in_shape, features)
     y = dataset.targets("train")
     x, y, x_val, y_val = split_validation(x, y, training.validation_split, training.seed)
     if not training.shuffle and training.sort_by_class and dataset.task == "classification":
@@ -148,5 +174,6 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
             return augment_images(images, rng).reshape(batch.shape)
     trainer = Trainer(network, loss, optimizer, x, y, config, x_val, y_val, augment, control)
     return Session(network, trainer, dataset, loss, optimizer,
-                   dataset.features("test", in_shape), dataset.targets("test"), in_shape,
+                   network_inputs(dataset, "test", in_shape, features), dataset.targets("test"),
+                   in_shape,
                    report)

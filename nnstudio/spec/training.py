@@ -51,6 +51,7 @@ class TrainingSpec:
     toy_samples: int = default("toy_samples")
     toy_noise: float = default("toy_noise")
     toy_test_ratio: float = default("toy_test_ratio")
+    features: str = default("features")
     seed: int = default("seed")
     backend: str = default("backend")
 

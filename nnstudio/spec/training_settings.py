@@ -111,6 +111,10 @@ TRAINING_SETTINGS: tuple[Setting, ...] = (
     _s("toy_test_ratio", "float", 0.5, "Test share",
        "The fraction of a toy set's points kept aside to test on; the rest is for "
        "training.", flag="--toy-test-ratio", minimum=0.1, maximum=0.9),
+    _s("features", "text", "", "Input features",
+       "What a 2-D toy set gives the network of each point, from x, y, x^2, y^2, xy, sin x "
+       "and sin y, joined by commas (empty: x, y); the Input layer takes one value per "
+       "feature.", flag="--features"),
     # -- learning ---------------------------------------------------------------------------
     _s("loss", "choice", "cross_entropy", "Loss",
        "What training minimizes: how far the outputs are from the targets. Cross-entropy "

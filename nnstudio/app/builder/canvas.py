@@ -64,7 +64,7 @@ class FramesByHeight:
 def dataset_misfits(analysis: Analysis, training: TrainingSpec) -> dict[str, list[str]]:
     """{node id: what does not fit} for the ends of the network that the training dataset
     does not fit (the dataset list says its shape; nothing is loaded)."""
-    data = listed_data_shape(training.dataset)
+    data = listed_data_shape(training.dataset, training.features)
     misfits: dict[str, list[str]] = {}
     for problem in fit_problems(analysis, data) if data is not None else []:
         misfits.setdefault(problem.node_id, []).append(problem.message)

@@ -174,7 +174,8 @@ class BoundaryView(LiveView):
         if not self.active or viewer is None or viewer.version == self._drawn_version:
             return
         self._drawn_version = viewer.version
-        probs = class_probabilities(viewer.predict(self._points)).reshape(GRID, GRID, -1)
+        probs = class_probabilities(viewer.predict_points(self._points)).reshape(GRID, GRID,
+                                                                               -1)
         self._probs = probs
         if probs.shape[-1] == 2:
             p1 = np.ascontiguousarray(probs[..., 1])
@@ -184,7 +185,7 @@ class BoundaryView(LiveView):
         else:
             self.image.setLookupTable(None)
             self.image.setImage(class_colour_image(probs), levels=(0, 255), autoLevels=False)
-        train_probs = class_probabilities(viewer.predict(self._x_train))
+        train_probs = class_probabilities(viewer.predict_points(self._x_train))
         accuracy = float((train_probs.argmax(axis=1) == self._y_train).mean())
         self.caption.setText(
             f"Training points: {100 * accuracy:.1f}% classified correctly. Background: the "

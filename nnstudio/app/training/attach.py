@@ -13,6 +13,7 @@ from nnstudio.app.plots.curve_fit import is_1d_regression
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
+from nnstudio.app.training.toy_settings import input_follows_features
 from nnstudio.engine.events import Finished
 from nnstudio.running.build import BuildError, build_network
 from nnstudio.running.inspection_copy import InspectionCopy
@@ -272,7 +273,9 @@ class TrainingUI(QObject):
 
     def _on_panel_changed(self, training: TrainingSpec) -> None:
         if training != self.window.document.training:
+            before = self.window.document.training
             self.window.document.set_training(training)
+            input_follows_features(self.window.document, before, training)
 
     def _on_document_training(self, training: TrainingSpec) -> None:
         if training != self.panel.training():

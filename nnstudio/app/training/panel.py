@@ -175,7 +175,7 @@ class TrainingPanel(QWidget):
             # Each optimizer has its own sensible scale of learning rate: offer it.
             self._spec = replace(self._spec, lr=DEFAULT_LR.get(value, self._spec.lr))
             self.editors["lr"].set_value(self._spec.lr)
-        if name.startswith("toy_"):
+        if name.startswith("toy_") or name == "features":
             self.toy_settings.show_training(self._spec)
         self._emit()
 

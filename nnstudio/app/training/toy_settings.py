@@ -9,9 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QWidget,
+)
 
+from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.data.datasets import DATASETS
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.features import FEATURES, PLAIN, features_text, parse_features
 from nnstudio.data.toy import is_truth_table_only, toy_defaults
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.spec.training_settings import setting
@@ -56,6 +68,21 @@ def effective(training: TrainingSpec) -> dict[str, float]:
             "toy_test_ratio": training.toy_test_ratio}
 
 
+def input_follows_features(document: EditedNetwork, before: TrainingSpec,
+                           after: TrainingSpec) -> None:
+    """When the input features change, the Input layer that took one value per feature
+    takes the new number (an undoable edit, as Playground's network follows its features)."""
+    if before.features == after.features or not is_toy(after.dataset):
+        return
+    try:
+        old, new = len(parse_features(before.features)), len(parse_features(after.features))
+    except DatasetError:
+        return
+    inputs = [node for node in document.spec.nodes if node.type == "Input"]
+    if len(inputs) == 1 and inputs[0].params.get("shape") == [old]:
+        document.set_param(inputs[0].id, "shape", [new])
+
+
 class ToySettings(QGroupBox):
     """The sliders; ``on_edit(name, value)`` is called when the person moves one."""
 
@@ -83,6 +110,22 @@ class ToySettings(QGroupBox):
             label.setToolTip(entry.help)
             form.addRow(label, row)
             self.sliders[scale.name], self.values[scale.name] = slider, shown
+        self.features: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, name in enumerate(FEATURES):
+            box = QCheckBox(name)
+            box.setToolTip(setting("features").help)
+            box.toggled.connect(self._features_toggled)
+            grid.addWidget(box, index // 4, index % 4)
+            self.features[name] = box
+        self.features_label = QLabel(setting("features").label)
+        self.features_label.setToolTip(setting("features").help)
+        form.addRow(self.features_label)  # the boxes on a row of their own: the dock is narrow
+        self.features_row = QWidget()
+        self.features_row.setToolTip(setting("features").help)
+        self.features_row.setLayout(grid)
+        form.addRow(self.features_row)
         self.note = QLabel()
         self.note.setObjectName("help")
         self.note.setWordWrap(True)
@@ -103,11 +146,33 @@ class ToySettings(QGroupBox):
                 self.sliders[scale.name].setEnabled(not table_only)
         finally:
             self._quiet = False
+        points_2d = DATASETS[training.dataset].input_shape == (2,) and not table_only
+        try:
+            chosen = parse_features(training.features)
+        except DatasetError:
+            chosen = PLAIN
+        self._quiet = True
+        for name, box in self.features.items():
+            box.setChecked(name in chosen)
+        self._quiet = False
+        self.features_label.setVisible(points_2d)
+        self.features_row.setVisible(points_2d)
         truth_table = table_only or (training.dataset == "xor" and not training.toy_samples)
         self.note.setText("The 4-row truth table: train and test are the same four points."
                           + ("" if table_only else " Move Points for quadrant XOR.")
                           if truth_table else "")
         self.note.setVisible(truth_table)
+
+    def _features_toggled(self) -> None:
+        if self._quiet:
+            return
+        chosen = tuple(name for name, box in self.features.items() if box.isChecked())
+        if not chosen:  # the network needs at least one input: keep this one
+            self._quiet = True
+            self.sender().setChecked(True)
+            self._quiet = False
+            return
+        self.on_edit("features", features_text(chosen))
 
     def _moved(self, scale: SliderScale, position: int) -> None:
         value = scale.value(position)

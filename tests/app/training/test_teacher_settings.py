@@ -86,3 +86,37 @@ def test_toy_settings_leave_other_sets_alone() -> None:
     dataset = load_training_data(training)
     assert (len(dataset.x_train), len(dataset.x_test)) == (30, 10)
     assert load_training_data(replace(training, dataset="mnist-subset")).name == "mnist-subset"
+
+
+def test_feature_boxes_set_the_features_and_the_input_follows(qtbot) -> None:
+    from nnstudio.app.builder.edited_network import EditedNetwork
+    from nnstudio.app.training.toy_settings import input_follows_features
+
+    preset = load_preset("circles-mlp")
+    document = EditedNetwork(preset.network, preset.training)
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.set_training(preset.training)
+
+    def follow(training) -> None:
+        before = document.training
+        document.set_training(training)
+        input_follows_features(document, before, training)
+
+    panel.changed.connect(follow)
+    boxes = panel.toy_settings.features
+    assert boxes["x"].isChecked() and boxes["y"].isChecked() and not boxes["xy"].isChecked()
+    boxes["x^2"].setChecked(True)
+    boxes["sin y"].setChecked(True)
+    assert document.training.features == "x, y, x^2, sin y"
+    assert document.spec.node("input").params["shape"] == [4]
+    boxes["x"].setChecked(False)
+    boxes["y"].setChecked(False)
+    boxes["x^2"].setChecked(False)
+    boxes["sin y"].setChecked(False)  # the last one stays: a network needs an input
+    assert boxes["sin y"].isChecked() and document.training.features == "sin y"
+    assert document.spec.node("input").params["shape"] == [1]
+    document.undo_stack.undo()
+    assert document.spec.node("input").params["shape"] == [2]
+    panel.set_training(replace(preset.training, dataset="sine"))
+    assert not panel.toy_settings.features_row.isVisibleTo(panel)  # 1-D: no features
