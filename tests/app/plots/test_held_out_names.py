@@ -46,3 +46,8 @@ def test_a_split_says_validation(dashboard) -> None:
     context = run_in_views(dashboard, 0.2)
     assert context.held_out == "validation"
     assert "validation" in texts(dashboard)
+
+
+def test_every_view_explains_itself_on_hover(dashboard) -> None:
+    for title, view in dashboard.views().items():
+        assert len(view.toolTip()) > 60, title
