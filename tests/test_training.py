@@ -158,7 +158,8 @@ def test_network_that_does_not_fit_the_data_says_how() -> None:
                                          input_shape=[2])
     with pytest.raises(SessionError, match="2 classes; set the last Dense layer to 2 units"):
         create_session(ten_outputs, p.training, dataset=load_dataset("circles"))
-    with pytest.raises(SessionError, match="takes 2 values per sample but mnist-subset has 28x28"):
+    with pytest.raises(SessionError,
+                       match="takes 2 values per sample but mnist-subset has 1x28x28"):
         create_session(load_preset("xor-mlp").network, p.training,
                        dataset=load_dataset("mnist-subset"))
 

@@ -194,6 +194,23 @@ def _history_table(history: dict[str, list]) -> str:
     return "\n".join(lines)
 
 
+def confusion_table(classes: list[str], matrix: list[list[int]]) -> str:
+    """The confusion matrix as text: a header of the predicted classes over the columns and
+    each row led by its true class; every column as wide as its name or its largest count."""
+    names = [str(name) for name in classes][: len(matrix)]
+    names += [str(i) for i in range(len(names), len(matrix))]  # a class the set leaves unnamed
+    corner = "true \\ predicted"
+    first = max(len(corner), *(len(name) for name in names))
+    widths = [max(len(name), *(len(str(row[j])) for row in matrix))
+              for j, name in enumerate(names)]
+    lines = [corner.ljust(first) + "  " + "  ".join(
+        name.rjust(width) for name, width in zip(names, widths, strict=True))]
+    for name, row in zip(names, matrix, strict=True):
+        lines.append(name.rjust(first) + "  " + "  ".join(
+            str(value).rjust(width) for value, width in zip(row, widths, strict=True)))
+    return "\n".join(lines)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import numpy
 
@@ -225,7 +242,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"{opened.name} on {dataset.name} test set ({len(session.x_test):,} samples): "
               f"loss {loss:.4f}" + (f", accuracy {acc:.4f}" if acc is not None else ""))
         if "confusion" in result:
-            print("confusion matrix (rows: true class, columns: predicted):")
-            for label, row in zip(dataset.classes, result["confusion"], strict=False):
-                print(f"{label:>12} " + " ".join(f"{v:5d}" for v in row))
+            print("confusion matrix (rows: true class, columns: predicted class):")
+            print(confusion_table(dataset.classes, result["confusion"]))
     return 0

@@ -18,3 +18,17 @@ class IdxFormatError(DatasetError, ValueError):
 
 class DownloadCancelled(DatasetError):
     """The person cancelled a download; nothing partial was left in the cache."""
+
+
+class DownloadFailed(DatasetError):
+    """No mirror gave a file. ``headline`` says which file of which set, ``failures`` each
+    mirror's reason; the message adds the command line's way round it (``--data-dir``),
+    which a window words its own way (a button to choose a folder)."""
+
+    CLI_HINT = ("check your connection, or pass --data-dir (or set NNSTUDIO_DATA_DIR) to a "
+                "folder holding the four IDX files")
+
+    def __init__(self, headline: str, failures: list[str]) -> None:
+        self.headline = headline
+        self.failures = list(failures)
+        super().__init__(f"{headline}; {self.CLI_HINT}.\n" + "\n".join(self.failures))

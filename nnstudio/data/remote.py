@@ -20,7 +20,7 @@ from typing import Any
 import platformdirs
 import pooch
 
-from nnstudio.data.errors import DatasetError, DownloadCancelled
+from nnstudio.data.errors import DatasetError, DownloadCancelled, DownloadFailed
 from nnstudio.data.folders import STANDARD_FILES, has_idx_files
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -196,14 +196,10 @@ def _fetch_file(
         finally:
             meter.file_reset()
 
-    hint = (
-        "check your connection, or pass --data-dir (or set NNSTUDIO_DATA_DIR) to a folder "
-        "holding the four IDX files"
-    )
     headline = f"{remote.name}: could not download {file.name}"
     if not offline:
         headline += " from any mirror"
-    raise DatasetError(f"{headline}; {hint}.\n" + "\n".join(failures))
+    raise DownloadFailed(headline, failures)
 
 
 def _reason(error: Exception) -> str:

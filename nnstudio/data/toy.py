@@ -9,6 +9,7 @@ deviation of Gaussian noise added to the inputs (to the targets for regression s
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -245,6 +246,18 @@ TOY_MAKERS: dict[str, Callable[..., Dataset]] = {
     "sine": make_sine,
     "step": make_step,
 }
+
+
+def toy_defaults(name: str) -> dict[str, object]:
+    """The options toy set ``name`` takes when given none: n_samples, noise, test_ratio.
+    XOR's n_samples is None (its truth table); AND and OR are truth tables only."""
+    parameters = inspect.signature(TOY_MAKERS[name]).parameters
+    return {key: parameters[key].default for key in ("n_samples", "noise", "test_ratio")}
+
+
+def is_truth_table_only(name: str) -> bool:
+    """Whether toy set ``name`` is a truth table that ignores points, noise and split."""
+    return name in ("and", "or")
 
 
 def _truth_table(name: str, outputs: np.ndarray, description: str) -> Dataset:

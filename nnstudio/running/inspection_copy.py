@@ -13,6 +13,7 @@ from typing import Any
 import numpy
 
 from nnstudio.data.dataset import Dataset
+from nnstudio.data.features import PLAIN, expand, parse_features
 from nnstudio.engine import inspect
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.network import Network
@@ -37,6 +38,9 @@ class RunContext:
     # Training samples of the dataset, before the validation split (the dataset the views
     # get may leave its training inputs behind: see training_process.child.for_the_views).
     train_samples: int | None = None
+    # What the samples measured every epoch (x_val, y_val) are: "validation", or "test"
+    # when a run holds none out (validation split 0) and the views look at the test set.
+    held_out: str = "validation"
 
     @property
     def dataset_train_samples(self) -> int:
@@ -50,7 +54,8 @@ class RunContext:
 
     @property
     def is_2d_toy(self) -> bool:
-        return self.input_shape == (2,)
+        """A set of 2-D points (the network may take features of them: see ``features``)."""
+        return self.dataset.input_shape == (2,) and not self.dataset.is_image
 
 
 class InspectionCopy:
@@ -80,6 +85,16 @@ class InspectionCopy:
 
     def predict(self, x: numpy.ndarray) -> numpy.ndarray:
         return self.network.predict(self._batch(x))
+
+    def network_input(self, points: numpy.ndarray) -> numpy.ndarray:
+        """(N, 2) points of a 2-D set as this network takes them: with the input features
+        the training settings ask for, if any."""
+        points = numpy.asarray(points, dtype=numpy.float32).reshape(-1, 2)
+        names = parse_features(self.training.features) if self.training.features else PLAIN
+        return points if names == PLAIN else expand(points, names)
+
+    def predict_points(self, points: numpy.ndarray) -> numpy.ndarray:
+        return self.predict(self.network_input(points))
 
     def activations(self, x: numpy.ndarray) -> dict[str, numpy.ndarray]:
         """Each node's output for the samples in ``x``."""

@@ -13,13 +13,16 @@ import numpy
 
 from nnstudio.data.augment import augment_images
 from nnstudio.data.dataset import Dataset
-from nnstudio.data.datasets import load_dataset
+from nnstudio.data.datasets import DATASETS, load_dataset
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.features import PLAIN, expand, parse_features
 from nnstudio.engine.backend import Device, get_device
 from nnstudio.engine.losses import Loss, make_loss
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule, make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig, TrainerControl
 from nnstudio.running.build import build_network
+from nnstudio.running.data_fit import DataShape, fit_problems
 from nnstudio.running.weight_check import WeightReport, apply_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
@@ -51,31 +54,41 @@ def make_optimizer_for(training: TrainingSpec) -> Optimizer:
     return make_optimizer(training.optimizer, **settings)
 
 
+def input_features(training: TrainingSpec, dataset: Dataset) -> tuple[str, ...] | None:
+    """The input features the settings ask of a 2-D set, or None for its plain x and y."""
+    if not training.features.strip():
+        return None
+    try:
+        names = parse_features(training.features)
+    except DatasetError as error:
+        raise SessionError(f"Input features: {error}") from None
+    if dataset.input_shape != (2,):
+        raise SessionError(f"Input features are for the 2-D toy sets; {dataset.name} has "
+                           f"{'x'.join(map(str, dataset.input_shape))} values per sample")
+    return None if names == PLAIN else names
+
+
+def network_inputs(dataset: Dataset, split: str, in_shape: tuple[int, ...],
+                   features: tuple[str, ...] | None) -> numpy.ndarray:
+    """The samples of ``split`` as the network takes them: shaped, with the features."""
+    if features is None:
+        return dataset.features(split, in_shape)
+    return expand(dataset.features(split, (2,)), features).reshape(-1, *in_shape)
+
+
 def check_fit(spec: NetworkSpec, dataset: Dataset, training: TrainingSpec) -> tuple[int, ...]:
     """The input shape, after checking the network's ends fit the dataset."""
     analysis = spec.analyze()
     if not analysis.ok:
         problems = "; ".join(str(p) for p in analysis.problems)
         raise SessionError(f"The network is not valid: {problems}")
+    features = input_features(training, dataset)
+    sample_shape = (len(features),) if features else dataset.input_shape
+    data = DataShape(dataset.name, sample_shape, dataset.task, dataset.output_size)
+    misfits = fit_problems(analysis, data)
+    if misfits:
+        raise SessionError(misfits[0].message)
     in_shape = analysis.shapes[analysis.order[0]]
-    out_shape = analysis.shapes[analysis.order[-1]]
-    per_sample = int(numpy.prod(dataset.x_train.shape[1:]))
-    if int(numpy.prod(in_shape)) != per_sample:
-        raise SessionError(
-            f"The network's input takes {'x'.join(map(str, in_shape))} values per sample but "
-            f"{dataset.name} has {'x'.join(map(str, dataset.x_train.shape[1:]))}; change the "
-            f"Input layer's shape")
-    width = int(numpy.prod(out_shape))
-    if dataset.task == "classification":
-        binary_ok = width == 1 and dataset.num_classes == 2
-        if width != dataset.num_classes and not binary_ok:
-            raise SessionError(
-                f"The network ends in {width} outputs but {dataset.name} has "
-                f"{dataset.num_classes} classes; set the last Dense layer to "
-                f"{dataset.num_classes} units")
-    elif width != dataset.output_size:
-        raise SessionError(f"The network ends in {width} outputs but {dataset.name} has "
-                           f"{dataset.output_size} targets per sample")
     return in_shape
 
 
@@ -102,6 +115,26 @@ def split_validation(x: numpy.ndarray, y: numpy.ndarray, fraction: float,
     return x[train], y[train], x[val], y[val]
 
 
+def toy_options(training: TrainingSpec) -> dict[str, Any]:
+    """The toy generator's options the settings ask for (none for other sets): points and
+    noise where they differ from the set's own, and the test share."""
+    info = DATASETS.get(training.dataset.strip().lower())
+    if info is None or info.kind != "toy":
+        return {}
+    options: dict[str, Any] = {"test_ratio": training.toy_test_ratio}
+    if training.toy_samples > 0:
+        options["n_samples"] = training.toy_samples
+    if training.toy_noise >= 0:
+        options["noise"] = training.toy_noise
+    return options
+
+
+def load_training_data(training: TrainingSpec, data_dir: str | None = None) -> Dataset:
+    """The dataset the settings name, with the toy settings applied to a toy set."""
+    return load_dataset(training.dataset, data_dir=data_dir or training.data_dir or None,
+                        **toy_options(training))
+
+
 def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset | None = None,
                    data_dir: str | None = None, device: Device | None = None,
                    control: TrainerControl | None = None, snapshot_seconds: float = 0.0,
@@ -109,15 +142,15 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
     problems = training.problems()
     if problems:
         raise SessionError("Training settings: " + "; ".join(problems))
-    dataset = dataset or load_dataset(training.dataset, data_dir=data_dir or training.data_dir
-                                      or None)
+    dataset = dataset or load_training_data(training, data_dir)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)
     batch_size = training.effective_batch_size(len(dataset.x_train))
     network = build_network(spec, training, device=device, batch_size=batch_size)
     report = apply_weights(network, weights) if weights else None
     check_finite_weights(network)
-    x = dataset.features("train", in_shape)
+    features = input_features(training, dataset)
+    x = network_inputs(dataset, "train", in_shape, features)
     y = dataset.targets("train")
     x, y, x_val, y_val = split_validation(x, y, training.validation_split, training.seed)
     if not training.shuffle and training.sort_by_class and dataset.task == "classification":
@@ -141,5 +174,6 @@ def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset |
             return augment_images(images, rng).reshape(batch.shape)
     trainer = Trainer(network, loss, optimizer, x, y, config, x_val, y_val, augment, control)
     return Session(network, trainer, dataset, loss, optimizer,
-                   dataset.features("test", in_shape), dataset.targets("test"), in_shape,
+                   network_inputs(dataset, "test", in_shape, features), dataset.targets("test"),
+                   in_shape,
                    report)

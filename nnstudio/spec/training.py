@@ -48,6 +48,10 @@ class TrainingSpec:
     validation_split: float = default("validation_split")
     early_stopping: int = default("early_stopping")
     augment: bool = default("augment")
+    toy_samples: int = default("toy_samples")
+    toy_noise: float = default("toy_noise")
+    toy_test_ratio: float = default("toy_test_ratio")
+    features: str = default("features")
     seed: int = default("seed")
     backend: str = default("backend")
 

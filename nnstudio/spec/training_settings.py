@@ -74,87 +74,130 @@ def _s(name: str, kind: str, default: Any, label: str, help: str,  # noqa: A002
 TRAINING_SETTINGS: tuple[Setting, ...] = (
     # -- data -------------------------------------------------------------------------------
     _s("dataset", "text", "mnist-subset", "Dataset",
-       "The dataset to train on (a name from the dataset list).", group="Data",
+       "The examples the network learns from: the built-in MNIST subset, a downloadable "
+       "image set or a small 2-D toy problem.", group="Data",
        flag="--dataset", flag_help="dataset name (default: the network's own, usually the "
                                    "embedded MNIST subset)"),
     _s("data_dir", "text", "", "Folder of IDX files",
        "A folder of IDX files to read the dataset from (empty: the default places).",
        flag="--data-dir", flag_help="folder of IDX files (or set NNSTUDIO_DATA_DIR)"),
     _s("validation_split", "float", 0.1, "Validation split",
-       "The fraction of the training set held out to measure progress.", group="Data",
+       "The fraction of the training samples held out, never trained on, to measure "
+       "progress; 0 measures on the test set instead.", group="Data",
        flag="--validation-split", minimum=0.0, maximum=0.9, step=0.05),
     _s("augment", "bool", False, "Augment images",
-       "Shift, rotate and scale each training image a little, anew every epoch",
+       "Shift, rotate and scale each training image a little, anew every epoch: more "
+       "varied examples, less overfitting.",
        group="Data", flag="--augment"),
     _s("shuffle", "bool", True, "Shuffle every epoch",
-       "Present the training samples in a new random order every epoch", group="Data",
+       "Present the training samples in a new random order every epoch, so no batch "
+       "always holds the same samples.", group="Data",
        flag="--no-shuffle", flag_help="present the samples in a fixed order"),
     _s("sort_by_class", "bool", False, "Sort by class when not shuffling",
        "Present the samples ordered by class: the course's experiment of what not "
-       "shuffling can do", group="Data", flag="--sort-by-class",
+       "shuffling can do.", group="Data", flag="--sort-by-class",
        flag_help="with --no-shuffle: order the samples by class",
        applies_when=("shuffle", (False,))),
+    # The toy sets' own settings: the panel shows them as sliders of their own, for the
+    # toy sets only (app/training/toy_settings.py).
+    _s("toy_samples", "int", 0, "Points",
+       "How many points a toy set has, training and test together (0: the set's own; for "
+       "XOR that is its 4-row truth table).", flag="--toy-samples", minimum=0,
+       maximum=100_000),
+    _s("toy_noise", "float", -1.0, "Noise",
+       "The standard deviation of the noise added to a toy set's points (to the targets of "
+       "sine and step); the more noise, the more the classes overlap (-1: the set's own).",
+       flag="--toy-noise", minimum=-1.0, maximum=1.0),
+    _s("toy_test_ratio", "float", 0.5, "Test share",
+       "The fraction of a toy set's points kept aside to test on; the rest is for "
+       "training.", flag="--toy-test-ratio", minimum=0.1, maximum=0.9),
+    _s("features", "text", "", "Input features",
+       "What a 2-D toy set gives the network of each point, from x, y, x^2, y^2, xy, sin x "
+       "and sin y, joined by commas (empty: x, y); the Input layer takes one value per "
+       "feature.", flag="--features"),
     # -- learning ---------------------------------------------------------------------------
-    _s("loss", "choice", "cross_entropy", "Loss", "What training minimizes.", group="Learning",
+    _s("loss", "choice", "cross_entropy", "Loss",
+       "What training minimizes: how far the outputs are from the targets. Cross-entropy "
+       "suits classes, the quadratic cost suits numbers.", group="Learning",
        flag="--loss", choices=LOSS_NAMES,
        choice_labels={"cross_entropy": "Cross-entropy (softmax)", "mse": "Quadratic (MSE)",
                       "nll": "NLL", "binary_cross_entropy": "Binary cross-entropy",
                       "kl_divergence": "KL divergence", "hinge": "Multi-class hinge"}),
-    _s("optimizer", "choice", "adam", "Optimizer", "How each step changes the weights.",
+    _s("optimizer", "choice", "adam", "Optimizer",
+       "How each step changes the weights from their gradients: plain SGD, with momentum, "
+       "or with a step size adapted per weight (Adam, RMSprop, ...).",
        group="Learning", flag="--optimizer", choices=OPTIMIZER_NAMES,
        choice_labels={"sgd": "SGD", "momentum": "SGD + momentum",
                       "nesterov": "SGD + Nesterov", "rmsprop": "RMSprop"}),
-    _s("lr", "float", 0.001, "Learning rate", "The size of each step (learning rate).",
-       group="Learning", flag="--lr", flag_help="learning rate", minimum=1e-6, maximum=1e3,
+    _s("lr", "float", 0.001, "Learning rate",
+       "How far each step moves the weights along the negative gradient: too small learns "
+       "slowly, too large makes the loss jump or diverge.",
+       group="Learning", flag="--lr", minimum=1e-6, maximum=1e3,
        log_scale=True, step=0.001),
     _s("momentum", "float", 0.9, "Momentum",
        "The weight of the previous steps (momentum, Nesterov) or of the past squared "
        "gradients (RMSprop).", group="Learning", flag="--momentum", minimum=0.0,
        maximum=0.9999, step=0.05, applies_when=("optimizer", MOMENTUM_OPTIMIZERS)),
     _s("schedule", "choice", "constant", "Schedule",
-       "How the learning rate changes over the epochs.", group="Learning",
+       "How the learning rate changes over the epochs: constant, multiplied by a factor "
+       "every few epochs (step decay), every epoch (exponential), or along a cosine.",
+       group="Learning",
        flag="--schedule", choices=SCHEDULE_NAMES,
        choice_labels={"step": "Step decay"}),
     _s("schedule_step", "int", 10, "Schedule step",
-       "Epochs between two decays of the step schedule.", flag="--schedule-step",
+       "Epochs between two decays of the step schedule.", group="Learning",
+       flag="--schedule-step",
        minimum=1, maximum=100_000, applies_when=("schedule", ("step",))),
     _s("schedule_gamma", "float", 0.5, "Schedule factor",
-       "The factor of each decay of the step and exponential schedules.",
-       flag="--schedule-gamma", minimum=0.0, maximum=1.0,
+       "The factor the learning rate is multiplied by at each decay of the step and "
+       "exponential schedules.", group="Learning", flag="--schedule-gamma", minimum=0.0,
+       maximum=1.0,
        applies_when=("schedule", ("step", "exponential"))),
     _s("batch_mode", "choice", "mini", "Batches",
-       "Mini-batches, the whole training set at once, or one sample at a time.",
+       "How many samples each step averages its gradient over: mini-batches, the whole "
+       "training set at once, or one sample at a time.",
        group="Learning", flag="--batch-mode", choices=BATCH_MODES,
        choice_labels={"mini": "Mini-batch", "online": "Online (one sample)"}),
-    _s("batch_size", "int", 64, "Batch size", "Samples per mini-batch.", group="Learning",
+    _s("batch_size", "int", 64, "Batch size",
+       "Samples per mini-batch: larger batches give smoother, slower steps.",
+       group="Learning",
        flag="--batch-size", minimum=1, maximum=1_000_000, log_scale=True,
        applies_when=("batch_mode", ("mini",))),
-    _s("epochs", "int", 5, "Epochs", "Passes over the training set.", group="Learning",
+    _s("epochs", "int", 5, "Epochs", "Passes over the whole training set.", group="Learning",
        flag="--epochs", minimum=1, maximum=100_000),
     # -- regularization and run ------------------------------------------------------------
     _s("init", "choice", "auto", "Initializer",
-       "How weights start, for the layers that leave it at auto.",
+       "How the weights start, for the layers that leave it at auto: random numbers scaled "
+       "to the layer's size, so signals neither vanish nor explode.",
        group="Regularization and run", flag="--init", choices=INIT_NAMES,
        choice_labels={"auto": "Auto (He before ReLU, else Xavier)"}),
     _s("init_scale", "float", 1.0, "Initializer scale",
        "The standard deviation, range or value of the normal, uniform and constant "
        "initializers (chosen here or by a layer).", flag="--init-scale", minimum=0.0,
        maximum=100.0),
-    _s("l1", "float", 0.0, "L1 decay", "Pulls every weight towards 0 by a constant amount.",
+    _s("l1", "float", 0.0, "L1 decay",
+       "Pulls every weight towards 0 by a constant amount each step: many weights end at "
+       "exactly 0.",
        group="Regularization and run", flag="--l1", minimum=0.0, maximum=10.0, step=0.0001),
-    _s("l2", "float", 0.0, "L2 decay", "Shrinks every weight in proportion to its size.",
+    _s("l2", "float", 0.0, "L2 decay",
+       "Shrinks every weight in proportion to its size each step (weight decay): smaller "
+       "weights, smoother functions, less overfitting.",
        group="Regularization and run", flag="--l2", minimum=0.0, maximum=10.0, step=0.0001),
     _s("clip_norm", "float", 0.0, "Gradient clipping",
        "Scale the gradients down to this global norm when they exceed it (0: no clipping).",
        flag="--clip-norm", minimum=0.0, maximum=1e6),
     _s("early_stopping", "int", 0, "Early stopping",
-       "Stop after this many epochs without a better validation loss (0: off).",
+       "Stop after this many epochs without a better validation loss, keeping the best "
+       "weights (0: off).",
        group="Regularization and run", flag="--early-stopping", minimum=0, maximum=10_000),
-    _s("backend", "choice", "numpy", "Backend", "Where the arithmetic runs.",
+    _s("backend", "choice", "numpy", "Backend",
+       "Where the arithmetic runs: NumPy on the CPU, or CuPy on an NVIDIA GPU.",
        group="Regularization and run", flag="--backend", choices=BACKEND_CHOICES,
        choice_labels={"numpy": "NumPy (CPU)", "cupy": "CuPy (GPU)",
                       "auto": "Auto (GPU if one works)"}),
-    _s("seed", "int", 0, "Seed", "Starts the random numbers, so a run can be repeated.",
+    _s("seed", "int", 0, "Seed",
+       "Starts the random numbers (weights, shuffling, dropout), so a run can be repeated "
+       "exactly.",
        group="Regularization and run", flag="--seed", minimum=0, maximum=2**31 - 1),
 )
 

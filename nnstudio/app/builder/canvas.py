@@ -24,11 +24,13 @@ from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.interactions import ConnectInteraction, ViewNavigation
 from nnstudio.app.builder.items import EdgeItem, NodeContent, NodeItem, PortItem
 from nnstudio.app.builder.mime import LAYER_MIME
+from nnstudio.running.data_fit import fit_problems, listed_data_shape
 from nnstudio.spec.catalogue import LAYER_TYPES
 from nnstudio.spec.edit_rules import EditError
 from nnstudio.spec.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import Analysis, EdgeSpec
 from nnstudio.spec.shapes import format_shape
+from nnstudio.spec.training import TrainingSpec
 
 SCENE_MARGIN = 2000.0
 GRID_STEP = 24  # scene units between the background's dots
@@ -59,6 +61,16 @@ class FramesByHeight:
                 if node_id not in (source, target) and rect.bottom() > top]
 
 
+def dataset_misfits(analysis: Analysis, training: TrainingSpec) -> dict[str, list[str]]:
+    """{node id: what does not fit} for the ends of the network that the training dataset
+    does not fit (the dataset list says its shape; nothing is loaded)."""
+    data = listed_data_shape(training.dataset, training.features)
+    misfits: dict[str, list[str]] = {}
+    for problem in fit_problems(analysis, data) if data is not None else []:
+        misfits.setdefault(problem.node_id, []).append(problem.message)
+    return misfits
+
+
 class NetworkScene(QGraphicsScene):
     """Items for the document's nodes and edges, kept in step with its signals."""
 
@@ -69,6 +81,8 @@ class NetworkScene(QGraphicsScene):
         self.document = document
         self.nodes: dict[str, NodeItem] = {}
         self.edges: list[EdgeItem] = []
+        # The layers at either end that do not fit the training dataset, flagged before Start.
+        self.data_problems: dict[str, list[str]] = {}
         self._connect: ConnectInteraction | None = None
         self._hover_edge: EdgeItem | None = None
         self.setBackgroundBrush(QColor(theme.CANVAS_COLOR))
@@ -81,6 +95,8 @@ class NetworkScene(QGraphicsScene):
         document.edge_removed.connect(self._on_edge_removed)
         document.analysis_changed.connect(self._on_analysis_changed)
         document.reset.connect(self.rebuild)
+        document.training_changed.connect(lambda _: self._on_analysis_changed(
+            self.document.analysis))
         self.rebuild()
 
     # -- following the document --------------------------------------------------------
@@ -148,6 +164,7 @@ class NetworkScene(QGraphicsScene):
         self.removeItem(item)
 
     def _on_analysis_changed(self, analysis: Analysis) -> None:
+        self.data_problems = dataset_misfits(analysis, self.document.training)
         for node_id, item in self.nodes.items():
             if self.document.spec.has_node(node_id):
                 ports = {e.port for e in self.document.spec.inputs_of(node_id)}
@@ -163,6 +180,7 @@ class NetworkScene(QGraphicsScene):
         node = self.document.spec.node(node_id)
         lt = LAYER_TYPES.get(node.type)
         problems = [p.message for p in analysis.problems_of(node_id)]
+        problems += self.data_problems.get(node_id, [])
         if lt is None:
             return NodeContent(node.type, None, problems=problems)
         try:

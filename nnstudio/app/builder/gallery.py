@@ -1,10 +1,12 @@
-"""The preset gallery: ready networks with their title, description and size."""
+"""The preset gallery: ready networks with a thumbnail of each, their title, description
+and size."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app.builder.thumbnail import network_thumbnail
 from nnstudio.spec.presets import Preset, load_preset, preset_names
 from nnstudio.spec.shapes import format_shape
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
+THUMBNAIL = QSize(160, 48)
 
 
 def preset_details(preset: Preset) -> str:
@@ -42,10 +46,13 @@ class PresetGallery(QDialog):
     def __init__(self, parent: QWidget | None = None, current: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New from Preset")
-        self.resize(760, 440)
+        self.resize(820, 520)
         self.presets: dict[str, Preset] = {}
         self.list = QListWidget()
-        self.list.setMinimumWidth(260)
+        self.list.setMinimumWidth(400)
+        self.list.setIconSize(THUMBNAIL)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setStyleSheet("QListWidget::item { padding: 5px 4px; }")
         self.details = QLabel()
         self.details.setWordWrap(True)
@@ -55,7 +62,8 @@ class PresetGallery(QDialog):
         for name in preset_names():
             preset = load_preset(name)
             self.presets[name] = preset
-            item = QListWidgetItem(preset.title)
+            item = QListWidgetItem(QIcon(network_thumbnail(
+                preset.network, THUMBNAIL.width(), THUMBNAIL.height())), preset.title)
             item.setData(NAME_ROLE, name)
             item.setToolTip(name)
             self.list.addItem(item)
@@ -64,8 +72,8 @@ class PresetGallery(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         body = QHBoxLayout()
-        body.addWidget(self.list, 2)
-        body.addWidget(self.details, 3)
+        body.addWidget(self.list, 1)
+        body.addWidget(self.details, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(buttons)

@@ -9,7 +9,8 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView
 
 from nnstudio.app import theme
-from nnstudio.app.builder.items import NodeItem, PortItem, bezier
+from nnstudio.app.builder.items import NodeItem, PortItem, painter_path
+from nnstudio.spec import routing
 
 if TYPE_CHECKING:
     from nnstudio.app.builder.canvas import NetworkScene
@@ -47,7 +48,8 @@ class ConnectInteraction:
 
     def move(self, scene_pos: QPointF) -> None:
         start, end = (self.anchor, scene_pos) if self.from_output else (scene_pos, self.anchor)
-        self.line.setPath(bezier(start, end))
+        self.line.setPath(painter_path(routing.direct((start.x(), start.y()),
+                                                      (end.x(), end.y()))))
         node = self.scene.node_at(scene_pos)
         if node is self.port.node:
             node = None

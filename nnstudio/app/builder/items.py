@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGraphicsItem, QWidget
 
 from nnstudio.app import theme
+from nnstudio.spec import routing
 from nnstudio.spec.layout import NODE_HEIGHT, NODE_WIDTH
 from nnstudio.spec.network import EdgeSpec
 
@@ -329,6 +330,7 @@ class EdgeItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self._arrow = QPolygonF()
+        self.route: routing.Route | None = None
 
     def set_shape_text(self, text: str) -> None:
         self.label.set_text(text)
@@ -344,12 +346,13 @@ class EdgeItem(QGraphicsPathItem):
     def update_path(self, obstacles: list[QRectF]) -> None:
         start = self.source.output_anchor()
         end = self.target.input_anchor(self.edge.port)
-        path = route(start, end, obstacles)
-        self.setPath(path)
+        way = route(start, end, obstacles)
+        self.route = way
+        self.setPath(painter_path(way))
         self._arrow = _arrow_head(end)
-        mid = path.pointAtPercent(0.5)
+        mid = QPointF(*way.midpoint())
         rect = self.label.boundingRect()
-        if abs(end.x() - start.x()) < 1 or _is_routed(path, start, end):
+        if abs(end.x() - start.x()) < 1 or way.detour:
             self.label.setPos(mid.x() + 6, mid.y())
         else:
             self.label.setPos(mid.x() - rect.width() / 2, mid.y())
@@ -385,59 +388,21 @@ def _arrow_head(tip: QPointF) -> QPolygonF:
                       QPointF(tip.x() + 4.5, top - 7)])
 
 
-def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """A vertical S-curve from an output (below a node) to an input (above one)."""
-    dy = end.y() - start.y()
-    bend = max(30.0, min(abs(dy) / 2, 80.0)) if dy > 0 else max(60.0, abs(dy) / 2 + 40)
-    path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x(), start.y() + bend), QPointF(end.x(), end.y() - bend), end)
+def painter_path(route: routing.Route) -> QPainterPath:
+    """The canvas's path along a route (spec/routing.py works it out without Qt)."""
+    path = QPainterPath(QPointF(*route.start))
+    for segment in route.segments:
+        if isinstance(segment, routing.Cubic):
+            path.cubicTo(QPointF(*segment.c1), QPointF(*segment.c2), QPointF(*segment.end))
+        else:
+            path.lineTo(QPointF(*segment.end))
     return path
 
 
-LANE_MARGIN = 26.0
-BEND = 24.0
-
-
-def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath:
-    """The direct curve, or, when it would cross other layers, a detour down a free lane
-    beside them (skip connections in residual networks)."""
-    direct = bezier(start, end)
-    if end.y() - start.y() < 4 * BEND:
-        return direct
-    blocking = [r for r in obstacles if _crosses(direct, r)]
-    if not blocking:
-        return direct
-    top, bottom = start.y() + 2 * BEND, end.y() - 2 * BEND
-    lanes = []
-    for side in (1, -1):
-        lane = (max(r.right() for r in blocking) + LANE_MARGIN if side > 0
-                else min(r.left() for r in blocking) - LANE_MARGIN)
-        for _ in range(len(obstacles) + 1):
-            hit = [r for r in obstacles if r.top() < bottom and r.bottom() > top
-                   and r.left() - LANE_MARGIN / 2 < lane < r.right() + LANE_MARGIN / 2]
-            if not hit:
-                break
-            lane = (max(r.right() for r in hit) + LANE_MARGIN if side > 0
-                    else min(r.left() for r in hit) - LANE_MARGIN)
-        lanes.append(lane)
-    lane = min(lanes, key=lambda x: (abs(x - start.x()) + abs(x - end.x()), -x))
-    path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x(), start.y() + BEND), QPointF(lane, start.y() + BEND),
-                 QPointF(lane, top))
-    path.lineTo(QPointF(lane, bottom))
-    path.cubicTo(QPointF(lane, end.y() - BEND), QPointF(end.x(), end.y() - BEND), end)
-    return path
-
-
-def _crosses(path: QPainterPath, rect: QRectF, samples: int = 40) -> bool:
-    inner = rect.adjusted(-6, -4, 6, 4)
-    if not path.controlPointRect().intersects(inner):
-        return False
-    return any(inner.contains(path.pointAtPercent(i / samples)) for i in range(1, samples))
-
-
-def _is_routed(path: QPainterPath, start: QPointF, end: QPointF) -> bool:
-    return path.elementCount() > 4
+def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> routing.Route:
+    """The route of an edge from ``start`` to ``end`` around the ``obstacles`` (layers)."""
+    return routing.route((start.x(), start.y()), (end.x(), end.y()),
+                         [(r.left(), r.top(), r.right(), r.bottom()) for r in obstacles])
 
 
 def _wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:

@@ -19,13 +19,15 @@ from nnstudio.app.plots.common import (
     class_rgb,
     lut,
 )
+from nnstudio.app.plots.curve_fit import FittedCurve, is_1d_regression
 from nnstudio.app.plots.validation import probabilities
 from nnstudio.engine.events import Snapshot
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 GRID = 80
 MARGIN = 0.15  # of the data's extent, on every side
-NOT_2D = "Decision boundaries are shown for 2-D data sets (xor, circles, spirals, blobs, ...)."
+NOT_2D = ("Decision boundaries are shown for 2-D data sets (xor, circles, spirals, blobs, "
+          "...), the fitted curve for sine and step.")
 
 
 def grid_over(points: np.ndarray, size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
@@ -94,6 +96,8 @@ class BoundaryView(LiveView):
         self._probs = np.zeros((0, 0))
         self._drawn_version: int | None = None
         self.active = False
+        self.fitted = FittedCurve(self.plot, self.legend)  # for 1-D regression sets
+        self.fitting = False
 
     def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         for scatter in self.scatters:
@@ -102,7 +106,19 @@ class BoundaryView(LiveView):
         self.scatters = []
         self._drawn_version = None
         self._probs = np.zeros((0, 0))
+        self.fitted.clear()
+        self.fitting = is_1d_regression(context)
         self.active = context.is_2d_toy and context.dataset.task == "classification"
+        for item in (self.image, self.colorbar):
+            item.setVisible(not self.fitting)
+        if self.fitting:
+            self.fitted.show(context)
+            self.show_content()
+            super().start_run(context, viewer)
+            return
+        style.set_title(self.plot, "Decision boundary")
+        self.plot.setAspectLocked(True)
+        self.legend.anchor((1, 0), (1, 0), offset=(-8, 8))
         if not self.active:
             self.show_message(NOT_2D)
             super().start_run(context, viewer)
@@ -146,15 +162,20 @@ class BoundaryView(LiveView):
             self.scatters.append(scatter)
 
     def on_snapshot(self, event: Snapshot) -> None:
-        if self.active:
+        if self.active or self.fitting:
             self.mark_dirty()
 
     def redraw(self) -> None:
         viewer = self.viewer
+        if self.fitting and viewer is not None and viewer.version != self._drawn_version:
+            self._drawn_version = viewer.version
+            self.caption.setText(self.fitted.update(viewer))
+            return
         if not self.active or viewer is None or viewer.version == self._drawn_version:
             return
         self._drawn_version = viewer.version
-        probs = class_probabilities(viewer.predict(self._points)).reshape(GRID, GRID, -1)
+        probs = class_probabilities(viewer.predict_points(self._points)).reshape(GRID, GRID,
+                                                                               -1)
         self._probs = probs
         if probs.shape[-1] == 2:
             p1 = np.ascontiguousarray(probs[..., 1])
@@ -164,7 +185,7 @@ class BoundaryView(LiveView):
         else:
             self.image.setLookupTable(None)
             self.image.setImage(class_colour_image(probs), levels=(0, 255), autoLevels=False)
-        train_probs = class_probabilities(viewer.predict(self._x_train))
+        train_probs = class_probabilities(viewer.predict_points(self._x_train))
         accuracy = float((train_probs.argmax(axis=1) == self._y_train).mean())
         self.caption.setText(
             f"Training points: {100 * accuracy:.1f}% classified correctly. Background: the "

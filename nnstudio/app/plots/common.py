@@ -141,7 +141,7 @@ def view_samples(context: RunContext) -> tuple[np.ndarray, np.ndarray, str]:
     """(x, y, name) of the samples the views show: the validation split, or the test split
     when a run keeps no validation samples (e.g. the four XOR points)."""
     if len(context.x_val):
-        return context.x_val, context.y_val, "validation"
+        return context.x_val, context.y_val, context.held_out
     x = context.dataset.features("test", context.input_shape)
     return x, context.dataset.targets("test"), "test"
 

@@ -95,6 +95,7 @@ class ConfusionView(LiveView):
         self.highlight.setVisible(False)
         self.tiles.clear()
         self.cell_label.setText("Click a cell to list its samples.")
+        style.set_title(self.plot, f"Confusion matrix ({context.held_out})")
         if context.dataset.task != "classification":
             self.show_message("The confusion matrix is shown for classification data sets.")
         elif not len(context.x_val):
@@ -151,7 +152,7 @@ class ConfusionView(LiveView):
                 text.setText(str(count) if count else "")
                 text.setColor("#ffffff" if strength[r, c] > 0.62 else style.TEXT)
         accuracy = np.trace(self.counts) / max(self.counts.sum(), 1)
-        style.set_title(self.plot, f"Epoch {self.results.epoch + 1}: validation accuracy "
+        style.set_title(self.plot, f"Epoch {self.results.epoch + 1}: {self._held_out()} accuracy "
                                    f"{100 * accuracy:.1f}%")
         if self.selected is not None:
             self._fill_cell(*self.selected)
@@ -183,7 +184,10 @@ class ConfusionView(LiveView):
                                 f"{len(samples)} samples{more}. Click one to look inside.")
         x = self.context.x_val
         self.tiles.set_tiles([Tile(int(i), f"#{i}", sample_image(x[i]),
-                                   f"validation sample {i}") for i in shown])
+                                   f"{self._held_out()} sample {i}") for i in shown])
+
+    def _held_out(self) -> str:
+        return self.context.held_out if self.context is not None else "validation"
 
     # -- data for tests ----------------------------------------------------------------------
     def matrix(self) -> np.ndarray:

@@ -19,6 +19,7 @@ from nnstudio.app.plots.gradients_view import GradientsView
 from nnstudio.app.plots.loss_view import LossView
 from nnstudio.app.plots.misclassified_view import MisclassifiedView
 from nnstudio.app.plots.validation import ValidationResults
+from nnstudio.app.plots.view_help import explain_views
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
@@ -68,6 +69,7 @@ class Dashboard(QObject):
             "Confusion": self.confusion_view,
             "Decision boundary": self.boundary_view,
         }
+        explain_views(self._views)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self._tick)

@@ -115,7 +115,7 @@ class LossView(LiveView):
         color = series_color(self._runs_started)
         self._runs_started += 1
         self.current = RunItems(RunSeries(context.label, color))
-        self._add_current_curves(self.current)
+        self._add_current_curves(self.current, context.held_out)
         self._clock = EpochClock(batches_per_epoch(context))
         self._finished = None
         self._complete = False
@@ -145,7 +145,7 @@ class LossView(LiveView):
             steady.reset()
         self.mark_dirty()
 
-    def _add_current_curves(self, run: RunItems) -> None:
+    def _add_current_curves(self, run: RunItems, held_out: str = "validation") -> None:
         color = run.series.color
         curves = run.curves
         circles = {"symbol": "o", "symbolSize": 7, "symbolPen": style.pen(color, 1.5),
@@ -165,7 +165,7 @@ class LossView(LiveView):
             (color, "━━", "smoothed loss"),
             (style.mix_with_white(color, 0.35), "──", "loss per batch"),
             (color, "─○─", "train (per epoch)"),
-            (color, "╌■╌", "validation (per epoch)"),
+            (color, "╌■╌", f"{held_out} (per epoch)"),
         ]))
 
     def _retire_current(self) -> None:
@@ -311,7 +311,8 @@ class LossView(LiveView):
             parts.append(f"epoch {int(epochs[-1])}")
             val_acc = series.epochs["val_accuracy"][-1]
             if np.isfinite(val_acc):
-                parts.append(f"validation accuracy {100 * val_acc:.1f}%")
+                held_out = self.context.held_out if self.context else "validation"
+                parts.append(f"{held_out} accuracy {100 * val_acc:.1f}%")
         if self._finished is not None:
             parts.append(f"finished ({self._finished.reason.replace('_', ' ')})")
             if self._finished.test_accuracy is not None:

@@ -64,7 +64,8 @@ class MisclassifiedView(LiveView):
             self.show_message("This run keeps no validation samples (validation split 0), "
                               "so there are no mistakes to show.")
         else:
-            self.show_message("Misclassified validation samples appear after the first epoch.")
+            self.show_message(f"Misclassified {context.held_out} samples appear after the "
+                              "first epoch.")
         self.body.setCurrentWidget(self.tiles if context.is_image else self.table)
         super().start_run(context, viewer)
 
@@ -82,13 +83,13 @@ class MisclassifiedView(LiveView):
         total = len(results.actual)
         shown = min(len(wrong), MAX_TILES if context.is_image else MAX_ROWS)
         self.header.setText(
-            f"Epoch {results.epoch + 1}: {len(wrong)} of {total} validation samples "
+            f"Epoch {results.epoch + 1}: {len(wrong)} of {total} {context.held_out} samples "
             f"misclassified ({100 * len(wrong) / max(total, 1):.1f}%)"
             + (f", the {shown} most confident mistakes" if shown < len(wrong) else "")
             + ("  ·  each tile: true → predicted, confidence" if context.is_image else ""))
         if not len(wrong):
-            self.show_message(f"Epoch {results.epoch + 1}: every one of the {total} validation "
-                              "samples is classified correctly.")
+            self.show_message(f"Epoch {results.epoch + 1}: every one of the {total} "
+                              f"{context.held_out} samples is classified correctly.")
             return
         self.show_content()
         if context.is_image:
@@ -105,7 +106,8 @@ class MisclassifiedView(LiveView):
         x = self.context.x_val
         tiles = [Tile(index, f"{self._name(true)} → {self._name(pred)}\n{100 * conf:.0f}%",
                       sample_image(x[index]),
-                      f"Validation sample {index}: true {self._name(true)}, predicted "
+                      f"{self.context.held_out.capitalize()} sample {index}: true "
+                      f"{self._name(true)}, predicted "
                       f"{self._name(pred)} with {100 * conf:.1f}% confidence")
                  for index, true, pred, conf in rows]
         self.tiles.set_tiles(tiles)

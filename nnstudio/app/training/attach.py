@@ -3,13 +3,17 @@ the Train actions to the controller, and a clean stop when the window closes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 
 from nnstudio.app import dialogs
+from nnstudio.app.plots.curve_fit import is_1d_regression
 from nnstudio.app.training.controller import TrainingController
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
+from nnstudio.app.training.toy_settings import input_follows_features
 from nnstudio.engine.events import Finished
 from nnstudio.running.build import BuildError, build_network
 from nnstudio.running.inspection_copy import InspectionCopy
@@ -97,7 +101,8 @@ class TrainingUI(QObject):
             self.controller.resume()
             return
         spec, training = self.window.document.snapshot()
-        if not self._data_ready(training):
+        training = self._data_ready(training)
+        if training is None:
             return
         start_from = self._ask_start_weights(spec)
         if start_from is None:
@@ -110,7 +115,8 @@ class TrainingUI(QObject):
         spec, training = self.window.document.snapshot()
         start_from: dict | None = {}
         if self.controller.state is RunState.IDLE:
-            if not self._data_ready(training):
+            training = self._data_ready(training)
+            if training is None:
                 return
             start_from = self._ask_start_weights(spec)
             if start_from is None:
@@ -135,14 +141,20 @@ class TrainingUI(QObject):
         self._status("Starting fresh: new random weights (the saved ones are not used)")
         return {}
 
-    def _data_ready(self, training: TrainingSpec) -> bool:
+    def _data_ready(self, training: TrainingSpec) -> TrainingSpec | None:
+        """The settings to train with once the data is there (with the folder the person
+        chose when the download failed), or None."""
         if not needs_download(training.dataset, training.data_dir):
-            return True
+            return training
         if not getattr(self.window, "interactive", True):
             self._status(f"{training.dataset} is not downloaded; use `nnstudio datasets "
                          f"fetch {training.dataset}`")
-            return False
-        return download_with_progress(self.window, training.dataset)
+            return None
+        folder = download_with_progress(self.window, training.dataset)
+        if folder:
+            training = replace(training, data_dir=folder)
+            self.window.document.set_training(training)
+        return None if folder is None else training
 
     @Slot()
     def shutdown(self) -> None:
@@ -249,15 +261,21 @@ class TrainingUI(QObject):
         """Only the views that mean something for this data: decision boundaries for 2-D
         sets, filters and activation maps for images."""
         frames = getattr(self.dashboard_widget, "frames", {})
-        toy = bool(context is not None and context.is_2d_toy)
+        fitted = bool(context is not None and is_1d_regression(context))
+        toy = bool(context is not None and context.is_2d_toy) or fitted
         if "Decision boundary" in frames:
             frames["Decision boundary"].setVisible(toy)
+            if hasattr(frames["Decision boundary"], "setTitle"):
+                frames["Decision boundary"].setTitle("Fitted curve" if fitted
+                                                     else "Decision boundary")
         if "Filters" in frames:
             frames["Filters"].setVisible(not toy)
 
     def _on_panel_changed(self, training: TrainingSpec) -> None:
         if training != self.window.document.training:
+            before = self.window.document.training
             self.window.document.set_training(training)
+            input_follows_features(self.window.document, before, training)
 
     def _on_document_training(self, training: TrainingSpec) -> None:
         if training != self.panel.training():

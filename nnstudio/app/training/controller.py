@@ -304,7 +304,8 @@ class TrainingController(QObject):
                 listener.on_epoch(event)
             text = f"Epoch {event.epoch + 1}: loss {event.train_loss:.4f}"
             if event.val_accuracy is not None:
-                text += f", validation accuracy {event.val_accuracy:.2%}"
+                held_out = self.context.held_out if self.context else "validation"
+                text += f", {held_out} accuracy {event.val_accuracy:.2%}"
             self.message.emit(text)
         elif isinstance(event, Paused):
             # The trainer reports a pause when it leaves it (it was blocked meanwhile): by

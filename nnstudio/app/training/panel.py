@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app.builder.param_editors import ParamEditor, make_editor
+from nnstudio.app.training.toy_settings import ToySettings
 from nnstudio.data.datasets import DATASETS
 from nnstudio.spec.training import TrainingSpec
 from nnstudio.spec.training_settings import DEFAULT_LR, GROUPS, Setting, in_group, setting
@@ -51,6 +52,13 @@ def _present(editor: ParamEditor, entry: Setting) -> None:
     if entry.step is not None:
         box.setSingleStep(entry.step)
     box.setToolTip(entry.help)
+
+
+def _label(entry: Setting) -> QLabel:
+    """A row's label, explaining its setting on hover as the field does."""
+    label = QLabel(entry.label)
+    label.setToolTip(entry.help)
+    return label
 
 
 class TrainingPanel(QWidget):
@@ -90,6 +98,9 @@ class TrainingPanel(QWidget):
             box = QGroupBox(group)
             box.setLayout(form)
             column.addWidget(box)
+            if group == "Data":
+                self.toy_settings = ToySettings(self._edited)
+                column.addWidget(self.toy_settings)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(body)
@@ -110,7 +121,7 @@ class TrainingPanel(QWidget):
             self.dataset.currentIndexChanged.connect(self._on_dataset)
             self.folder_label = QLabel()
             self.folder_label.setWordWrap(True)
-            form.addRow(entry.label, self.dataset)
+            form.addRow(_label(entry), self.dataset)
             form.addRow("", self.folder_label)
             return
         editor = make_editor(entry, lambda value, name=entry.name: self._edited(name, value))
@@ -119,7 +130,7 @@ class TrainingPanel(QWidget):
         if entry.kind == "bool":
             form.addRow(editor.widget)
         else:
-            form.addRow(entry.label, editor.widget)
+            form.addRow(_label(entry), editor.widget)
 
     def add_action_buttons(self, actions: list) -> None:
         """Buttons for the window's Train actions (Start, Pause, Stop, Step)."""
@@ -146,6 +157,7 @@ class TrainingPanel(QWidget):
             self.folder_label.setVisible(bool(spec.data_dir))
             for name, editor in self.editors.items():
                 editor.set_value(getattr(spec, name))
+            self.toy_settings.show_training(spec)
             self._sync_enabled()
         finally:
             self._updating = False
@@ -163,6 +175,8 @@ class TrainingPanel(QWidget):
             # Each optimizer has its own sensible scale of learning rate: offer it.
             self._spec = replace(self._spec, lr=DEFAULT_LR.get(value, self._spec.lr))
             self.editors["lr"].set_value(self._spec.lr)
+        if name.startswith("toy_") or name == "features":
+            self.toy_settings.show_training(self._spec)
         self._emit()
 
     def _emit(self) -> None:
@@ -186,6 +200,7 @@ class TrainingPanel(QWidget):
         else:
             self._spec = replace(self._spec, dataset=chosen, data_dir="")
             self.folder_label.setVisible(False)
+        self.toy_settings.show_training(self._spec)
         self._emit()
 
     # -- progress ----------------------------------------------------------------------------

@@ -66,14 +66,17 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
     trainer.config.snapshot_grads = True
     device = session.network.device
     x_val, y_val = trainer.x_val, trainer.y_val
+    held_out = "validation"
     if x_val is None:  # no validation split: the views look at the test set
+        held_out = "test"
         x_val, y_val = session.x_test, session.y_test
         trainer.x_val = device.send(x_val, session.network.dtype)
         trainer.y_val = device.send(y_val)
     context = RunContext(request.run_id, request.label, request.spec, request.training,
                          for_the_views(session.dataset), session.input_shape,
                          device.to_host(x_val), device.to_host(y_val),
-                         list(session.dataset.classes), len(session.dataset.x_train))
+                         list(session.dataset.classes), len(session.dataset.x_train),
+                         held_out)
     return session, context
 
 
