@@ -72,6 +72,7 @@ class InspectUI(QObject):
         window.menus.train.addAction(self.gradcheck_action)
 
         self.draw.digit_changed.connect(self.current.set_drawing)
+        self.diagram.units_requested.connect(self._change_units)
         document.analysis_changed.connect(self._on_document_changed)
         document.training_changed.connect(self._on_document_changed)
         document.reset.connect(self._on_document_reset)
@@ -88,6 +89,15 @@ class InspectUI(QObject):
         self.source.set_document_network(spec, training)
 
     @Slot()
+    def _change_units(self, dense: str, change: int) -> None:
+        """A unit more or fewer in a Dense layer (the diagram's + and -), undoably."""
+        document = self.window.document
+        if not document.spec.has_node(dense):
+            return
+        units = document.spec.params_of(dense).get("units", 1)
+        if units + change >= 1:
+            document.set_param(dense, "units", units + change)
+
     def _on_document_reset(self) -> None:
         self.source.forget_run(*self.window.document.snapshot())
 

@@ -121,3 +121,29 @@ def column_values(chain: DenseChain,
         nets.append(np.asarray(activations[column.dense][0], dtype=np.float64).ravel())
         outputs.append(np.asarray(activations[column.output][0], dtype=np.float64).ravel())
     return outputs, nets
+
+
+def plane_grid(points: np.ndarray, size: int) -> np.ndarray:
+    """(size * size, 2) points on a grid over the 2-D ``points`` with a margin, row by row
+    from the top (largest y) down, as an image is stored."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    span = np.maximum(high - low, 1e-3)
+    low, high = low - 0.1 * span, high + 0.1 * span
+    xs = np.linspace(low[0], high[0], size)
+    ys = np.linspace(high[1], low[1], size)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()]).astype(np.float32)
+
+
+def unit_maps(chain: DenseChain, activations: dict[str, np.ndarray],
+              size: int) -> dict[tuple[int, int], np.ndarray]:
+    """Each neuron's output over a ``size`` x ``size`` grid of the input plane, from the
+    activations of the grid's points (as InspectionCopy.activations returns them): what
+    TensorFlow Playground draws in each of its neurons."""
+    maps = {}
+    columns = [chain.input, *(column.output for column in chain.columns)]
+    for c, node in enumerate(columns):
+        values = np.asarray(activations[node], dtype=np.float64).reshape(size * size, -1)
+        for index in range(values.shape[1]):
+            maps[(c, index)] = values[:, index].reshape(size, size)
+    return maps

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnstudio.app.inspect.backprop_steps import COURSE_EXAMPLES
@@ -13,19 +13,25 @@ from nnstudio.app.inspect.dense_chain import (
     column_values,
     dense_chain,
     explain,
+    plane_grid,
+    unit_maps,
 )
 from nnstudio.app.inspect.diagram_scene import DiagramScene, DiagramView
 from nnstudio.app.inspect.input_editor import RowPicker, VectorEditor, sample_rows
 from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.inspect.samples import TestSamples
+from nnstudio.data.datasets import DATASETS
 from nnstudio.data.errors import DatasetError
 
 LEGEND = ("Edge thickness: |weight|; blue positive, red negative. Neuron colour and the "
-          "number above it: its output for this input (blue positive, orange negative). Hover "
-          "a neuron or an edge for all its numbers.")
+          "number above it: its output for this input (blue positive, orange negative); for "
+          "2-D toy sets each neuron shows its output over the whole input plane. + and - "
+          "add or remove a unit of a hidden layer. Hover a neuron or an edge for all its "
+          "numbers.")
 MUTED = "color: #5b6675;"
 MAX_LABELLED_EDGES = 16
+HEATMAP_GRID = 24  # points a side of each neuron's picture of the input plane
 
 
 def default_input(chain: DenseChain, spec_name: str,
@@ -40,6 +46,12 @@ def default_input(chain: DenseChain, spec_name: str,
 
 
 class NetworkDiagram(QWidget):
+    """The diagram; for 2-D toy sets each neuron shows its output over the input plane, and
+    ``units_requested(dense layer, +1 or -1)`` asks for a unit more or fewer in a hidden layer
+    (the window makes it an undoable edit of the network)."""
+
+    units_requested = Signal(str, int)
+
     def __init__(self, source: InspectionSource, samples: TestSamples,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +70,7 @@ class NetworkDiagram(QWidget):
         self.rows = RowPicker()
         self.rows.setToolTip("Fill the inputs with a row of the dataset")
         self.scene = DiagramScene(self)
+        self.scene.on_units = self.units_requested.emit
         self.view = DiagramView(self.scene)
         self.legend = QLabel(LEGEND)
         self.legend.setWordWrap(True)
@@ -134,6 +147,25 @@ class NetworkDiagram(QWidget):
         edges = {key: f"{w:.2f}" for key, w in self.scene.weights.items()} \
             if len(self.scene.edges) <= MAX_LABELLED_EDGES else {}
         self.scene.set_labels(neurons, edges)
+        self.scene.show_heatmaps(self._unit_maps(viewer, chain))
+        editable = self.source.context is None and not self.source.saved_origin
+        for button in self.scene.unit_buttons.values():
+            button.setVisible(editable)  # the buttons edit the document's network
+
+    def _unit_maps(self, viewer, chain: DenseChain) -> dict | None:  # noqa: ANN001
+        """Each neuron's output over the plane of a 2-D toy set; None for other data."""
+        info = DATASETS.get(self.source.dataset_name)
+        if info is None or info.kind != "toy" or info.input_shape != (2,):
+            return None
+        try:
+            data = self.samples.dataset(info.name)
+        except DatasetError:
+            return None
+        grid = plane_grid(np.concatenate([data.x_train, data.x_test]), HEATMAP_GRID)
+        x = viewer.network_input(grid)
+        if x.shape[1] != chain.input_size:
+            return None
+        return unit_maps(chain, viewer.activations(x), HEATMAP_GRID)
 
     def _rows(self, chain: DenseChain) -> list[tuple[str, np.ndarray, float]]:
         try:

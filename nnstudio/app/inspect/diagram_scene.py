@@ -5,6 +5,8 @@ Hovering a neuron or an edge shows its values."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -12,17 +14,21 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
     QPen,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPixmapItem,
     QGraphicsScene,
+    QGraphicsSceneMouseEvent,
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
@@ -148,6 +154,36 @@ class NeuronItem(QGraphicsEllipseItem):
         self.label = LabelItem("", self)
         self.value = float("nan")
         self.bias: float | None = None
+        self.heatmap = QGraphicsPixmapItem(self)  # its output over the input plane
+        self.heatmap.setPos(-RADIUS, -RADIUS)
+        self.heatmap.setZValue(-1)
+        self.heatmap.setVisible(False)
+
+    def set_heatmap(self, values: np.ndarray | None) -> None:
+        """Fill the neuron with its output over the input plane (Playground's neuron
+        pictures): orange negative, white 0, blue positive, scaled to its largest |output|;
+        None goes back to one colour."""
+        if values is None:
+            self.heatmap.setVisible(False)
+            return
+        scale = float(np.max(np.abs(values))) or 1.0
+        rgba = PLAYGROUND.map(0.5 + 0.5 * np.clip(values / scale, -1, 1), mode="byte")
+        rgba = np.ascontiguousarray(rgba[..., :4].astype(np.uint8))
+        height, width = values.shape
+        image = QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888)
+        side = int(2 * RADIUS)
+        picture = QPixmap(side, side)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        clip = QPainterPath()
+        clip.addEllipse(QRectF(0, 0, side, side))
+        painter.setClipPath(clip)
+        painter.drawImage(QRectF(0, 0, side, side), image.copy())
+        painter.end()
+        self.heatmap.setPixmap(picture)
+        self.heatmap.setVisible(True)
+        self.caption.setBrush(TEXT)  # on the picture's pale middle
 
     def set_fill(self, color: QColor) -> None:
         self.setBrush(QBrush(color))
@@ -158,6 +194,44 @@ class NeuronItem(QGraphicsEllipseItem):
         self.label.set_text(text)
         height = self.label.boundingRect().height()
         self.label.setPos(0, -RADIUS - 6 - height / 2)
+
+
+class UnitButton(QGraphicsItem):
+    """A small round + or - button that adds or removes a unit of a Dense layer."""
+
+    SIZE = 18.0
+
+    def __init__(self, sign: int, dense: str, on_click: Callable[[str, int], None]) -> None:
+        super().__init__()
+        self.sign, self.dense, self.on_click = sign, dense, on_click
+        self.setZValue(6)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{'Add a unit to' if sign > 0 else 'Remove a unit from'} {dense} "
+                        f"(Edit > Undo takes it back)")
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        half = self.SIZE / 2
+        return QRectF(-half, -half, self.SIZE, self.SIZE)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(NEURON_BORDER, 1.2))
+        painter.setBrush(QColor("#f3f4f6") if self.isEnabled() else QColor("#ffffff"))
+        painter.drawEllipse(self.boundingRect().adjusted(1, 1, -1, -1))
+        painter.setPen(QPen(TEXT if self.isEnabled() else QColor("#c0c6ce"), 2))
+        arm = self.SIZE / 4
+        painter.drawLine(QPointF(-arm, 0), QPointF(arm, 0))
+        if self.sign > 0:
+            painter.drawLine(QPointF(0, -arm), QPointF(0, arm))
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        if self.boundingRect().contains(event.pos()):
+            self.on_click(self.dense, self.sign)
 
 
 class DiagramScene(QGraphicsScene):
@@ -172,6 +246,9 @@ class DiagramScene(QGraphicsScene):
         self.edge_labels: dict[EdgeKey, LabelItem] = {}
         self.weights: dict[EdgeKey, float] = {}
         self.captions: list[QGraphicsSimpleTextItem] = []
+        self.unit_buttons: dict[tuple[str, int], UnitButton] = {}
+        # Called with (dense layer, +1 or -1) when a unit button is clicked; None: no buttons.
+        self.on_units: Callable[[str, int], None] | None = None
 
     def set_chain(self, chain: DenseChain) -> None:
         """Lay out the neurons and edges (only when the structure changed)."""
@@ -211,6 +288,15 @@ class DiagramScene(QGraphicsScene):
             caption.setPos(column * COLUMN_GAP - rect.width() / 2, tallest + RADIUS + 26)
             self.addItem(caption)
             self.captions.append(caption)  # PySide may drop an item nothing in Python holds
+        self.unit_buttons = {}
+        if self.on_units is not None:  # the hidden layers' units, as Playground's +/-
+            for column, spec in enumerate(chain.columns[:-1], start=1):
+                for sign in (-1, 1):
+                    button = UnitButton(sign, spec.dense, self.on_units)
+                    button.setPos(column * COLUMN_GAP + sign * 14, tallest + RADIUS + 58)
+                    button.setEnabled(sign > 0 or spec.units > 1)
+                    self.addItem(button)
+                    self.unit_buttons[(spec.dense, sign)] = button
         self.fit_scene_rect()
 
     def fit_scene_rect(self) -> None:
@@ -219,7 +305,8 @@ class DiagramScene(QGraphicsScene):
         rect = QRectF()
         for item in self.items():
             if item.parentItem() is None and isinstance(item, NeuronItem
-                                                        | QGraphicsSimpleTextItem):
+                                                        | QGraphicsSimpleTextItem
+                                                        | UnitButton):
                 rect = rect.united(item.sceneBoundingRect())
         self.setSceneRect(rect.adjusted(-70, -84, 70, 16))
 
@@ -272,6 +359,11 @@ class DiagramScene(QGraphicsScene):
                 if item.bias is not None:
                     lines.append(f"bias = {item.bias:.6f}")
             item.setToolTip("\n".join(lines))
+
+    def show_heatmaps(self, maps: dict[NeuronKey, np.ndarray] | None) -> None:
+        """Each neuron's output over the input plane, or None for one colour each."""
+        for key, item in self.neurons.items():
+            item.set_heatmap(None if maps is None else maps.get(key))
 
     def set_labels(self, neuron_labels: dict[NeuronKey, str],
                    edge_labels: dict[EdgeKey, str]) -> None:
