@@ -12,8 +12,10 @@ The tricks, all so that NumPy makes few calls over long runs of memory:
 - "full-width rows" (stride 1, when few columns are wasted): the columns of offset (i, j)
   are the flattened padded image shifted by i*Wp + j, so each copy moves one contiguous run
   per channel and sample. The Wp - OW columns per output row that straddle two image rows
-  are computed and dropped: worth it while they are at most half of the row (the strided
-  copies of exact rows cost more than the wasted columns' share of the matrix products);
+  are computed and dropped. For the column matrix that is worth it while they are at most
+  a fifth of the row (past that the larger products cost more than the strided copies of
+  exact rows save); col2im always uses full-width rows at stride 1 (exact rows would mean
+  KH*KW strided additions);
 - padding: the image is written inside a zeroed buffer, whose border stays zero;
 - that buffer, the column matrix and the gradient of the columns are kept from batch to
   batch (same shapes: no allocation per batch). What a layer returns is always new.
@@ -24,8 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# Full-width rows while the straddling columns are at most this fraction of a row.
-MAX_WASTED_COLUMNS = 0.5
+# Full-width rows in the column matrix while the straddling columns are at most this
+# fraction of a row.
+MAX_WASTED_COLUMNS = 0.2
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,17 @@ class Geometry:
     wp: int
     oh: int  # output height and width
     ow: int
-    full_width: bool  # columns for every padded column (see the module's docstring)
+    full_width: bool  # the column matrix has full-width rows (see the module's docstring)
 
     @property
     def row_width(self) -> int:
         """Columns per output row in the column matrix."""
         return self.wp if self.full_width else self.ow
+
+    @property
+    def image_full_width(self) -> bool:
+        """Whether col2im works on full-width rows (always at stride 1)."""
+        return self.stride == 1
 
 
 def geometry(x_shape: tuple[int, ...], kernel: tuple[int, int], stride: int,
@@ -89,14 +97,20 @@ class Im2Col:
         padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
         width = g.oh * g.row_width
         cols = self.buffer(xp, "columns", (c, kh, kw, n, width), x.dtype)
-        for i in range(kh):
-            for j in range(kw):
-                if g.full_width:
+        if g.full_width:
+            for i in range(kh):
+                for j in range(kw):
                     shift = i * g.wp + j
                     cols[:, i, j] = flat[:, :, shift:shift + width]
-                else:
-                    cols[:, i, j].reshape(c, n, g.oh, g.ow)[...] = \
-                        padded[:, :, i:i + s * g.oh:s, j:j + s * g.ow:s]
+        else:
+            # Exact rows in two stages: the KW column shifts of the whole image, then the KH
+            # row shifts of those (at stride 1 each is a run of OH*OW pixels per image).
+            shifted = self.buffer(xp, "column shifts", (c, kw, n, g.hp, g.ow), x.dtype)
+            for j in range(kw):
+                shifted[:, j] = padded[:, :, :, j:j + s * g.ow:s]
+            blocks = cols.reshape(c, kh, kw, n, g.oh, g.ow)
+            for i in range(kh):
+                blocks[:, i] = shifted[:, :, :, i:i + s * g.oh:s]
         return cols.reshape(c * kh * kw, n * width)
 
     @staticmethod
@@ -105,26 +119,27 @@ class Im2Col:
         f = y_rows.shape[0]
         return y_rows.reshape(f, g.n, g.oh, g.row_width)[:, :, :, :g.ow].transpose(1, 0, 2, 3)
 
-    def rows(self, xp: Any, dy: Any, g: Geometry) -> Any:
-        """The NCHW output gradient as (F, N*OH*row_width) rows, zero under dropped columns."""
+    def rows(self, xp: Any, dy: Any, g: Geometry, full_width: bool) -> Any:
+        """The NCHW output gradient as (F, N*OH*width) rows, width Wp (zero under the
+        dropped columns) or OW."""
         f = dy.shape[1]
-        if not g.full_width or g.row_width == g.ow:
+        if not full_width or g.wp == g.ow:
             return xp.ascontiguousarray(dy.transpose(1, 0, 2, 3)).reshape(f, -1)
-        padded = self.buffer(xp, "output rows", (f, g.n, g.oh, g.row_width), dy.dtype)
+        padded = self.buffer(xp, "output rows", (f, g.n, g.oh, g.wp), dy.dtype)
         padded[:, :, :, :g.ow] = dy.transpose(1, 0, 2, 3)  # the rest stays zero
         return padded.reshape(f, -1)
 
     def column_grad_buffer(self, xp: Any, g: Geometry, dtype: Any) -> Any:
-        """A kept (C*KH*KW, N*OH*row_width) array for the gradient of the columns."""
-        rows = g.c * g.kh * g.kw
-        return self.buffer(xp, "column grads", (rows, g.n * g.oh * g.row_width), dtype)
+        """A kept array for the gradient of the columns, in col2im's row width."""
+        width = g.wp if g.image_full_width else g.ow
+        return self.buffer(xp, "column grads", (g.c * g.kh * g.kw, g.n * g.oh * width), dtype)
 
     @staticmethod
     def image(xp: Any, dcols: Any, g: Geometry) -> Any:
         """col2im: the NCHW input gradient, each column entry added back onto its pixel."""
         n, c, kh, kw, s = g.n, g.c, g.kh, g.kw, g.stride
-        dcols = dcols.reshape(c, kh, kw, n, g.oh * g.row_width)
-        if g.full_width:
+        dcols = dcols.reshape(c, kh, kw, n, -1)
+        if g.image_full_width:
             width = g.oh * g.wp
             flat = xp.zeros((c, n, g.hp * g.wp + kw - 1), dtype=dcols.dtype)
             for i in range(kh):
