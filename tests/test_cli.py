@@ -85,12 +85,21 @@ def test_errors_are_one_clear_line(capsys, args, message) -> None:
 
 
 def test_bench_reports_ratios_in_json(capsys) -> None:
-    code, out, _ = run(capsys, "bench", "--samples", "640", "--json")
+    code, out, _ = run(capsys, "bench", "--samples", "640", "--threads", "1", "--vs-torch",
+                       "--json")
     assert code == 0
+    assert "-- 1 thread (ours and PyTorch)" in out
     data = json.loads(out.strip().splitlines()[-1])
-    for name in ("mlp-784-100-10", "small-cnn"):
-        assert data["networks"][name]["ours"]["train_seconds"] > 0
-    assert data["course"]["speedup_vs_per_sample_loop"] > 1
+    assert data["threads"] == [1]
+    (one_thread,) = data["runs"]
+    assert one_thread["threads"] == 1
+    for name in ("mlp-784-100-10", "small-cnn", "lenet5"):
+        entry = one_thread["networks"][name]
+        assert entry["ours"]["train_seconds"] > 0
+        assert entry["torch"]["threads"] == 1 and entry["train_ratio"] > 0
+    course = one_thread["course"]
+    assert course["batch_size"] == 10 and course["torch"]["threads"] == 1
+    assert course["speedup_vs_per_sample_loop"] > 1
 
 
 def failing_savez(file, *args, **kwargs) -> None:  # noqa: ANN001 - numpy.savez's signature
@@ -254,7 +263,8 @@ def refused(capsys, *args: str) -> str:
     (("train", "xor-mlp", "--epochs", "1e9"), "--epochs"),
     (("bench", "--samples", "0"), "--samples"),
     (("bench", "--samples", "-5"), "--samples"),
-    (("bench", "--blas-threads", "-1"), "--blas-threads"),
+    (("bench", "--threads", "0"), "--threads"),
+    (("bench", "--repeats", "0"), "--repeats"),
     (("export", "xor-mlp", "-f", "onnx", "--opset", "-1"), "--opset"),
     (("--train-epochs", "-3", "--screenshot", "x.png"), "--train-epochs"),
     (("gradcheck", "xor-mlp", "--batch", "two"), "--batch"),

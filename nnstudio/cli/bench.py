@@ -2,28 +2,38 @@
 
 Synthetic data is enough for speed: 60,000 random 28x28 samples with random labels. Our
 epochs run through the real training loop (Trainer), so its overhead is part of the figure.
+Both engines get the same number of threads (``--threads``; each count given is a run of
+its own), and each figure is the median of ``--repeats`` interleaved timings (ours, then
+PyTorch's, then ours again...), so that a neighbour busy on a shared machine slows both.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy
 
-from nnstudio.cli.options import non_negative_int, positive_int
+from nnstudio.cli.bench_torch import EPOCH, threads_limited, time_torch
+from nnstudio.cli.options import positive_int
 from nnstudio.engine.backend import BACKEND_NAMES, get_device
 from nnstudio.engine.losses import make_loss
 from nnstudio.engine.optimizers import make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig
 
-NETWORKS = ("mlp-784-100-10", "small-cnn")
+NETWORKS = ("mlp-784-100-10", "small-cnn", "lenet5")
 COURSE_NETWORK = "course-784-30-10"
-EPOCH = 60000  # times are reported per epoch of this many samples, however many were run
 COURSE_REFERENCE_SECONDS = 4.5  # the course's network.py, per epoch, measured on this machine
+
+
+def default_threads() -> list[int]:
+    """One thread, and every core of the machine."""
+    return sorted({1, os.cpu_count() or 1})
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,9 +42,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument("--samples", type=positive_int, default=60000,
                        help="samples per training epoch")
     bench.add_argument("--backend", choices=BACKEND_NAMES, default="numpy")
-    bench.add_argument("--blas-threads", type=non_negative_int, default=1,
-                       help="BLAS threads for our engine (default 1: small matrices lose more "
-                            "to thread hand-offs than they gain; 0 = the library's default)")
+    bench.add_argument("--threads", type=positive_int, nargs="+", default=None, metavar="N",
+                       help="threads for both engines (BLAS and PyTorch); several counts run "
+                            "one after another (default: 1 and the machine's cores)")
+    bench.add_argument("--repeats", type=positive_int, default=1,
+                       help="interleaved timings per figure; the median is reported")
     bench.add_argument("--no-engine", action="store_true",
                        help="skip the engine timings (with --pad or --app)")
     bench.add_argument("--json", action="store_true", help="end with one JSON object")
@@ -50,17 +62,8 @@ def synthetic_data(n: int, seed: int = 0) -> tuple[numpy.ndarray, numpy.ndarray]
 
 
 def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
-              backend: str, loss_name: str | None = None,
-              blas_threads: int | None = None) -> dict[str, float]:
+               backend: str, loss_name: str | None = None) -> dict[str, float]:
     """One epoch through the real training loop, then inference of 10,000 samples."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=blas_threads, user_api="blas"):
-        return _time_ours(preset, x, y, batch_size, lr, backend, loss_name)
-
-
-def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
-               backend: str, loss_name: str | None) -> dict[str, float]:
     from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
@@ -86,52 +89,6 @@ def _time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int,
     infer_seconds = time.perf_counter() - start
     return {"train_seconds": train_seconds * EPOCH / len(x), "inference_seconds": infer_seconds,
             "samples_per_second": len(x) / train_seconds}
-
-
-def torch_model(preset: str) -> Any:
-    import torch.nn as nn
-
-    if preset == "mlp-784-100-10":
-        return nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
-    if preset == "small-cnn":
-        return nn.Sequential(nn.Conv2d(1, 8, 5), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Conv2d(8, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                             nn.Linear(256, 10))
-    raise ValueError(preset)
-
-
-def time_torch(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int,
-               lr: float) -> dict[str, float]:
-    import torch
-
-    model = torch_model(preset)
-    shape = (1, 28, 28) if preset == "small-cnn" else (784,)
-    xs = torch.from_numpy(x.reshape(len(x), *shape))
-    ys = torch.from_numpy(y.astype(numpy.int64))
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-
-    def epoch(limit: int | None = None) -> None:
-        order = torch.randperm(len(xs))
-        for i, start in enumerate(range(0, len(xs), batch_size)):
-            if limit is not None and i >= limit:
-                return
-            idx = order[start:start + batch_size]
-            optimizer.zero_grad()
-            loss_fn(model(xs[idx]), ys[idx]).backward()
-            optimizer.step()
-
-    epoch(limit=5)
-    start = time.perf_counter()
-    epoch()
-    train_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    with torch.no_grad():
-        for i in range(0, 10000, 1000):
-            model(xs[i:i + 1000])
-    return {"train_seconds": train_seconds * EPOCH / len(x),
-            "inference_seconds": time.perf_counter() - start,
-            "samples_per_second": len(x) / train_seconds, "threads": torch.get_num_threads()}
 
 
 def course_reference_epoch(x: numpy.ndarray, y: numpy.ndarray, samples: int = 6000) -> float:
@@ -171,11 +128,64 @@ def course_reference_epoch(x: numpy.ndarray, y: numpy.ndarray, samples: int = 60
     return (time.perf_counter() - start) * EPOCH / samples
 
 
+
+
+def median_figures(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def time_network(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
+                 backend: str, repeats: int, with_torch: bool) -> dict[str, Any]:
+    """Ours (and PyTorch's) timings, interleaved ``repeats`` times; medians, and the median
+    of each repeat's ratio."""
+    ours_runs, torch_runs = [], []
+    for _ in range(repeats):
+        ours_runs.append(time_ours(preset, x, y, batch_size, lr, backend))
+        if with_torch:
+            torch_runs.append(time_torch(preset, x, y, batch_size, lr))
+    entry: dict[str, Any] = {"ours": median_figures(ours_runs), "batch_size": batch_size}
+    if with_torch:
+        entry["torch"] = median_figures(torch_runs)
+        for kind in ("train", "inference"):
+            entry[f"{kind}_ratio"] = statistics.median(
+                ours[f"{kind}_seconds"] / theirs[f"{kind}_seconds"]
+                for ours, theirs in zip(ours_runs, torch_runs, strict=True))
+    return entry
+
+
+def network_line(preset: str, entry: dict[str, Any]) -> str:
+    ours = entry["ours"]
+    line = (f"{preset:<16} ours: epoch {ours['train_seconds']:6.2f} s "
+            f"({ours['samples_per_second']:,.0f} samples/s), inference of 10,000 "
+            f"{ours['inference_seconds'] * 1000:6.1f} ms")
+    if "torch" in entry:
+        theirs = entry["torch"]
+        line += (f"\n{'':<16} torch: epoch {theirs['train_seconds']:6.2f} s, inference "
+                 f"{theirs['inference_seconds'] * 1000:6.1f} ms  ->  ratio ours/torch: "
+                 f"train {entry['train_ratio']:.2f}x, inference {entry['inference_ratio']:.2f}x")
+    return line
+
+
+def time_course(x: numpy.ndarray, y: numpy.ndarray, backend: str, repeats: int,
+                with_torch: bool) -> dict[str, Any]:
+    """The course's network at batch 10 against its per-sample loop (and PyTorch)."""
+    entry = time_network(COURSE_NETWORK, x, y, 10, 3.0, backend, repeats, with_torch)
+    ours = entry["ours"]["train_seconds"]
+    loops = [course_reference_epoch(x, y) for _ in range(repeats)]
+    reference = statistics.median(loops)
+    entry.update({"ours_seconds": ours, "per_sample_loop_seconds": reference,
+                  "speedup_vs_per_sample_loop": reference / ours,
+                  "speedup_vs_reported_4_5s": COURSE_REFERENCE_SECONDS / ours})
+    return entry
+
+
 def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "numpy",
-              log: Callable[[str], None] = print, blas_threads: int | None = 1) -> dict[str, Any]:
+              log: Callable[[str], None] = print, threads: list[int] | None = None,
+              repeats: int = 1) -> dict[str, Any]:
     x, y = synthetic_data(samples)
+    threads = threads or default_threads()
     results: dict[str, Any] = {"samples": samples, "batch_size": 64, "backend": backend,
-                               "blas_threads": blas_threads, "networks": {}}
+                               "threads": threads, "repeats": repeats, "runs": []}
     torch_ok = False
     if vs_torch:
         try:
@@ -185,32 +195,25 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
             results["torch_version"] = torch.__version__
         except ImportError:
             log("PyTorch is not installed: timing ours only (pip install torch)")
-    for preset in NETWORKS:
-        ours = time_ours(preset, x, y, 64, 0.01, backend, blas_threads=blas_threads)
-        entry: dict[str, Any] = {"ours": ours}
-        line = (f"{preset:<16} ours: epoch {ours['train_seconds']:6.2f} s "
-                f"({ours['samples_per_second']:,.0f} samples/s), inference of 10,000 "
-                f"{ours['inference_seconds'] * 1000:6.1f} ms")
+    for count in threads:
+        who = "ours and PyTorch" if torch_ok else "ours"
+        log(f"-- {count} thread{'s' if count > 1 else ''} ({who}); median of {repeats} "
+            f"interleaved run{'s' if repeats > 1 else ''}")
+        run: dict[str, Any] = {"threads": count, "networks": {}}
+        with threads_limited(count):
+            for preset in NETWORKS:
+                entry = time_network(preset, x, y, 64, 0.01, backend, repeats, torch_ok)
+                log(network_line(preset, entry))
+                run["networks"][preset] = entry
+            course = run["course"] = time_course(x, y, backend, repeats, torch_ok)
+        line = (f"{COURSE_NETWORK} (batch 10): ours {course['ours_seconds']:.2f} s per epoch; "
+                f"the course's per-sample loop {course['per_sample_loop_seconds']:.2f} s -> "
+                f"{course['speedup_vs_per_sample_loop']:.1f}x faster")
         if torch_ok:
-            theirs = time_torch(preset, x, y, 64, 0.01)
-            entry["torch"] = theirs
-            entry["train_ratio"] = ours["train_seconds"] / theirs["train_seconds"]
-            entry["inference_ratio"] = ours["inference_seconds"] / theirs["inference_seconds"]
-            line += (f"\n{'':<16} torch: epoch {theirs['train_seconds']:6.2f} s, inference "
-                     f"{theirs['inference_seconds'] * 1000:6.1f} ms  ->  ratio ours/torch: "
-                     f"train {entry['train_ratio']:.2f}x, "
-                     f"inference {entry['inference_ratio']:.2f}x")
+            line += (f"; torch {course['torch']['train_seconds']:.2f} s -> ratio ours/torch "
+                     f"{course['train_ratio']:.2f}x")
         log(line)
-        results["networks"][preset] = entry
-    course = time_ours(COURSE_NETWORK, x, y, 10, 3.0, backend, blas_threads=blas_threads)
-    reference = course_reference_epoch(x, y)
-    results["course"] = {
-        "ours_seconds": course["train_seconds"], "per_sample_loop_seconds": reference,
-        "speedup_vs_per_sample_loop": reference / course["train_seconds"],
-        "speedup_vs_reported_4_5s": COURSE_REFERENCE_SECONDS / course["train_seconds"]}
-    log(f"{COURSE_NETWORK} (batch 10): ours {course['train_seconds']:.2f} s per epoch; the "
-        f"course's per-sample loop {reference:.2f} s -> {reference / course['train_seconds']:.1f}x "
-        f"faster")
+        results["runs"].append(run)
     return results
 
 
@@ -218,7 +221,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     results: dict[str, Any] = {}
     if not args.no_engine:
         results = run_bench(args.samples, args.vs_torch, args.backend,
-                            blas_threads=args.blas_threads or None)
+                            threads=args.threads, repeats=args.repeats)
     if args.more_benchmarks is not None:
         results.update(args.more_benchmarks(args))
     if args.json:

@@ -67,11 +67,11 @@ class Tanh(Activation):
 
 class ReLU(Activation):
     def forward(self, x: Any) -> Any:
-        self.mask = x > 0
-        return x * self.mask
+        self.y = self.xp.maximum(x, x.dtype.type(0))
+        return self.y
 
     def backward(self, dy: Any) -> Any:
-        return dy * self.mask
+        return dy * (self.y > 0)
 
 
 class LeakyReLU(Activation):

@@ -1,7 +1,8 @@
 """2-D convolution (cross-correlation, as in every framework) through im2col and one GEMM.
 
-Inputs and outputs are NCHW. The window view costs nothing; the single copy into the
-column matrix is what lets one matrix product do the work of every sample and pixel.
+Inputs and outputs are NCHW (outputs channel-major in memory). im2col.py builds the column
+matrix, so that the forward pass is ``y = W @ cols + b`` and the backward pass
+``dW = dy cols^T``, ``db = sum dy``, ``dx = col2im(W^T dy)``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from nnstudio.engine.layers.base import Layer
+from nnstudio.engine.layers.im2col import Im2Col, geometry
 
 
 def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
@@ -38,6 +40,8 @@ class Conv2D(Layer):
         if use_bias:
             self.params["b"] = self.xp.zeros((out_channels,), dtype="float32")
         self.fans = {"W": (in_channels * kh * kw, out_channels * kh * kw)}
+        self.im2col = Im2Col()
+        self.cols: Any = None
 
     def pads(self, h: int, w: int) -> tuple[int, int, int, int]:
         """(top, bottom, left, right) padding for an h x w input."""
@@ -51,87 +55,28 @@ class Conv2D(Layer):
 
     def forward(self, x: Any) -> Any:
         xp = self.xp
-        n, c, h, w = x.shape
-        top, bottom, left, right = self.pads(h, w)
-        if top or bottom or left or right:
-            x = xp.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
-        self.input_hw = (h, w)
-        self.padded_shape = x.shape
-        kh, kw = self.kernel
-        s = self.stride
+        g = self.geometry = geometry(x.shape, self.kernel, self.stride, self.pads(*x.shape[2:]))
         W = self.params["W"]
-        f = W.shape[0]
-        hp, wp = x.shape[2:]
-        oh = (hp - kh) // s + 1
-        ow = (wp - kw) // s + 1
-        self.out_hw = (oh, ow)
-        channels_first = x.transpose(1, 0, 2, 3)
-        # im2col: row (c, i, j) of the column matrix holds the input pixel under kernel
-        # offset (i, j) for every output pixel of every sample; one GEMM then does the rest.
-        if s == 1:
-            # Stride 1: each row is the flattened image shifted by i*W + j. Columns are made
-            # for the full input width (the extra ones straddle two rows and are dropped), so
-            # every copy moves long contiguous runs instead of OW-wide fragments.
-            flat = xp.zeros((c, n, hp * wp + kw - 1), dtype=x.dtype)
-            flat[:, :, : hp * wp] = channels_first.reshape(c, n, hp * wp)
-            cols = xp.empty((c, kh, kw, n, oh * wp), dtype=x.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    shift = i * wp + j
-                    cols[:, i, j] = flat[:, :, shift : shift + oh * wp]
-            row_width = wp
-        else:
-            cols = xp.empty((c, kh, kw, n, oh, ow), dtype=x.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    cols[:, i, j] = channels_first[:, :, i : i + s * oh : s, j : j + s * ow : s]
-            row_width = ow
-        self.row_width = row_width
-        self.cols = cols.reshape(c * kh * kw, n * oh * row_width)
-        y = W.reshape(f, -1) @ self.cols
+        self.cols = self.im2col.columns(xp, x, g)
+        y = W.reshape(W.shape[0], -1) @ self.cols
         if self.use_bias:
             y += self.params["b"][:, None]
-        y = y.reshape(f, n, oh, row_width)[:, :, :, :ow]
-        return y.transpose(1, 0, 2, 3)
+        return self.im2col.output(y, g)
 
     def backward(self, dy: Any) -> Any:
-        xp = self.xp
+        xp, g = self.xp, self.geometry
         W = self.params["W"]
-        f, c, kh, kw = W.shape
-        n = dy.shape[0]
-        oh, ow = self.out_hw
-        width = self.row_width
-        if width == ow:
-            dy_rows = dy.transpose(1, 0, 2, 3).reshape(f, n * oh * ow)
-        else:  # zeros under the columns that straddle two image rows
-            padded = xp.zeros((f, n, oh, width), dtype=dy.dtype)
-            padded[:, :, :, :ow] = dy.transpose(1, 0, 2, 3)
-            dy_rows = padded.reshape(f, n * oh * width)
-        # Gradients are written in place: they may be views into the network's flat buffer.
-        xp.matmul(dy_rows, self.cols.T, out=self.grads["W"].reshape(f, -1))
+        f = W.shape[0]
+        dy_rows = self.im2col.rows(xp, dy, g, g.full_width)
+        # dL/dW = dy cols^T, computed as (cols dy^T)^T: the same sums, 1.5-3x faster in
+        # OpenBLAS. Written in place: the gradients may be views into the network's flat buffer.
+        self.grads["W"].reshape(f, -1)[...] = (self.cols @ dy_rows.T).T
         if self.use_bias:
             dy_rows.sum(axis=1, out=self.grads["b"])
-        self.cols = None
         if not self.needs_input_grad:
             return None
-        # col2im: each column entry came from one input pixel; add it back there, one
-        # kernel offset at a time (KH*KW additions, no loop over samples or pixels).
-        dcols = (W.reshape(f, -1).T @ dy_rows).reshape(c, kh, kw, n, -1)
-        _, _, hp, wp = self.padded_shape
-        s = self.stride
-        if s == 1:
-            flat = xp.zeros((c, n, hp * wp + kw - 1), dtype=dy.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    shift = i * wp + j
-                    flat[:, :, shift : shift + oh * wp] += dcols[:, i, j]
-            dx = flat[:, :, : hp * wp].reshape(c, n, hp, wp)
-        else:
-            dcols = dcols.reshape(c, kh, kw, n, oh, ow)
-            dx = xp.zeros((c, n, hp, wp), dtype=dy.dtype)
-            for i in range(kh):
-                for j in range(kw):
-                    dx[:, :, i : i + s * oh : s, j : j + s * ow : s] += dcols[:, i, j]
-        h, w = self.input_hw
-        top, _, left, _ = self.pads(h, w)
-        return dx[:, :, top : top + h, left : left + w].transpose(1, 0, 2, 3)
+        if g.image_full_width != g.full_width:  # col2im wants rows of another width
+            dy_rows = self.im2col.rows(xp, dy, g, g.image_full_width)
+        dcols = xp.matmul(W.reshape(f, -1).T, dy_rows,
+                          out=self.im2col.column_grad_buffer(xp, g, dy.dtype))
+        return self.im2col.image(xp, dcols, g)
