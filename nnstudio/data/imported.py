@@ -59,15 +59,24 @@ class Imported:
 
 def stratified_split(y: np.ndarray, test_fraction: float, seed: int,
                      classification: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Seeded (train, test) indices; for classes, each class split in the same proportion
-    (at least one training sample each) so a small set keeps every class on both sides."""
+    """Seeded (train, test) indices. Classes are split each in the same proportion (at
+    least one training sample each) so a small set keeps every class on both sides, unless
+    they are too small to hold any out (then the samples are split at random)."""
     rng = np.random.default_rng(seed)
-    if not classification:
-        order = rng.permutation(len(y))
-        n_test = max(1, int(round(len(y) * test_fraction)))
-        if n_test >= len(y):
-            raise DatasetError(f"{len(y)} samples are too few to hold some out for testing")
-        return np.sort(order[n_test:]), np.sort(order[:n_test])
+    if classification:
+        split = _by_class(y, test_fraction, rng)
+        if split is not None:
+            return split
+    order = rng.permutation(len(y))
+    n_test = max(1, int(round(len(y) * test_fraction)))
+    if n_test >= len(y):
+        raise DatasetError(f"{len(y)} samples are too few to hold some out for testing")
+    return np.sort(order[n_test:]), np.sort(order[:n_test])
+
+
+def _by_class(y: np.ndarray, test_fraction: float, rng: np.random.Generator
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each class split in the same proportion; None when the classes are too small."""
     train: list[np.ndarray] = []
     test: list[np.ndarray] = []
     for label in np.unique(y):
@@ -77,7 +86,7 @@ def stratified_split(y: np.ndarray, test_fraction: float, seed: int,
         train.append(members[n_test:])
     test_indices = np.sort(np.concatenate(test))
     if len(test_indices) == 0:
-        raise DatasetError(f"{len(y)} samples are too few to hold some out for testing")
+        return None
     return np.sort(np.concatenate(train)), test_indices
 
 

@@ -10,7 +10,6 @@ transforms new rows exactly as it did its training rows.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,10 +24,6 @@ MAX_CATEGORIES = 1000
 # A numeric target of whole numbers with at most this many values is a set of classes.
 MAX_NUMBERED_CLASSES = 20
 NUMERIC, CATEGORICAL = "numeric", "categorical"
-
-
-def is_missing(value: str) -> bool:
-    return value.strip().lower() in MISSING_WORDS
 
 
 @dataclass
@@ -74,36 +69,37 @@ class TablePreprocessing:
             raise DatasetError(f"the saved table preprocessing is malformed ({error})") from None
 
 
-def column_kind(name: str, values: list[str], lines: list[int], file: str) -> str:
+def missing_mask(cells: np.ndarray) -> np.ndarray:
+    """Where the (stripped) text ``cells`` hold no value: empty, NA, NaN, null, ?..."""
+    return np.isin(np.strings.lower(cells), list(MISSING_WORDS))
+
+
+def column_kind(name: str, values: np.ndarray, missing: np.ndarray, lines: np.ndarray,
+                file: str) -> str:
     """NUMERIC or CATEGORICAL; a column of numbers with a few other words is an error
     naming the first such word's line."""
-    present = [(value, line) for value, line in zip(values, lines, strict=True)
-               if not is_missing(value)]
-    if not present:
+    present = values[~missing]
+    if present.size == 0:
         raise DatasetError(f"{file}: column {name!r} holds no values (all missing)")
-    if _all_numbers([value for value, _ in present]):
+    try:
+        present.astype(np.float64)
         return NUMERIC
-    bad = [(value, line) for value, line in present if not _is_number(value)]
-    if len(bad) <= (1 - NUMERIC_SHARE) * len(present):
-        value, line = bad[0]
+    except ValueError:
+        pass
+    bad = np.array([not _is_number(value) for value in present])
+    if bad.sum() <= (1 - NUMERIC_SHARE) * present.size:
+        first = int(np.argmax(bad))
+        line = lines[~missing][first]
         raise DatasetError(
-            f"{file}, line {line}: {value.strip()!r} in column {name!r}, a column of numbers "
-            f"({len(present) - len(bad)} of {len(present)} values); fix it or leave it empty "
-            f"as a missing value")
+            f"{file}, line {line}: {str(present[first])!r} in column {name!r}, a column of numbers "
+            f"({int(present.size - bad.sum())} of {present.size} values); fix it or leave it "
+            f"empty as a missing value")
     return CATEGORICAL
 
 
-def numbers(values: list[str]) -> np.ndarray:
+def numbers(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """float64 values of a numeric column, NaN where missing."""
-    return np.array([np.nan if is_missing(v) else float(v) for v in values], dtype=np.float64)
-
-
-def _all_numbers(values: list[str]) -> bool:
-    try:
-        np.asarray(values).astype(np.float64)
-    except ValueError:
-        return False
-    return True
+    return np.where(missing, "nan", values).astype(np.float64)
 
 
 def _is_number(text: str) -> bool:
@@ -114,62 +110,64 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def target_task(name: str, kind: str, values: list[str], wanted: str | None,
-                lines: list[int], file: str) -> str:
+def target_task(name: str, kind: str, values: np.ndarray, missing: np.ndarray,
+                wanted: str | None, lines: np.ndarray, file: str) -> str:
     """The task a target column gives: the one ``wanted`` ("classification" or "regression"),
     else classes for words or a few whole numbers, regression for other numbers."""
     if wanted == "regression":
         if kind != NUMERIC:
-            value, line = next((v, ln) for v, ln in zip(values, lines, strict=True)
-                               if not is_missing(v) and not _is_number(v))
-            raise DatasetError(f"{file}, line {line}: the target {name!r} holds {value!r}; "
-                               f"regression needs numbers (or use --task classify)")
+            first = next(i for i, value in enumerate(values)
+                         if not missing[i] and not _is_number(value))
+            raise DatasetError(f"{file}, line {lines[first]}: the target {name!r} holds "
+                               f"{str(values[first])!r}; regression needs numbers (or use --task "
+                               f"classify)")
         return "regression"
     if wanted == "classification" or kind == CATEGORICAL:
         return "classification"
-    present = numbers(values)
-    present = present[~np.isnan(present)]
+    present = numbers(values, missing)[~missing]
     whole = bool(np.all(present == np.round(present)))
     few = len(np.unique(present)) <= MAX_NUMBERED_CLASSES
     return "classification" if whole and few else "regression"
 
 
-def class_names(values: list[str], kind: str) -> list[str]:
+def class_names(values: np.ndarray, missing: np.ndarray, kind: str) -> list[str]:
     """The classes of a target column in order: numbers by value, words alphabetically."""
-    distinct = {value.strip() for value in values if not is_missing(value)}
+    distinct = [str(value) for value in np.unique(values[~missing])]
     if kind == NUMERIC:
         return sorted(distinct, key=float)
-    return sorted(distinct)
+    return distinct
 
 
-def fit_column(name: str, kind: str, values: list[str], file: str) -> Column:
+def fit_column(name: str, kind: str, values: np.ndarray, missing: np.ndarray,
+               file: str) -> Column:
     """A feature column fitted on the training rows' ``values``."""
+    present = values[~missing]
+    if present.size == 0:
+        raise DatasetError(f"{file}: column {name!r} has no values in the training split")
     if kind == NUMERIC:
-        column = numbers(values)
-        column = column[~np.isnan(column)]
-        if column.size == 0:
-            raise DatasetError(f"{file}: column {name!r} has no values in the training split")
+        column = present.astype(np.float64)
         mean, std = float(column.mean()), float(column.std())
         return Column(name, NUMERIC, mean, std if std > 0 else 1.0, fill=repr(mean))
-    counts = Counter(value.strip() for value in values if not is_missing(value))
-    if len(counts) > MAX_CATEGORIES:
-        raise DatasetError(f"{file}: column {name!r} has {len(counts):,} different words, too "
-                           f"many to one-hot encode (at most {MAX_CATEGORIES}); leave it out "
-                           f"of the file or make it numeric")
-    fill = counts.most_common(1)[0][0] if counts else ""
-    return Column(name, CATEGORICAL, categories=sorted(counts), fill=fill)
+    categories, counts = np.unique(present, return_counts=True)
+    if len(categories) > MAX_CATEGORIES:
+        raise DatasetError(f"{file}: column {name!r} has {len(categories):,} different words, "
+                           f"too many to one-hot encode (at most {MAX_CATEGORIES}); leave it "
+                           f"out of the file or make it numeric")
+    fill = str(categories[int(np.argmax(counts))])
+    return Column(name, CATEGORICAL, categories=[str(c) for c in categories], fill=fill)
 
 
-def encode(column: Column, values: list[str]) -> np.ndarray:
+def encode(column: Column, values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """(N, width) float32 of one column's values; missing ones take ``column.fill``."""
-    filled = [column.fill if is_missing(value) else value.strip() for value in values]
+    filled = np.where(missing, column.fill, values)
     if column.kind == NUMERIC:
-        out = (np.asarray(filled, dtype=np.float64) - column.mean) / column.std
+        out = (filled.astype(np.float64) - column.mean) / column.std
         return out.astype(np.float32)[:, None]
-    index = {category: i for i, category in enumerate(column.categories)}
-    out = np.zeros((len(values), len(column.categories)), dtype=np.float32)
-    for row, value in enumerate(filled):
-        position = index.get(value)
-        if position is not None:  # a word the training rows never had: all zeros
-            out[row, position] = 1.0
+    categories = np.asarray(column.categories)  # sorted
+    out = np.zeros((len(values), len(categories)), dtype=np.float32)
+    if len(categories) == 0:
+        return out
+    position = np.minimum(np.searchsorted(categories, filled), len(categories) - 1)
+    known = categories[position] == filled  # a word the training rows never had: all zeros
+    out[np.flatnonzero(known), position[known]] = 1.0
     return out

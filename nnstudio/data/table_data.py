@@ -23,7 +23,7 @@ from nnstudio.data.table_columns import (
     column_kind,
     encode,
     fit_column,
-    is_missing,
+    missing_mask,
     numbers,
     target_task,
 )
@@ -40,49 +40,50 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
                        skip_rows=options.skip_rows, progress=progress)
     file = table.path.name
     target = _target_index(table, options.target)
-    columns = [[row[i] for row in table.rows] for i in range(len(table.names))]
-    kinds = [column_kind(name, values, table.lines, file)
-             for name, values in zip(table.names, columns, strict=True)]
-    task = target_task(table.names[target], kinds[target], columns[target], options.task,
-                       table.lines, file)
+    cells = np.strings.strip(np.array(table.rows, dtype=str))
+    missing = missing_mask(cells)
+    lines = np.asarray(table.lines)
+    kinds = [column_kind(name, cells[:, i], missing[:, i], lines, file)
+             for i, name in enumerate(table.names)]
+    task = target_task(table.names[target], kinds[target], cells[:, target],
+                       missing[:, target], options.task, lines, file)
     notes: list[str] = []
-    keep = _rows_kept(table, target, options.missing, notes)
-    rows = [table.rows[i] for i in keep]
-    lines = [table.lines[i] for i in keep]
-    targets = [row[target].strip() for row in rows]
+    keep = _rows_kept(table, missing, target, options.missing, notes)
+    cells, missing, lines = cells[keep], missing[keep], lines[keep]
+    targets = cells[:, target]
 
     prep = TablePreprocessing.from_json(saved) if saved else None
     if task == "classification":
-        classes = prep.classes if prep else class_names(targets, kinds[target])
+        classes = prep.classes if prep else class_names(targets, missing[:, target],
+                                                        kinds[target])
         check_classes(classes, file, f"the target {table.names[target]!r}")
         index = {name: i for i, name in enumerate(classes)}
-        unknown = next(((t, ln) for t, ln in zip(targets, lines, strict=True)
-                        if t not in index), None)
-        if unknown is not None:
-            raise DatasetError(f"{file}, line {unknown[1]}: the class {unknown[0]!r} is not one "
-                               f"the project was trained on ({', '.join(classes)})")
-        y = np.array([index[t] for t in targets], dtype=np.int64)
+        unknown = ~np.isin(targets, classes)
+        if unknown.any():
+            first = int(np.argmax(unknown))
+            raise DatasetError(f"{file}, line {lines[first]}: the class {str(targets[first])!r} is "
+                               f"not one the project was trained on ({', '.join(classes)})")
+        y = np.array([index[str(t)] for t in targets], dtype=np.int64)
     else:
         classes = []
-        y = numbers(targets).astype(np.float32)[:, None]
+        y = numbers(targets, missing[:, target]).astype(np.float32)[:, None]
     train, test = stratified_split(y.ravel() if task == "classification" else y,
                                    options.test_fraction, options.seed,
                                    task == "classification")
     features = [i for i in range(len(table.names)) if i != target]
     if prep is None:
-        fitted = [fit_column(table.names[i], kinds[i], [rows[r][i] for r in train], file)
+        fitted = [fit_column(table.names[i], kinds[i], cells[train, i], missing[train, i], file)
                   for i in features]
         prep = TablePreprocessing(fitted, table.names[target], task, classes)
     elif [c.name for c in prep.features] != [table.names[i] for i in features]:
         raise DatasetError(f"{file}: its columns are not the ones the project was trained on "
                            f"({', '.join(c.name for c in prep.features)})")
-    x = np.concatenate([encode(column, [row[i] for row in rows])
-                        for column, i in zip(prep.features, features, strict=True)], axis=1) \
-        if features else np.zeros((len(rows), 0), dtype=np.float32)
-    if x.shape[1] == 0:
+    if not features:
         raise DatasetError(f"{file}: has no feature columns besides the target")
+    x = np.concatenate([encode(column, cells[:, i], missing[:, i])
+                        for column, i in zip(prep.features, features, strict=True)], axis=1)
     dataset = Dataset(file, x[train], y[train], x[test], y[test], classes, task,
-                      f"{len(rows):,} rows of {file}")
+                      f"{len(cells):,} rows of {file}")
     described = [(name, f"{kind}{' (target)' if i == target else ''}")
                  for i, (name, kind) in enumerate(zip(table.names, kinds, strict=True))]
     return Imported(dataset, prep.to_json(), "table", described,
@@ -103,30 +104,27 @@ def _target_index(table: Table, target: str | None) -> int:
                        f"are {', '.join(table.names)}")
 
 
-def _rows_kept(table: Table, target: int, missing: str, notes: list[str]) -> list[int]:
+def _rows_kept(table: Table, missing: np.ndarray, target: int, choice: str,
+               notes: list[str]) -> np.ndarray:
     """The rows to use: never those missing a target, nor (with "drop") any value."""
-    no_target, gaps = [], []
-    for i, row in enumerate(table.rows):
-        if is_missing(row[target]):
-            no_target.append(i)
-        elif any(is_missing(value) for value in row):
-            gaps.append(i)
-    left_out = set(no_target) | (set(gaps) if missing == "drop" else set())
-    if no_target:
-        notes.append(f"dropped {len(no_target):,} rows without a target value "
-                     f"({_lines(table, no_target)})")
-    if gaps:
-        verb = "dropped" if missing == "drop" else "filled the gaps of"
-        notes.append(f"{verb} {len(gaps):,} rows with missing values ({_lines(table, gaps)})"
-                     + ("; --missing fill keeps them" if missing == "drop" else ""))
-    kept = [i for i in range(len(table.rows)) if i not in left_out]
-    if not kept:
+    no_target = missing[:, target]
+    gaps = missing.any(axis=1) & ~no_target
+    if no_target.any():
+        notes.append(f"dropped {int(no_target.sum()):,} rows without a target value "
+                     f"({_lines(table, np.flatnonzero(no_target))})")
+    if gaps.any():
+        verb = "dropped" if choice == "drop" else "filled the gaps of"
+        notes.append(f"{verb} {int(gaps.sum()):,} rows with missing values "
+                     f"({_lines(table, np.flatnonzero(gaps))})"
+                     + ("; --missing fill keeps them" if choice == "drop" else ""))
+    kept = np.flatnonzero(~(no_target | gaps) if choice == "drop" else ~no_target)
+    if kept.size == 0:
         raise DatasetError(f"{table.path.name}: every row has a missing value; nothing is left "
                            f"to train on")
     return kept
 
 
-def _lines(table: Table, rows: list[int]) -> str:
+def _lines(table: Table, rows: np.ndarray) -> str:
     shown = ", ".join(str(table.lines[i]) for i in rows[:LISTED_LINES])
     return f"line{'s' if len(rows) > 1 else ''} {shown}{', …' if len(rows) > LISTED_LINES else ''}"
 
