@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnstudio.data.source import DataSource
 from nnstudio.files.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec import network as network_format
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
@@ -56,6 +57,7 @@ class Opened:
     weights: dict[str, dict[str, Any]] | None = None
     history: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    data: DataSource | None = None  # a project's own data, where it is now
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -83,8 +85,9 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
             project = load_project(path)
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
+        data = project.data.located(path.resolve().parent) if project.data else None
         return Opened(path.stem, project.network, project.training, project.weights,
-                      project.history, path)
+                      project.history, path, data)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
@@ -161,13 +164,13 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
-                  history: dict | None = None) -> None:
-    """A .nnstudio project (with weights and history when given), or else a JSON document
-    (network and training settings only)."""
+                  history: dict | None = None, data: DataSource | None = None) -> None:
+    """A .nnstudio project (with weights, history and the reference to the person's own
+    data when given), or else a JSON document (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
-                                       training.dataset))
+                                       training.dataset, data=data))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

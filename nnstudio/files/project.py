@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import numpy
 
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.source import DataSource
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -50,6 +52,8 @@ class Project:
     history: dict[str, Any] = field(default_factory=dict)
     dataset: str | None = None
     layout: dict[str, Any] = field(default_factory=dict)
+    # The person's own data: a reference (path, SHA-256, preprocessing), never the data.
+    data: DataSource | None = None
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -64,6 +68,8 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         "dataset": project.dataset or project.training.dataset,
         "layout": project.layout,
     }
+    if project.data is not None:
+        meta["data"] = project.data.relative_to(path.resolve().parent).to_json()
     weights = io.BytesIO()
     flat = {f"{node}/{name}": numpy.asarray(array)
             for node, arrays in (project.weights or {}).items() for name, array in arrays.items()}
@@ -144,7 +150,17 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     if not isinstance(history, dict):
         raise ProjectError(f"{name}: history.json must hold an object")
     weights = _read_weights(archive, name)
-    return Project(network, training, weights, history, dataset, layout)
+    return Project(network, training, weights, history, dataset, layout,
+                   _read_data(meta.get("data"), name))
+
+
+def _read_data(data: Any, name: str) -> DataSource | None:
+    if data is None:
+        return None
+    try:
+        return DataSource.from_json(data)
+    except DatasetError as error:
+        raise ProjectError(f"{name}: {error}") from None
 
 
 def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,
