@@ -18,6 +18,7 @@ from nnstudio.app.plots.filters_view import FiltersView
 from nnstudio.app.plots.gradients_view import GradientsView
 from nnstudio.app.plots.loss_view import LossView
 from nnstudio.app.plots.misclassified_view import MisclassifiedView
+from nnstudio.app.plots.regression_view import PredictedView
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
@@ -59,6 +60,7 @@ class Dashboard(QObject):
         self.misclassified_view = MisclassifiedView()
         self.confusion_view = ConfusionView()
         self.boundary_view = BoundaryView()
+        self.predicted_view = PredictedView()
         self._views: dict[str, LiveView] = {
             "Loss": self.loss_view,
             "Activations": self.activations_view,
@@ -67,6 +69,7 @@ class Dashboard(QObject):
             "Misclassified": self.misclassified_view,
             "Confusion": self.confusion_view,
             "Decision boundary": self.boundary_view,
+            "Predicted vs true": self.predicted_view,
         }
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
