@@ -52,6 +52,7 @@ def table_widget(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
@@ -144,6 +145,7 @@ class DataPreviewDialog(QDialog):
         self.test_share.setRange(0.05, 0.5)
         self.test_share.setSingleStep(0.05)
         self.test_share.setValue(0.2)
+        self.test_share.setMaximumWidth(90)
         if self.kind == "table":
             form.addRow("Target", self.target)
             form.addRow("Task", self.task)
@@ -199,6 +201,11 @@ class DataPreviewDialog(QDialog):
         except DatasetError as error:
             self.loaded = None
             self.error.setText(str(error))
+            self.summary.setText(f"<b>{Path(self.path).name}</b> cannot be imported as it "
+                                 f"is; the problem:")
+            for layout in (self.sample_layout, self.columns_layout, self.classes_layout):
+                self._replace(layout, QLabel())
+            self.notes.setText("")
         finally:
             self.progress.setVisible(False)
         self.error.setVisible(self.loaded is None)
@@ -262,6 +269,9 @@ class DataPreviewDialog(QDialog):
                 tile.setPixmap(image_pixmap(dataset.x_train[index]))
                 tile.setToolTip(f"{name}, training sample {index}")
                 grid.addWidget(tile, row, column + 1)
+        shown = min(len(dataset.classes), MAX_CLASSES_SHOWN)
+        grid.setRowStretch(shown, 1)  # the tiles keep to the top left
+        grid.setColumnStretch(IMAGES_PER_CLASS + 1, 1)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -273,6 +283,8 @@ class DataPreviewDialog(QDialog):
     def _replace(layout: QVBoxLayout, widget: QWidget) -> None:
         while layout.count():
             old = layout.takeAt(0).widget()
-            if old is not None:
+            if old is not None:  # gone at once, not at the next event loop pass
+                old.hide()
+                old.setParent(None)
                 old.deleteLater()
         layout.addWidget(widget)

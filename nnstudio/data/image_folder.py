@@ -86,7 +86,9 @@ def load_image_folder(folder: str | Path, options: DataOptions,
     notes = [f"{len(x):,} images, {size[0]}x{size[1]}, "
              f"{'greyscale' if channels == 1 else 'colour'}"]
     if skipped:
-        notes.append(f"skipped {len(skipped)} files that are not readable images: "
+        files_word = "file that is not a readable image" if len(skipped) == 1 else \
+            "files that are not readable images"
+        notes.append(f"skipped {len(skipped)} {files_word}: "
                      + ", ".join(skipped[:LISTED_SKIPS])
                      + (", …" if len(skipped) > LISTED_SKIPS else ""))
     prep = {"classes": list(classes), "size": list(size), "channels": channels}

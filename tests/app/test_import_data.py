@@ -98,7 +98,7 @@ def test_an_image_folder_preview_shows_a_grid_and_skips_the_broken(qtbot, window
     dialog = window.preview_data(str(image_folder(tmp_path)))
     qtbot.addWidget(dialog)
     assert dialog.loaded is not None
-    assert "skipped 1 files that are not readable images: " in dialog.notes.text()
+    assert "skipped 1 file that is not a readable image: " in dialog.notes.text()
     assert "broken.png" in dialog.notes.text()
     dialog.height.setValue(16)
     dialog.width.setValue(16)

@@ -82,7 +82,7 @@ def test_files_that_are_not_images_are_listed_and_skipped(tmp_path: Path) -> Non
     (folder / "blue" / "notes.txt").write_text("ignored: not an image suffix")
     imported = import_data(folder).imported
     assert imported.skipped == [f"{Path('red') / 'broken.png'} (cannot identify image file)"]
-    assert any("skipped 1 files that are not readable images: " in n for n in imported.notes)
+    assert any("skipped 1 file that is not a readable image: " in n for n in imported.notes)
     assert len(imported.dataset.x_train) + len(imported.dataset.x_test) == 12
 
 

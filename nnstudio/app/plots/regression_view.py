@@ -73,4 +73,4 @@ class PredictedView(LiveView):
         self.diagonal.setData([low, high], [low, high])
         self.scores = fit_scores(predicted, true)
         rmse, r2 = self.scores
-        style.set_title(self.plot, f"Epoch {self.epoch + 1}: RMSE {rmse:.4g}, R² {r2:.3f}")
+        style.set_title(self.plot, f"RMSE {rmse:.3g} · R² {r2:.2f}")
