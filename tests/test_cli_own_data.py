@@ -104,3 +104,23 @@ def test_bad_data_is_one_clear_line(capsys, tmp_path, args, message) -> None:
     except SystemExit as exit_:  # argparse refuses before anything runs
         code, err = exit_.code, capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_embed_data_copies_them_into_the_project_only_when_asked(capsys, tmp_path,
+                                                                 monkeypatch) -> None:
+    import zipfile
+
+    monkeypatch.setenv("NNSTUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    data = blobs_csv(tmp_path)
+    plain, carried = tmp_path / "plain.nnstudio", tmp_path / "carried.nnstudio"
+    for project, extra in ((plain, []), (carried, ["--embed-data"])):
+        code, _, err = run(capsys, "train", "mlp-784-100-10", "--data", str(data),
+                           "--epochs", "2", "--save", str(project), *extra)
+        assert code == 0, err
+    assert not [n for n in zipfile.ZipFile(plain).namelist() if n.startswith("data/")]
+    assert zipfile.ZipFile(carried).namelist()[-1] == "data/blobs.csv"
+    data.unlink()
+    code, _, err = run(capsys, "eval", str(plain))
+    assert code == 2 and "blobs.csv are missing" in err
+    code, out, err = run(capsys, "eval", str(carried))
+    assert code == 0 and "accuracy" in out and "changed" not in err

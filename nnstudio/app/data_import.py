@@ -67,11 +67,11 @@ class DataImportMixin:
     def import_data(self, path: str) -> bool:
         """Preview ``path`` and, when the person accepts, train on it from now on."""
         dialog = self.preview_data(path)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.loaded is None:
+        if dialog.exec() != QDialog.DialogCode.Accepted or (chosen := dialog.chosen()) is None:
             return False
         if self.persist:
             app_settings.set_last_dir(self.settings, path)
-        self.use_data(dialog.loaded)
+        self.use_data(chosen)
         return True
 
     def use_data(self, loaded: Loaded) -> list[str]:

@@ -8,6 +8,7 @@ choice; a problem shows in red, naming the file and line, and Import stays disab
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -117,6 +119,9 @@ class DataPreviewDialog(QDialog):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         outer.addWidget(self.notes)
+        self.embed = QCheckBox("Copy the data into the project when saving (otherwise the "
+                               "project refers to them by path and SHA-256)")
+        outer.addWidget(self.embed)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = self.buttons.addButton(
             "Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -172,6 +177,13 @@ class DataPreviewDialog(QDialog):
             spin.editingFinished.connect(self._changed)
         self._quiet = False
         return row
+
+    def chosen(self) -> Loaded | None:
+        """What Import takes: the data read, with the person's choice of copying them."""
+        if self.loaded is None:
+            return None
+        return replace(self.loaded, source=replace(self.loaded.source,
+                                                   embedded=self.embed.isChecked()))
 
     def options(self) -> DataOptions:
         size = (self.height.value(), self.width.value())

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     train.add_argument("source", metavar="PRESET_OR_FILE")
     add_setting_options(train)
     add_data_options(train)
+    train.add_argument("--embed-data", action="store_true",
+                       help="with --save PROJECT.nnstudio: copy the data into the project "
+                            "(by default it only refers to them, by path and SHA-256)")
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",
@@ -92,8 +96,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(summary, file=log if args.json else sys.stdout)
     save_failed = None
     if args.save:
-        save_failed = _save_or_rescue(args.save, opened, training, session, history,
-                                      own.source if own else None)
+        data = replace(own.source, embedded=args.embed_data or own.source.embedded) \
+            if own else None
+        save_failed = _save_or_rescue(args.save, opened, training, session, history, data)
         if save_failed is None:
             print(f"Saved {args.save}", file=log)
     if args.json:

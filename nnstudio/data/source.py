@@ -94,6 +94,8 @@ class DataSource:
     preprocessing: dict[str, Any] | None = None
     # The path relative to the project file, for a project moved together with its data.
     relative_path: str | None = None
+    # Whether the project carries a copy of the data (only when the person asks).
+    embedded: bool = False
 
     @property
     def name(self) -> str:
@@ -102,7 +104,7 @@ class DataSource:
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "relative_path": self.relative_path, "kind": self.kind,
                 "sha256": self.sha256, "options": self.options.to_json(),
-                "preprocessing": self.preprocessing}
+                "preprocessing": self.preprocessing, "embedded": self.embedded}
 
     @classmethod
     def from_json(cls, data: Any) -> DataSource:
@@ -115,7 +117,8 @@ class DataSource:
         relative = data.get("relative_path")
         return cls(data["path"], kind, digest, DataOptions.from_json(data.get("options", {})),
                    preprocessing if isinstance(preprocessing, dict) else None,
-                   relative if isinstance(relative, str) else None)
+                   relative if isinstance(relative, str) else None,
+                   data.get("embedded") is True)
 
     def relative_to(self, project_folder: str | os.PathLike[str]) -> DataSource:
         """This reference with its path relative to ``project_folder`` noted too."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio.data.source import DataSource
+from nnstudio.files.embedded_data import EmbeddedDataError, extract_data
 from nnstudio.files.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec import network as network_format
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
@@ -85,13 +86,27 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
             project = load_project(path)
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
-        data = project.data.located(path.resolve().parent) if project.data else None
+        data = _project_data(path, project.data)
         return Opened(path.stem, project.network, project.training, project.weights,
                       project.history, path, data)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
     return Opened(path.stem, network, training, path=path)
+
+
+def _project_data(path: Path, data: DataSource | None) -> DataSource | None:
+    """Where a project's data are now: as saved, beside the project, or (when the project
+    carries a copy) unpacked from it."""
+    if data is None:
+        return None
+    data = data.located(path.resolve().parent)
+    if data.embedded and not os.path.exists(data.path):
+        try:
+            return extract_data(path, data) or data
+        except EmbeddedDataError as error:
+            raise DocumentError(str(error)) from None
+    return data
 
 
 def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:

@@ -19,6 +19,7 @@ import numpy
 
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource
+from nnstudio.files.embedded_data import EmbeddedDataError, write_data
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -89,6 +90,11 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
             archive.writestr("project.json", json.dumps(meta, indent=2))
             archive.writestr("weights.npz", weights.getvalue())
             archive.writestr("history.json", json.dumps(_plain(project.history)))
+            if project.data is not None and project.data.embedded:
+                try:
+                    write_data(archive, project.data)
+                except EmbeddedDataError as error:
+                    raise ProjectError(f"{path.name}: {error}") from None
 
     write_atomic(path, write)
 

@@ -178,3 +178,17 @@ def test_reopening_a_project_whose_data_are_gone_says_which(qtbot, window, tmp_p
 @pytest.fixture(autouse=True)
 def _no_exec(monkeypatch):
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+
+
+def test_the_preview_copies_the_data_into_the_project_only_when_ticked(qtbot, window,
+                                                                       tmp_path):
+    import zipfile
+
+    dialog = window.preview_data(str(blobs_csv(tmp_path)))
+    qtbot.addWidget(dialog)
+    assert not dialog.chosen().source.embedded
+    dialog.embed.setChecked(True)
+    window.use_data(dialog.chosen())
+    project = tmp_path / "carried.nnstudio"
+    assert window.save_to(str(project))
+    assert "data/blobs.csv" in zipfile.ZipFile(project).namelist()
