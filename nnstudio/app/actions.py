@@ -41,6 +41,12 @@ class Actions:
         self.import_onnx = make("&Import ONNX…", [],
                                 "Open an ONNX model (a PyTorch export, say) with its weights "
                                 "as a new network")
+        self.import_data = make("&Table or Arrays…", [],
+                                "Train on your own data: a CSV/TSV table or .npz/.npy arrays "
+                                "(or drop the file on the window)")
+        self.import_image_folder = make("&Image Folder…", [],
+                                        "Train on a folder with one subfolder of images per "
+                                        "class (or drop the folder on the window)")
         self.save = make("&Save", [Key.Save], "Save the network", pix.SP_DialogSaveButton)
         self.save_as = make("Save &As…", [Key.SaveAs], "Save the network under a new name")
         self.export_network = make("Network as &JSON…", [],

@@ -64,6 +64,7 @@ class FileMenuMixin:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
         self._after_load()
+        self.adopt_project_data(opened.data)  # says when the project's data are not there
         return True
 
     def _after_load(self) -> None:
@@ -188,7 +189,7 @@ class FileMenuMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                    weights, history)
+                                    weights, history, self.data_source)
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

@@ -41,6 +41,7 @@ from nnstudio.app.builder.edited_network import EditedNetwork
 from nnstudio.app.builder.inspector import Inspector
 from nnstudio.app.builder.palette import LayerPalette
 from nnstudio.app.builder.summary import SummaryPanel
+from nnstudio.app.data_import import DataImportMixin
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
 from nnstudio.app.train_controls import TrainControls
@@ -51,7 +52,7 @@ APP_TITLE = "NN Studio"
 PASTE_STEP = 30.0
 
 
-class MainWindow(FileMenuMixin, QMainWindow):
+class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
     closing = Signal()
     # Emitted by take_screenshot before the picture, with the number of epochs to train
     # first (``nnstudio --screenshot --train-epochs N``); slots run synchronously.
@@ -169,6 +170,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
         recent = file.addMenu("Open &Recent")
         recent.aboutToShow.connect(self._fill_recent_menu)
         file.addAction(a.import_onnx)
+        data = file.addMenu("Import &Data")
+        data.addAction(a.import_data)
+        data.addAction(a.import_image_folder)
         file.addSeparator()
         file.addAction(a.save)
         file.addAction(a.save_as)
@@ -238,6 +242,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
         a.new_from_preset.triggered.connect(self.show_gallery)
         a.open.triggered.connect(self.open_dialog)
         a.import_onnx.triggered.connect(lambda: self.import_onnx())
+        a.import_data.triggered.connect(self.import_data_file)
+        a.import_image_folder.triggered.connect(self.import_image_folder)
+        self.setAcceptDrops(True)  # a table, array file or image folder: DataImportMixin
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
         a.export_network.triggered.connect(self.export_network)

@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from nnstudio.cli.data_options import add_data_options, with_own_data
 from nnstudio.cli.settings import DATA_SETTINGS, add_setting_options, settings_from_args
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
@@ -18,6 +20,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="train a network headless")
     train.add_argument("source", metavar="PRESET_OR_FILE")
     add_setting_options(train)
+    add_data_options(train)
+    train.add_argument("--embed-data", action="store_true",
+                       help="with --save PROJECT.nnstudio: copy the data into the project "
+                            "(by default it only refers to them, by path and SHA-256)")
     train.add_argument("--save", metavar="FILE", help="save the trained project (.nnstudio) "
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",
@@ -36,12 +42,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
+    opened, training, own = with_own_data(opened, training, args)
     if args.save:  # a destination that cannot take the result must not cost the whole run
         from nnstudio.cli.common import check_writable_destination
 
         check_writable_destination(args.save, "--save")
     log = sys.stderr
-    session = _session(opened, training, args.data_dir)
+    session = _session(opened, training, args.data_dir, own)
     trainer = session.trainer
     print(f'Training "{opened.name}" on {session.dataset.name} '
           f"({len(trainer.x_train):,} samples, {session.network.parameter_count():,} parameters, "
@@ -89,7 +96,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(summary, file=log if args.json else sys.stdout)
     save_failed = None
     if args.save:
-        save_failed = _save_or_rescue(args.save, opened, training, session, history)
+        data = replace(own.source, embedded=args.embed_data or own.source.embedded) \
+            if own else None
+        save_failed = _save_or_rescue(args.save, opened, training, session, history, data)
         if save_failed is None:
             print(f"Saved {args.save}", file=log)
     if args.json:
@@ -108,7 +117,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 1 if diverged else 0
 
 
-def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
+def _session(opened: Any, training: Any, data_dir: str | None, own: Any = None) -> Any:
     """The run's session, with the opened file's weights checked: ones that do not fit or
     hold NaN are refused naming the file, layers they leave out are noted on stderr."""
     from nnstudio.cli.common import CliError
@@ -118,7 +127,8 @@ def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
     source = opened.path.name if opened.path else opened.name
     try:
         session = create_session(opened.network, training, data_dir=data_dir,
-                                 weights=opened.weights)
+                                 weights=opened.weights,
+                                 dataset=own.imported.dataset if own else None)
     except (WeightsError, SessionError) as error:
         raise CliError(f"{source}: {error}") from None
     report = session.weights_report
@@ -129,21 +139,21 @@ def _session(opened: Any, training: Any, data_dir: str | None) -> Any:
 
 
 def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
-                    history: dict) -> Exception | None:
+                    history: dict, data: Any = None) -> Exception | None:
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
     from nnstudio.cli.common import CliError
     from nnstudio.files.documents import DocumentError
 
     try:
-        _save(path, opened, training, session, history)
+        _save(path, opened, training, session, history, data)
         return None
     except (OSError, DocumentError) as error:
         problem = str(error) or type(error).__name__
     for rescue in _rescue_paths(path):
         try:
             rescue.parent.mkdir(parents=True, exist_ok=True)
-            _save(str(rescue), opened, training, session, history)
+            _save(str(rescue), opened, training, session, history, data)
         except (OSError, DocumentError):
             continue
         return CliError(f"--save {path}: could not save the trained result ({problem}); "
@@ -163,7 +173,8 @@ def _rescue_paths(path: str) -> list[Path]:
     return [Path(platformdirs.user_data_dir("nnstudio")) / "rescued" / name,
             Path(tempfile.gettempdir()) / name]
 
-def _save(path: str, opened: Any, training: Any, session: Any, history: dict) -> None:
+def _save(path: str, opened: Any, training: Any, session: Any, history: dict,
+          data: Any = None) -> None:
     from nnstudio.export.npz import export_npz
     from nnstudio.files.documents import holds_weights, save_document
 
@@ -174,7 +185,7 @@ def _save(path: str, opened: Any, training: Any, session: Any, history: dict) ->
     if not holds_weights(path):
         print(f"nnstudio: note: {path} keeps the network and its settings but not the trained "
               f"weights; save a project (.nnstudio) to keep them", file=sys.stderr)
-    save_document(path, opened.network, training, weights, history)
+    save_document(path, opened.network, training, weights, history, data)
 
 
 def _history_table(history: dict[str, list]) -> str:
@@ -219,11 +230,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
+    opened, training, own = with_own_data(opened, training, args)
     if not opened.weights:
         print(f"nnstudio: note: {opened.name} has no trained weights; evaluating its "
               f"starting weights", file=sys.stderr)
     # The same data as `train`: --data-dir, else the folder saved with the project.
-    session = _session(opened, training, args.data_dir)
+    session = _session(opened, training, args.data_dir, own)
     dataset = session.dataset
     start = time.perf_counter()
     loss, acc = session.trainer.evaluate(session.x_test, session.y_test)

@@ -151,7 +151,8 @@ def load_dataset(
     key = name.strip().lower()
     info = DATASETS.get(key)
     if info is None:
-        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}")
+        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)} (for your "
+                           f"own data, a table or image folder: --data PATH)")
     if toy_options and info.kind != "toy":
         raise DatasetError(f"{key} takes no options, got {', '.join(sorted(toy_options))}")
 

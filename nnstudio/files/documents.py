@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnstudio.data.source import DataSource
+from nnstudio.files.embedded_data import EmbeddedDataError, extract_data
 from nnstudio.files.project import (
     MAX_JSON_BYTES,
     EnsembleMember,
@@ -67,6 +69,7 @@ class Opened:
     members: list[EnsembleMember] = field(default_factory=list)
     # A project's experiment section (a search to run), as saved; None when there is none.
     experiment: dict[str, Any] | None = None
+    data: DataSource | None = None  # a project's own data, where it is now
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -94,12 +97,28 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
             project = load_project(path)
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
+        data = _project_data(path, project.data)
         return Opened(path.stem, project.network, project.training, project.weights,
-                      project.history, path, project.members, project.experiment)
+                      project.history, path, members=project.members,
+                      experiment=project.experiment, data=data)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
     return Opened(path.stem, network, training, path=path)
+
+
+def _project_data(path: Path, data: DataSource | None) -> DataSource | None:
+    """Where a project's data are now: as saved, beside the project, or (when the project
+    carries a copy) unpacked from it."""
+    if data is None:
+        return None
+    data = data.located(path.resolve().parent)
+    if data.embedded and not os.path.exists(data.path):
+        try:
+            return extract_data(path, data) or data
+        except EmbeddedDataError as error:
+            raise DocumentError(str(error)) from None
+    return data
 
 
 def load_document(path: str | os.PathLike[str]) -> tuple[NetworkSpec, TrainingSpec]:
@@ -174,14 +193,15 @@ def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
                   history: dict | None = None,
                   members: list[EnsembleMember] | None = None,
-                  experiment: dict | None = None) -> None:
-    """A .nnstudio project (with weights, history, an ensemble's members and an experiment
-    section when given), or else a JSON document (network and training settings only)."""
+                  experiment: dict | None = None, data: DataSource | None = None) -> None:
+    """A .nnstudio project (with weights, history, an ensemble's members, an experiment
+    section and the reference to the person's own data when given), or else a JSON document
+    (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset, members=list(members or []),
-                                       experiment=experiment))
+                                       experiment=experiment, data=data))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

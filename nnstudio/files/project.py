@@ -23,6 +23,9 @@ from typing import IO, Any
 
 import numpy
 
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.source import DataSource
+from nnstudio.files.embedded_data import EmbeddedDataError, write_data
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -71,6 +74,8 @@ class Project:
     members: list[EnsembleMember] = field(default_factory=list)
     # A hyperparameter search saved with the network (nnstudio.experiments.plan reads it).
     experiment: dict[str, Any] | None = None
+    # The person's own data: a reference (path, SHA-256, preprocessing), never the data.
+    data: DataSource | None = None
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -87,6 +92,8 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
     }
     if project.experiment is not None:
         meta["experiment"] = project.experiment
+    if project.data is not None:
+        meta["data"] = project.data.relative_to(path.resolve().parent).to_json()
     if len(project.members) > MAX_MEMBERS:
         raise ProjectError(f"{path.name}: an ensemble of {len(project.members)} members; a "
                            f"project holds at most {MAX_MEMBERS}")
@@ -109,6 +116,11 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
             archive.writestr("history.json", json.dumps(_plain(project.history)))
             for entry, data in archives.items():
                 archive.writestr(entry, data)
+            if project.data is not None and project.data.embedded:
+                try:
+                    write_data(archive, project.data)
+                except EmbeddedDataError as error:
+                    raise ProjectError(f"{path.name}: {error}") from None
 
     write_atomic(path, write)
 
@@ -193,7 +205,8 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
         raise ProjectError(f"{name}: project.json has a malformed experiment section")
     weights = _read_weights(archive, "weights.npz", name)
     members = _read_members(archive, meta.get("ensemble"), weights, name)
-    return Project(network, training, weights, history, dataset, layout, members, experiment)
+    return Project(network, training, weights, history, dataset, layout, members, experiment,
+                   _read_data(meta.get("data"), name))
 
 
 def _read_members(archive: zipfile.ZipFile, ensemble: Any,
@@ -224,6 +237,15 @@ def _read_members(archive: zipfile.ZipFile, ensemble: Any,
         members.append(EnsembleMember(seed, weights, None if accuracy is None
                                       else float(accuracy)))
     return members
+
+
+def _read_data(data: Any, name: str) -> DataSource | None:
+    if data is None:
+        return None
+    try:
+        return DataSource.from_json(data)
+    except DatasetError as error:
+        raise ProjectError(f"{name}: {error}") from None
 
 
 def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,

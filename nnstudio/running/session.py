@@ -16,6 +16,8 @@ from nnstudio.data.dataset import Dataset
 from nnstudio.data.datasets import DATASETS, load_dataset
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.features import PLAIN, expand, parse_features
+from nnstudio.data.source import DataSource
+from nnstudio.data.user_data import load_source
 from nnstudio.engine.backend import Device, get_device
 from nnstudio.engine.losses import Loss, make_loss
 from nnstudio.engine.network import Network
@@ -138,10 +140,14 @@ def load_training_data(training: TrainingSpec, data_dir: str | None = None) -> D
 def create_session(spec: NetworkSpec, training: TrainingSpec, dataset: Dataset | None = None,
                    data_dir: str | None = None, device: Device | None = None,
                    control: TrainerControl | None = None, snapshot_seconds: float = 0.0,
-                   weights: dict | None = None) -> Session:
+                   weights: dict | None = None, data: DataSource | None = None) -> Session:
+    """A run of ``spec`` on ``dataset``, else on the person's own ``data`` (read with their
+    saved preprocessing), else on the set ``training.dataset`` names."""
     problems = training.problems()
     if problems:
         raise SessionError("Training settings: " + "; ".join(problems))
+    if dataset is None and data is not None:
+        dataset = load_source(data).imported.dataset
     dataset = dataset or load_training_data(training, data_dir)
     in_shape = check_fit(spec, dataset, training)
     device = device or get_device(training.backend)

@@ -18,6 +18,7 @@ from nnstudio.app.plots.filters_view import FiltersView
 from nnstudio.app.plots.gradients_view import GradientsView
 from nnstudio.app.plots.loss_view import LossView
 from nnstudio.app.plots.misclassified_view import MisclassifiedView
+from nnstudio.app.plots.regression_view import PredictedView
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.app.plots.view_help import explain_views
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
@@ -60,6 +61,7 @@ class Dashboard(QObject):
         self.misclassified_view = MisclassifiedView()
         self.confusion_view = ConfusionView()
         self.boundary_view = BoundaryView()
+        self.predicted_view = PredictedView()
         self._views: dict[str, LiveView] = {
             "Loss": self.loss_view,
             "Activations": self.activations_view,
@@ -68,6 +70,7 @@ class Dashboard(QObject):
             "Misclassified": self.misclassified_view,
             "Confusion": self.confusion_view,
             "Decision boundary": self.boundary_view,
+            "Predicted vs true": self.predicted_view,
         }
         explain_views(self._views)
         self.timer = QTimer(self)

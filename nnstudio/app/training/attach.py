@@ -259,17 +259,22 @@ class TrainingUI(QObject):
 
     def _show_views_for(self, context: object | None) -> None:
         """Only the views that mean something for this data: decision boundaries for 2-D
-        sets, filters and activation maps for images."""
+        sets, filters for images, predicted against true for a numeric target and the
+        confusion and mistakes for classes."""
         frames = getattr(self.dashboard_widget, "frames", {})
+        toy = bool(context is not None and context.is_2d_toy)
         fitted = bool(context is not None and is_1d_regression(context))
-        toy = bool(context is not None and context.is_2d_toy) or fitted
-        if "Decision boundary" in frames:
-            frames["Decision boundary"].setVisible(toy)
-            if hasattr(frames["Decision boundary"], "setTitle"):
-                frames["Decision boundary"].setTitle("Fitted curve" if fitted
-                                                     else "Decision boundary")
-        if "Filters" in frames:
-            frames["Filters"].setVisible(not toy)
+        regression = bool(context is not None and context.dataset.task == "regression")
+        shown = {"Decision boundary": toy or fitted,
+                 "Filters": context is None or context.is_image,
+                 "Predicted vs true": regression and not fitted,
+                 "Confusion": not regression, "Misclassified": not regression}
+        for name, visible in shown.items():
+            if name in frames:
+                frames[name].setVisible(visible)
+        boundary = frames.get("Decision boundary")
+        if boundary is not None and hasattr(boundary, "setTitle"):
+            boundary.setTitle("Fitted curve" if fitted else "Decision boundary")
 
     def _on_panel_changed(self, training: TrainingSpec) -> None:
         if training != self.window.document.training:

@@ -16,6 +16,7 @@ from nnstudio import progress as progress_text
 from nnstudio.app.background import BackgroundJob
 from nnstudio.app.dialogs import write_error_log
 from nnstudio.app.training.worker import TrainingWorker
+from nnstudio.data.source import DataSource
 from nnstudio.engine.events import (
     BatchEnd,
     Diverged,
@@ -92,6 +93,8 @@ class TrainingController(QObject):
         self._ended_unresponsive = False  # this run's process was killed for its silence
         self._published = self._finished = False  # what this run has sent so far
         self._start_after_end: tuple | None = None  # a Start while it was unresponsive
+        # The person's own data (File > Import Data), used while training.dataset names it.
+        self.data: DataSource | None = None
 
     # -- listeners -----------------------------------------------------------------------
     def attach(self, listener: RunListener) -> None:
@@ -146,8 +149,9 @@ class TrainingController(QObject):
         if weights:
             self.viewer.load_weights(weights)
         label = describe_run(run_id, training) + (", continued" if weights else "")
+        data = self.data if self.data and self.data.name == training.dataset else None
         request = RunRequest(run_id, label, spec, training, paused=paused,
-                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights)
+                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights, data=data)
         process = self._take_spare()
         if process is None:
             process = TrainingProcess(request, silence_seconds=self.silence_seconds)

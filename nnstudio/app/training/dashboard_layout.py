@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 ROWS = (("Loss", "Gradients", "Confusion", "Decision boundary"),
-        ("Activations", "Filters", "Misclassified"))
+        ("Activations", "Filters", "Misclassified", "Predicted vs true"))
 
 
 def _framed(title: str, view: QWidget) -> QWidget:

@@ -150,6 +150,9 @@ class TrainingPanel(QWidget):
         try:
             self._spec = replace(spec)
             index = self.dataset.findData(spec.dataset)
+            if index < 0 and spec.dataset:  # the person's own data (File > Import Data)
+                self.dataset.addItem(f"{spec.dataset} (imported)", spec.dataset)
+                index = self.dataset.count() - 1
             if spec.data_dir:
                 index = self.dataset.findData(FOLDER_ITEM)
             self.dataset.setCurrentIndex(max(index, 0))

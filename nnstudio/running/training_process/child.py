@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
+from nnstudio.data.source import DataSource
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
@@ -55,12 +56,15 @@ class RunRequest:
     # Trained weights to continue from ({layer: {param: array}}); None: fresh ones.
     weights: dict | None = None
     heartbeat_seconds: float = HEARTBEAT_SECONDS
+    # The person's own data (a table, image folder or arrays); None: training.dataset.
+    data: DataSource | None = None
 
 
 def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Session, RunContext]:
     """The session with everything the views want switched on, and the run's context."""
     session = create_session(request.spec, request.training, control=control,
-                             snapshot_seconds=request.snapshot_seconds, weights=request.weights)
+                             snapshot_seconds=request.snapshot_seconds, weights=request.weights,
+                             data=request.data)
     trainer = session.trainer
     trainer.config.keep_val_outputs = True
     trainer.config.snapshot_grads = True

@@ -13,7 +13,7 @@ from .conftest import feed
 def test_views_are_named_widgets(dashboard) -> None:
     views = dashboard.views()
     assert list(views) == ["Loss", "Activations", "Filters", "Gradients", "Misclassified",
-                           "Confusion", "Decision boundary"]
+                           "Confusion", "Decision boundary", "Predicted vs true"]
     assert all(isinstance(w, QWidget) for w in views.values())
 
 

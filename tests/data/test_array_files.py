@@ -1,0 +1,53 @@
+"""Arrays: a .npz of x and y (split here) or of both splits, an x.npy with its y.npy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnstudio.data.errors import DatasetError
+from nnstudio.data.user_data import import_data
+
+
+def test_an_npz_of_x_and_y_is_split_and_classified(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    path = tmp_path / "points.npz"
+    np.savez(path, x=rng.normal(size=(50, 3)), y=np.arange(50) % 2)
+    dataset = import_data(path).imported.dataset
+    assert dataset.task == "classification" and dataset.classes == ["0", "1"]
+    assert len(dataset.x_train) == 40 and dataset.x_train.dtype == np.float32
+
+
+def test_an_npz_of_both_splits_and_regression_targets(tmp_path: Path) -> None:
+    path = tmp_path / "curve.npz"
+    np.savez(path, x_train=np.zeros((8, 2)), y_train=np.linspace(0, 1, 8),
+             x_test=np.ones((3, 2)), y_test=np.ones(3) * 0.5)
+    dataset = import_data(path).imported.dataset
+    assert dataset.task == "regression" and dataset.y_test.shape == (3, 1)
+
+
+def test_x_npy_with_its_y_npy(tmp_path: Path) -> None:
+    np.save(tmp_path / "x.npy", np.zeros((20, 28, 28), dtype=np.uint8))
+    np.save(tmp_path / "y.npy", np.arange(20) % 4)
+    dataset = import_data(tmp_path / "x.npy").imported.dataset
+    assert dataset.is_image and dataset.num_classes == 4
+
+
+@pytest.mark.parametrize(("arrays", "message"), [
+    ({"inputs": np.zeros(3)}, "holds inputs; it needs arrays named x and y"),
+    ({"x": np.zeros((4, 2)), "y": np.zeros(4, dtype=int)}, "y has only one class"),
+])
+def test_bad_arrays_are_refused(tmp_path: Path, arrays: dict, message: str) -> None:
+    path = tmp_path / "bad.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(DatasetError, match=message):
+        import_data(path)
+
+
+def test_pickled_arrays_are_not_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "pickled.npz"
+    np.savez(path, x=np.array([{"a": 1}], dtype=object), y=np.zeros(1))
+    with pytest.raises(DatasetError, match="pickled.npz: cannot read the arrays"):
+        import_data(path)

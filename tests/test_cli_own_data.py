@@ -1,0 +1,126 @@
+"""`nnstudio train --data`, `nnstudio datasets inspect`, and a project that refers to its
+data: eval reads them again with the saved preprocessing, and names them when they are
+missing or changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnstudio.cli import main
+from nnstudio.files.documents import open_file
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def blobs_csv(folder: Path, name: str = "blobs.csv") -> Path:
+    rng = np.random.default_rng(0)
+    lines = ["x,y,colour,kind"]
+    for i in range(90):
+        kind = ["alpha", "beta", "gamma"][i % 3]
+        centre = {"alpha": (0, 0), "beta": (4, 0), "gamma": (0, 4)}[kind]
+        x, y = rng.normal(centre, 0.5)
+        lines.append(f"{x:.3f},{y:.3f},{['red', 'green'][i % 2]},{kind}")
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_inspect_prints_columns_classes_and_the_split(capsys, tmp_path) -> None:
+    code, out, _ = run(capsys, "datasets", "inspect", str(blobs_csv(tmp_path)))
+    assert code == 0
+    assert "blobs.csv: table, classification" in out
+    assert "samples: 72 training, 18 test; input 4, output 3" in out
+    assert "colour                   categorical" in out and "kind" in out
+    code, out, _ = run(capsys, "datasets", "inspect", str(blobs_csv(tmp_path)), "--json")
+    data = json.loads(out)
+    assert [c["name"] for c in data["classes"]] == ["alpha", "beta", "gamma"]
+
+
+def test_train_on_a_csv_saves_a_reference_that_eval_reads_back(capsys, tmp_path) -> None:
+    data = blobs_csv(tmp_path)
+    project = tmp_path / "blobs.nnstudio"
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(data),
+                         "--epochs", "30", "--lr", "0.01", "--save", str(project), "--json")
+    assert code == 0, err
+    assert "the network follows the data: input shape 784 → 4; dense2 units 10 → 3" in err
+    trained = json.loads(out.splitlines()[-1])["test_accuracy"]
+    assert trained >= 0.9
+    opened = open_file(project)
+    assert opened.data is not None and opened.data.path == str(data.resolve())
+    assert opened.data.relative_path == "blobs.csv"
+    assert opened.data.preprocessing["classes"] == ["alpha", "beta", "gamma"]
+    code, out, err = run(capsys, "eval", str(project), "--json")
+    assert code == 0, err
+    assert json.loads(out)["test_accuracy"] == pytest.approx(trained)
+
+    # Moved together with the project: found beside it.
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.move(project, moved / project.name)
+    shutil.move(data, moved / data.name)
+    code, out, err = run(capsys, "eval", str(moved / project.name), "--json")
+    assert code == 0, err
+    # Changed: said, with both fingerprints; missing: refused naming the file.
+    with (moved / data.name).open("a") as handle:
+        handle.write("9,9,red,alpha\n")
+    code, _, err = run(capsys, "eval", str(moved / project.name))
+    assert code == 0 and "blobs.csv have changed since the project was saved" in err
+    (moved / data.name).unlink()
+    code, _, err = run(capsys, "eval", str(moved / project.name))
+    assert code == 2 and f"the data {data.resolve()} are missing" in err
+
+
+def test_a_regression_target_gets_mse_and_no_softmax(capsys, tmp_path) -> None:
+    path = tmp_path / "line.csv"
+    xs = np.linspace(-1, 1, 60)
+    path.write_text("x,y\n" + "".join(f"{x:.4f},{3 * x + 0.5:.4f}\n" for x in xs))
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(path),
+                         "--epochs", "5", "--json")
+    assert code == 0, err
+    assert "softmax1 (Softmax) removed" in err and "loss mse for regression" in err
+    assert json.loads(out.splitlines()[-1])["test_accuracy"] is None
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--data", "{tmp}/nothing.csv"], "nothing.csv: no such file or folder"),
+    (["--data", "{tmp}/ragged.csv"], "ragged.csv, line 3: 1 fields where the header has 2"),
+    (["--data", "{tmp}/ragged.csv", "--image-size", "big"],
+     "argument --image-size: must be HEIGHTxWIDTH such as 28x28, not 'big'"),
+])
+def test_bad_data_is_one_clear_line(capsys, tmp_path, args, message) -> None:
+    (tmp_path / "ragged.csv").write_text("a,b\n1,2\n3\n")
+    argv = ["train", "xor-mlp", *[a.format(tmp=tmp_path) for a in args]]
+    try:
+        code, _, err = run(capsys, *argv)
+    except SystemExit as exit_:  # argparse refuses before anything runs
+        code, err = exit_.code, capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_embed_data_copies_them_into_the_project_only_when_asked(capsys, tmp_path,
+                                                                 monkeypatch) -> None:
+    import zipfile
+
+    monkeypatch.setenv("NNSTUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    data = blobs_csv(tmp_path)
+    plain, carried = tmp_path / "plain.nnstudio", tmp_path / "carried.nnstudio"
+    for project, extra in ((plain, []), (carried, ["--embed-data"])):
+        code, _, err = run(capsys, "train", "mlp-784-100-10", "--data", str(data),
+                           "--epochs", "2", "--save", str(project), *extra)
+        assert code == 0, err
+    assert not [n for n in zipfile.ZipFile(plain).namelist() if n.startswith("data/")]
+    assert zipfile.ZipFile(carried).namelist()[-1] == "data/blobs.csv"
+    data.unlink()
+    code, _, err = run(capsys, "eval", str(plain))
+    assert code == 2 and "blobs.csv are missing" in err
+    code, out, err = run(capsys, "eval", str(carried))
+    assert code == 0 and "accuracy" in out and "changed" not in err
