@@ -43,6 +43,7 @@ from nnstudio.app.builder.palette import LayerPalette
 from nnstudio.app.builder.summary import SummaryPanel
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
+from nnstudio.app.toolbar_fit import ToolbarFit
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -217,6 +218,8 @@ class MainWindow(FileMenuMixin, QMainWindow):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
+        self.toolbar_fit = ToolbarFit(bar, keep_words=(a.train_start, a.train_pause,
+                                                       a.train_stop, a.train_step))
         self.menus.docks.addAction(bar.toggleViewAction())
 
     def _build_status_bar(self) -> None:

@@ -62,8 +62,11 @@ class LossView(LiveView):
         layout = self.plots.ci.layout
         for row, stretch in enumerate((5, 3, 2)):
             layout.setRowStretchFactor(row, stretch)
+        self.loss_plot.setMinimumHeight(120)
+        self.accuracy_plot.setMinimumHeight(90)
         self.accuracy_plot.setMaximumHeight(150)
-        self.lr_plot.setMaximumHeight(100)
+        self.lr_plot.setMinimumHeight(110)
+        self.lr_plot.setMaximumHeight(120)
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.ranges = {name: SteadyRange(plot) for name, plot in (
             ("loss", self.loss_plot), ("accuracy", self.accuracy_plot), ("lr", self.lr_plot))}
