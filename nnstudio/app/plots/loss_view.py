@@ -13,16 +13,19 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import EpochClock, batches_per_epoch, series_color, thin_out
-from nnstudio.app.plots.run_list import RunList
+from nnstudio.app.plots.run_list import CURRENT, RunList, RunRow
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.engine.series import GrowingBuffer
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 from nnstudio.running.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.running.run_comparison import differing_settings, setting_words
+from nnstudio.spec.training import TrainingSpec
 
 MAX_EARLIER_RUNS = 10
 OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
 FAINT = 110
+HOVER_PIXELS = 14  # how near the pointer must be to a run's curve to show its values
 DASH = Qt.PenStyle.DashLine
 
 
@@ -33,6 +36,37 @@ class RunItems:
     series: RunSeries
     curves: dict[str, pg.PlotDataItem] = field(default_factory=dict)
     shown: bool = True
+    training: TrainingSpec | None = None  # None: a saved run whose settings are not known
+    final: tuple[float, float] | None = None  # (loss, accuracy) once the run is over
+
+    @property
+    def dataset(self) -> str:
+        return self.training.dataset if self.training is not None else "?"
+
+    @property
+    def name(self) -> str:
+        """The short name: "run 2" of "run 2: adam lr 0.01, batch 16"."""
+        return self.series.label.split(":")[0]
+
+    def final_numbers(self) -> tuple[float, float]:
+        """(loss, accuracy): the last epoch's validation numbers, the training ones where
+        there were no validation samples, the smoothed loss before the first epoch ends."""
+        if self.final is not None:
+            return self.final
+        series = self.series
+        loss = _last_finite(series.epoch_array("val_loss"), series.epoch_array("train_loss"))
+        if not np.isfinite(loss) and len(series.batches):
+            loss = float(series.batches.last(SMOOTHED))
+        return loss, _last_finite(series.epoch_array("val_accuracy"),
+                                  series.epoch_array("train_accuracy"))
+
+
+def _last_finite(*arrays: np.ndarray) -> float:
+    for values in arrays:
+        finite = values[np.isfinite(values)]
+        if len(finite):
+            return float(finite[-1])
+    return float("nan")
 
 
 def _long_curve(item: pg.PlotDataItem) -> pg.PlotDataItem:
@@ -68,6 +102,13 @@ class LossView(LiveView):
         self.lr_plot.setMinimumHeight(110)
         self.lr_plot.setMaximumHeight(120)
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.hover_label = pg.TextItem(anchor=(0, 1), color=style.TEXT,
+                                       fill=pg.mkBrush(255, 255, 255, 230),
+                                       border=pg.mkPen("#c5ccd6"))
+        self.hover_label.setZValue(100)
+        self.hover_label.setVisible(False)
+        self.loss_plot.addItem(self.hover_label, ignoreBounds=True)
+        self.plots.scene().sigMouseMoved.connect(self._hover)
         self.ranges = {name: SteadyRange(plot) for name, plot in (
             ("loss", self.loss_plot), ("accuracy", self.accuracy_plot), ("lr", self.lr_plot))}
 
@@ -76,9 +117,8 @@ class LossView(LiveView):
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis")
         self.log_scale.toggled.connect(self._set_log_scale)
+        # The table of compared runs: the dashboard frames it beside the plots.
         self.run_list = RunList()
-        self.run_list.setFixedWidth(190)
-        self.run_list.setVisible(False)
         self.run_list.visibility_changed.connect(self.set_run_visible)
         self.run_list.remove_requested.connect(self.remove_run)
         self.run_list.clear_requested.connect(self.clear_earlier_runs)
@@ -86,16 +126,12 @@ class LossView(LiveView):
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.log_scale)
-        body = QHBoxLayout()
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.plots, 1)
-        body.addWidget(self.run_list)
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(2, 2, 2, 2)
         outer.addLayout(top)
         outer.addWidget(self.key)
-        outer.addLayout(body, 1)
+        outer.addWidget(self.plots, 1)
         self.set_content(page)
 
         self.current: RunItems | None = None
@@ -117,8 +153,10 @@ class LossView(LiveView):
             self._retire_current()
         color = series_color(self._runs_started)
         self._runs_started += 1
-        self.current = RunItems(RunSeries(context.label, color))
+        self.current = RunItems(RunSeries(context.label, color), training=context.training)
         self._add_current_curves(self.current)
+        for key, run in self.earlier.items():  # compare runs on the same data by default
+            self.set_run_visible(key, run.dataset == context.training.dataset)
         self._clock = EpochClock(batches_per_epoch(context))
         self._finished = None
         self._complete = False
@@ -128,6 +166,7 @@ class LossView(LiveView):
         self.accuracy_plot.setVisible(context.dataset.task == "classification")
         for steady in self.ranges.values():
             steady.reset()
+        self._update_run_list()
         super().start_run(context, viewer)
 
     def show_history(self, label: str, history: dict) -> None:
@@ -146,6 +185,7 @@ class LossView(LiveView):
         self.accuracy_plot.setVisible(bool(np.isfinite(accuracy).any()))
         for steady in self.ranges.values():
             steady.reset()
+        self._update_run_list()
         self.mark_dirty()
 
     def _add_current_curves(self, run: RunItems) -> None:
@@ -181,6 +221,7 @@ class LossView(LiveView):
         if not run.series.has_data:
             self._remove_run_items(run)
             return
+        run.final = run.final_numbers()
         color = run.series.color
         run.curves["smoothed"].setPen(style.pen(color, 1.3, alpha=FAINT))
         faint = style.mix_with_white(color, 0.45)
@@ -198,8 +239,6 @@ class LossView(LiveView):
         run.series.batches = GrowingBuffer(4, capacity=4)
         key = self._runs_started
         self.earlier[key] = run
-        self.run_list.add_run(key, run.series.label, color)
-        self.run_list.setVisible(True)
         while len(self.earlier) > MAX_EARLIER_RUNS:
             self.remove_run(next(iter(self.earlier)))
 
@@ -219,14 +258,11 @@ class LossView(LiveView):
         run = self.earlier.pop(key, None)
         if run is not None:
             self._remove_run_items(run)
-        self.run_list.remove_run(key)
-        self.run_list.setVisible(bool(self.earlier))
+        self._update_run_list()
 
     def clear_earlier_runs(self) -> None:
         for key in list(self.earlier):
             self.remove_run(key)
-        self.run_list.clear()
-        self.run_list.setVisible(False)
 
     def set_run_visible(self, key: int, shown: bool) -> None:
         run = self.earlier.get(key)
@@ -235,6 +271,62 @@ class LossView(LiveView):
         run.shown = shown
         for item in run.curves.values():
             item.setVisible(shown)
+        self._update_run_list()
+
+    def _update_run_list(self) -> None:
+        """The table of runs: the current one first, then the earlier ones, newest first;
+        each with the settings in which the runs differ."""
+        runs = ([(CURRENT, self.current)] if self.current is not None else []) + \
+            list(reversed(self.earlier.items()))
+        if len(runs) < 2:
+            self.run_list.set_rows([])
+            return
+        names = differing_settings([run.training for _, run in runs])
+        rows = []
+        for key, run in runs:
+            loss, accuracy = run.final_numbers()
+            rows.append(RunRow(key, run.name, run.series.label, run.series.color, run.dataset,
+                               loss, accuracy,
+                               setting_words(run.training, names) if run.training else "",
+                               run.shown))
+        self.run_list.set_rows(rows)
+
+    # -- hover ---------------------------------------------------------------------------
+    def point_near(self, scene_pos: pg.QtCore.QPointF) -> str | None:
+        """The words for the run's smoothed loss curve nearest ``scene_pos`` (within
+        ``HOVER_PIXELS``): "run 2 · spirals / epoch 3.5 · loss 0.412"; None if none is."""
+        box = self.loss_plot.getViewBox()
+        if not box.sceneBoundingRect().contains(scene_pos):
+            return None
+        at = box.mapSceneToView(scene_pos)
+        log = self.log_scale.isChecked()
+        runs = ([self.current] if self.current is not None else []) + \
+            [run for run in self.earlier.values() if run.shown]
+        best: tuple[float, str] | None = None
+        for run in runs:
+            item = run.curves.get("smoothed")
+            if item is None or item.xData is None or len(item.xData) < 2:
+                continue
+            x, y = np.asarray(item.xData), np.asarray(item.yData)
+            if not x[0] <= at.x() <= x[-1]:
+                continue
+            value = float(np.interp(at.x(), x, y))
+            if not np.isfinite(value) or (log and value <= 0):
+                continue
+            shown_y = np.log10(value) if log else value
+            distance = abs(box.mapViewToScene(pg.QtCore.QPointF(at.x(), shown_y)).y()
+                           - scene_pos.y())
+            if distance <= HOVER_PIXELS and (best is None or distance < best[0]):
+                best = (distance, f"{run.name} · {run.dataset}\nepoch {at.x():.2f} · "
+                                  f"loss {value:.4g}")
+        return best[1] if best else None
+
+    def _hover(self, scene_pos: pg.QtCore.QPointF) -> None:
+        text = self.point_near(scene_pos)
+        self.hover_label.setVisible(text is not None)
+        if text is not None:
+            self.hover_label.setText(text)
+            self.hover_label.setPos(self.loss_plot.getViewBox().mapSceneToView(scene_pos))
 
     def overlay_labels(self) -> list[str]:
         return [run.series.label for run in self.earlier.values()]
@@ -284,6 +376,8 @@ class LossView(LiveView):
             self._set_epoch_curve(curves[name], epochs, 100 * run.series.epoch_array(name))
         self._follow_ranges(run, x)
         self.status.setText(self._status_text(run.series))
+        if self.earlier:
+            self._update_run_list()
 
     def _follow_ranges(self, run: RunItems, x: np.ndarray) -> None:
         """Hold the ranges still while the curves stay inside: a range that moves makes

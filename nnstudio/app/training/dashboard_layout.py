@@ -11,13 +11,13 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-ORDER = ("Loss", "Gradients", "Confusion", "Decision boundary", "Activations", "Filters",
+ORDER = ("Loss", "Runs", "Gradients", "Confusion", "Decision boundary", "Activations", "Filters",
          "Misclassified")
 # The smallest each view's frame may be (width, height in pixels) and still read well:
 # room for its plots, titles and numbers.
-MIN_SIZE = {"Loss": (440, 440), "Gradients": (420, 440), "Confusion": (360, 440),
-            "Decision boundary": (320, 380), "Activations": (400, 340), "Filters": (340, 340),
-            "Misclassified": (380, 300)}
+MIN_SIZE = {"Loss": (440, 440), "Runs": (420, 200), "Gradients": (420, 440),
+            "Confusion": (360, 440), "Decision boundary": (320, 380), "Activations": (400, 340),
+            "Filters": (340, 340), "Misclassified": (380, 300)}
 DEFAULT_MIN_SIZE = (340, 320)
 SPACING = 6
 
@@ -104,5 +104,12 @@ class DashboardArea(QScrollArea):
 
 
 def dashboard_widget(dashboard) -> DashboardArea:  # noqa: ANN001 - plots.Dashboard
-    """The views of ``dashboard`` in rows that follow the window's width."""
-    return DashboardArea(dashboard.views())
+    """The views of ``dashboard`` in rows that follow the window's width, and the table of
+    compared runs beside the loss curves once there are earlier runs."""
+    runs = dashboard.loss_view.run_list
+    area = DashboardArea({**dashboard.views(), "Runs": runs})
+    frame = area.frames["Runs"]
+    frame.setTitle("Compared runs")
+    frame.setVisible(runs.count() > 0)
+    runs.has_runs.connect(frame.setVisible)
+    return area

@@ -43,12 +43,12 @@ def test_second_run_keeps_the_first_as_overlay_and_clear_removes_it(
     assert first.series.batches.capacity <= 5  # and lets its buffer go
     assert len(first.curves["smoothed"].xData) == len(cnn_run.of_type(BatchEnd))
     assert view.run_list.labels() == ["run 1 - adam"]
-    assert view.run_list.isVisibleTo(view)
+    assert view.run_list.count() == 1
 
-    item = view.run_list.list.item(0)
-    item.setCheckState(Qt.CheckState.Unchecked)  # hide it
+    item = view.run_list.item_of(1)
+    item.setCheckState(0, Qt.CheckState.Unchecked)  # hide it
     assert not first.curves["smoothed"].isVisible()
-    item.setCheckState(Qt.CheckState.Checked)
+    view.run_list.item_of(1).setCheckState(0, Qt.CheckState.Checked)
     assert first.curves["smoothed"].isVisible()
 
     qtbot.mouseClick(view.run_list.clear_button, Qt.MouseButton.LeftButton)
@@ -64,7 +64,7 @@ def test_one_earlier_run_can_be_removed_from_the_list(qtbot, dashboard, cnn_run)
     for i in (1, 2, 3):
         run_through(dashboard, cnn_run, i, f"run {i}")
     assert view.overlay_labels() == ["run 1", "run 2"]
-    view.run_list.list.item(1).setSelected(True)  # newest first: row 1 is "run 1"
+    view.run_list.item_of(1).setSelected(True)  # "run 1"
     qtbot.mouseClick(view.run_list.remove_button, Qt.MouseButton.LeftButton)
     assert view.overlay_labels() == ["run 2"]
 
