@@ -18,7 +18,7 @@ from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.engine.series import GrowingBuffer
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
-from nnstudio.running.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.running.loss_series import ACCURACY, COLUMNS, LOSS, LR, SMOOTHED, RunSeries, X
 from nnstudio.running.run_comparison import differing_settings, setting_words
 from nnstudio.spec.training import TrainingSpec
 
@@ -26,6 +26,7 @@ MAX_EARLIER_RUNS = 10
 OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
 FAINT = 110
 HOVER_PIXELS = 14  # how near the pointer must be to a run's curve to show its values
+MARKER_SPACING = 9  # the fewest pixels per epoch that still get an epoch's marker
 DASH = Qt.PenStyle.DashLine
 
 
@@ -83,7 +84,9 @@ class LossView(LiveView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plots = style.layout_widget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0)
+        # (LogAxis labels decades only when "Log scale" is on; linear ticks as usual.)
+        self.loss_plot = self.plots.addPlot(row=0, col=0,
+                                            axisItems={"left": style.LogAxis("left")})
         self.accuracy_plot = self.plots.addPlot(row=1, col=0)
         self.lr_plot = style.log_plot(self.plots.ci, row=2, col=0)
         style.style_plot(self.loss_plot, left="loss")
@@ -196,6 +199,12 @@ class LossView(LiveView):
         squares = {"symbol": "s", "symbolSize": 7, "symbolPen": style.pen(color, 1),
                    "symbolBrush": style.brush(color)}
         curves["raw"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 1, alpha=60)))
+        # The newest batch, as a dot: a Step shows where its batch landed.
+        curves["latest"] = self.loss_plot.plot(
+            pen=None, symbol="o", symbolSize=8, symbolPen=style.pen("#111827", 1.2),
+            symbolBrush=style.brush(color))
+        curves["batch_accuracy"] = _long_curve(self.accuracy_plot.plot(
+            pen=style.pen(color, 1.3, alpha=150), connect="finite"))
         curves["smoothed"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 2.2)))
         curves["train_loss"] = self.loss_plot.plot(pen=style.pen(color, 1), **circles)
         curves["val_loss"] = self.loss_plot.plot(pen=style.pen(color, 1.8, style=DASH),
@@ -209,6 +218,7 @@ class LossView(LiveView):
             (style.mix_with_white(color, 0.35), "──", "loss per batch"),
             (color, "─○─", "train (per epoch)"),
             (color, "╌■╌", "validation (per epoch)"),
+            (color, "●", "newest batch"),
         ]))
 
     def _retire_current(self) -> None:
@@ -216,7 +226,7 @@ class LossView(LiveView):
         self.redraw()  # bring its curves up to date first
         run, self.current = self.current, None
         assert run is not None
-        for name in ("raw", "train_loss", "train_accuracy"):
+        for name in ("raw", "latest", "batch_accuracy", "train_loss", "train_accuracy"):
             self._remove_curve(run, name)
         if not run.series.has_data:
             self._remove_run_items(run)
@@ -231,12 +241,16 @@ class LossView(LiveView):
             run.curves[name].setSymbolPen(style.pen(faint, 1))
             run.curves[name].setSymbolBrush(style.brush(faint))
         run.curves["lr"].setPen(style.pen(color, 1.2, alpha=FAINT))
+        for name in ("val_loss", "val_accuracy"):
+            item = run.curves[name]
+            self._set_epoch_curve(item, *(np.asarray(d) if d is not None else np.zeros(0)
+                                          for d in (item.xData, item.yData)))
         # The overlay keeps a thinned copy of its curves; the run's buffer is let go.
         buffer = run.series.batches
         x = thin_out(buffer.column(X), OVERLAY_POINTS)
         run.curves["smoothed"].setData(x, thin_out(buffer.column(SMOOTHED), OVERLAY_POINTS))
         run.curves["lr"].setData(x, thin_out(buffer.column(LR), OVERLAY_POINTS))
-        run.series.batches = GrowingBuffer(4, capacity=4)
+        run.series.batches = GrowingBuffer(COLUMNS, capacity=4)
         key = self._runs_started
         self.earlier[key] = run
         while len(self.earlier) > MAX_EARLIER_RUNS:
@@ -336,7 +350,7 @@ class LossView(LiveView):
         if self.current is None:
             return
         x = self._clock.at_batch(event.epoch, event.batch)
-        self.current.series.add_batch(x, event.loss, event.lr)
+        self.current.series.add_batch(x, event.loss, event.lr, event.accuracy)
         self.mark_dirty()
 
     def on_epoch(self, event: EpochEnd) -> None:
@@ -366,7 +380,11 @@ class LossView(LiveView):
             return
         buffer, curves = run.series.batches, run.curves
         x = buffer.column(X)
-        curves["raw"].setData(x, buffer.column(LOSS))
+        loss = buffer.column(LOSS)
+        curves["raw"].setData(x, loss)
+        curves["latest"].setData(x[-1:], loss[-1:])
+        accuracy = buffer.column(ACCURACY)
+        curves["batch_accuracy"].setData(x, 100 * accuracy)
         curves["smoothed"].setData(x, buffer.column(SMOOTHED))
         curves["lr"].setData(x, buffer.column(LR))
         epochs = run.series.epoch_array("epoch")
@@ -394,10 +412,18 @@ class LossView(LiveView):
         self.ranges["lr"].follow(x_bounds, finite_bounds(buffer.column(LR), log=True),
                                  final=final)
 
-    @staticmethod
-    def _set_epoch_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    def _set_epoch_curve(self, item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+        """Per-epoch points with their markers while there is room for them (at least
+        ``MARKER_SPACING`` pixels each); a long run's epochs are a plain line instead of a
+        band of overlapping markers."""
         keep = np.isfinite(y)
         item.setData(x[keep], y[keep])
+        symbol = item.opts.get("symbol") or getattr(item, "epoch_symbol", None)
+        item.epoch_symbol = symbol  # type: ignore[attr-defined]
+        room = self.loss_plot.getViewBox().width()
+        wanted = symbol if int(keep.sum()) * MARKER_SPACING <= max(room, 200) else None
+        if item.opts.get("symbol") != wanted:
+            item.setSymbol(wanted)
 
     def _status_text(self, series: RunSeries) -> str:
         parts = [series.label]
