@@ -23,11 +23,14 @@ class ToolbarFit(QObject):
             if isinstance(button := bar.widgetForAction(action), QToolButton)
             and action not in keep_words and not action.icon().isNull()
             and button.toolButtonStyle() == TEXT]
+        # What each one's words add to its width (their words do not change).
+        self.words: dict[QToolButton, int] = {}
+        for button in self.compactable:
+            with_words = button.sizeHint().width()
+            button.setToolButtonStyle(ICON)
+            self.words[button] = max(0, with_words - button.sizeHint().width())
+            button.setToolButtonStyle(TEXT)
         bar.installEventFilter(self)
-
-    def words_width(self, button: QToolButton) -> int:
-        """What the button's words add to its width."""
-        return button.fontMetrics().horizontalAdvance(button.text().replace("&", "")) + 6
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.bar and event.type() == QEvent.Type.Resize:
@@ -37,16 +40,15 @@ class ToolbarFit(QObject):
     def fit(self) -> None:
         layout = self.bar.layout()
         margins = layout.contentsMargins().left() + layout.contentsMargins().right()
-        needed = margins + 24  # the handle and the chevron's room
+        needed = margins + 4
         for action in self.bar.actions():  # (those in the overflow menu are hidden: counted)
             widget = self.bar.widgetForAction(action)
             if widget is not None and action.isVisible():
                 needed += widget.sizeHint().width() + layout.spacing()
-        needed += sum(self.words_width(b) for b in self.compactable
-                      if b.toolButtonStyle() == ICON)
+        needed += sum(self.words[b] for b in self.compactable if b.toolButtonStyle() == ICON)
         for button in self.compactable:
             style = TEXT if needed <= self.bar.width() else ICON
             if style == ICON:
-                needed -= self.words_width(button)
+                needed -= self.words[button]
             if button.toolButtonStyle() != style:
                 button.setToolButtonStyle(style)

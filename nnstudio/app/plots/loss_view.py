@@ -167,6 +167,7 @@ class LossView(LiveView):
             self.loss_plot.removeItem(self._diverged_line)
             self._diverged_line = None
         self.accuracy_plot.setVisible(context.dataset.task == "classification")
+        self._show_learning_rate(context.training.schedule != "constant")
         for steady in self.ranges.values():
             steady.reset()
         self._update_run_list()
@@ -186,10 +187,20 @@ class LossView(LiveView):
         self._complete = True
         accuracy = self.current.series.epoch_array("train_accuracy")
         self.accuracy_plot.setVisible(bool(np.isfinite(accuracy).any()))
+        rates = self.current.series.epoch_array("lr")
+        self._show_learning_rate(len(set(rates[np.isfinite(rates)].tolist())) > 1)
         for steady in self.ranges.values():
             steady.reset()
         self._update_run_list()
         self.mark_dirty()
+
+    def _show_learning_rate(self, shown: bool) -> None:
+        """The learning-rate plot only for a rate that changes (a schedule): a constant
+        one is in the run's name, and its room goes to the loss."""
+        self.lr_plot.setVisible(shown)
+        label = "" if shown else "epoch"
+        self.accuracy_plot.setLabel("bottom", label, color=style.TEXT, **{"font-size": "9pt"})
+        self.accuracy_plot.showLabel("bottom", bool(label))
 
     def _add_current_curves(self, run: RunItems) -> None:
         color = run.series.color
