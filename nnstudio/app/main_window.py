@@ -110,9 +110,13 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
+        # Inside wants the room: only the digit pad stays beside it by default.
+        inside_aside = ("palette_dock", "summary_dock", "inspector_dock", "training_dock")
         self.tab_layouts = TabLayouts(self, self.training.tabs,
-                                      aside={DASHBOARD_TAB: BUILDER_DOCKS},
-                                      raised={DASHBOARD_TAB: "training_dock"})
+                                      aside={DASHBOARD_TAB: BUILDER_DOCKS,
+                                             self.inspect.tab_index: inside_aside},
+                                      raised={DASHBOARD_TAB: "training_dock",
+                                              self.inspect.tab_index: "draw_dock"})
         self.actions.reset_layout.triggered.connect(self.tab_layouts.reset)
         self.resize(1400, 900)
         if self.persist:

@@ -28,6 +28,7 @@ FAINT = 110
 HOVER_PIXELS = 14  # how near the pointer must be to a run's curve to show its values
 MARKER_SPACING = 9  # the fewest pixels per epoch that still get an epoch's marker
 DASH = Qt.PenStyle.DashLine
+LR_HEIGHT = (110, 120)  # the learning-rate plot's least and most height, when shown
 
 
 @dataclass
@@ -102,8 +103,8 @@ class LossView(LiveView):
         self.loss_plot.setMinimumHeight(120)
         self.accuracy_plot.setMinimumHeight(90)
         self.accuracy_plot.setMaximumHeight(150)
-        self.lr_plot.setMinimumHeight(110)
-        self.lr_plot.setMaximumHeight(120)
+        self.lr_plot.setMinimumHeight(LR_HEIGHT[0])
+        self.lr_plot.setMaximumHeight(LR_HEIGHT[1])
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
         self.hover_label = pg.TextItem(anchor=(0, 1), color=style.TEXT,
                                        fill=pg.mkBrush(255, 255, 255, 230),
@@ -198,6 +199,9 @@ class LossView(LiveView):
         """The learning-rate plot only for a rate that changes (a schedule): a constant
         one is in the run's name, and its room goes to the loss."""
         self.lr_plot.setVisible(shown)
+        self.lr_plot.setMinimumHeight(LR_HEIGHT[0] if shown else 0)
+        self.lr_plot.setMaximumHeight(LR_HEIGHT[1] if shown else 0)
+        self.plots.ci.layout.setRowStretchFactor(2, 2 if shown else 0)
         label = "" if shown else "epoch"
         self.accuracy_plot.setLabel("bottom", label, color=style.TEXT, **{"font-size": "9pt"})
         self.accuracy_plot.showLabel("bottom", bool(label))
