@@ -24,7 +24,7 @@ from nnstudio.spec.training import TrainingSpec
 
 MAX_EARLIER_RUNS = 10
 OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
-FAINT = 110
+FAINT = 170  # an earlier run's curves: lighter than the current run's, still easy to follow
 HOVER_PIXELS = 14  # how near the pointer must be to a run's curve to show its values
 MARKER_SPACING = 9  # the fewest pixels per epoch that still get an epoch's marker
 DASH = Qt.PenStyle.DashLine
@@ -248,7 +248,7 @@ class LossView(LiveView):
             return
         run.final = run.final_numbers()
         color = run.series.color
-        run.curves["smoothed"].setPen(style.pen(color, 1.3, alpha=FAINT))
+        run.curves["smoothed"].setPen(style.pen(color, 1.6, alpha=FAINT))
         faint = style.mix_with_white(color, 0.45)
         for name in ("val_loss", "val_accuracy"):
             run.curves[name].setPen(style.pen(color, 1.2, alpha=FAINT, style=DASH))
@@ -397,7 +397,8 @@ class LossView(LiveView):
         x = buffer.column(X)
         loss = buffer.column(LOSS)
         curves["raw"].setData(x, loss)
-        curves["latest"].setData(x[-1:], loss[-1:])
+        over = self._finished is not None or self._complete  # no batch is "newest" then
+        curves["latest"].setData(x[-1:] if not over else [], loss[-1:] if not over else [])
         accuracy = buffer.column(ACCURACY)
         curves["batch_accuracy"].setData(x, 100 * accuracy)
         curves["smoothed"].setData(x, buffer.column(SMOOTHED))
