@@ -267,6 +267,9 @@ def refused(capsys, *args: str) -> str:
     (("bench", "--repeats", "0"), "--repeats"),
     (("export", "xor-mlp", "-f", "onnx", "--opset", "-1"), "--opset"),
     (("--train-epochs", "-3", "--screenshot", "x.png"), "--train-epochs"),
+    (("--size", "1024", "--screenshot", "x.png"), "--size"),
+    (("--size", "axb", "--screenshot", "x.png"), "--size"),
+    (("--size", "10x700", "--screenshot", "x.png"), "--size"),
     (("gradcheck", "xor-mlp", "--batch", "two"), "--batch"),
 ])
 def test_numbers_out_of_range_name_their_option(capsys, args, option) -> None:
@@ -283,6 +286,16 @@ def test_screenshot_into_a_missing_folder_is_refused_before_the_app_starts(
     assert f"the folder {missing.parent} does not exist" in refused(
         capsys, "--screenshot", str(missing))
     assert "that is a folder" in refused(capsys, "--screenshot", str(tmp_path))
+
+
+def test_screenshot_size_reaches_the_app(monkeypatch) -> None:
+    import nnstudio.app
+
+    asked = []
+    monkeypatch.setattr(nnstudio.app, "run", lambda **kwargs: asked.append(kwargs) or 0)
+    assert main(["--screenshot", "shot.png", "--size", "1024X700"]) == 0
+    assert main(["--screenshot", "shot.png"]) == 0
+    assert [kwargs["size"] for kwargs in asked] == [(1024, 700), (1400, 900)]
 
 
 def test_memory_error_is_one_clear_line(capsys, monkeypatch) -> None:

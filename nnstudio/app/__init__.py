@@ -11,12 +11,13 @@ SCREENSHOT_SIZE = (1400, 900)
 
 
 def run(open_path: str | None = None, screenshot: str | None = None,
-        settings_path: str | None = None, train_epochs: int = 0) -> int:
+        settings_path: str | None = None, train_epochs: int = 0,
+        size: tuple[int, int] = SCREENSHOT_SIZE) -> int:
     """Start the GUI on ``open_path`` (a preset name or a JSON document; the default preset
-    when None). With ``screenshot``, render the window at 1400x900 into that PNG and return
-    0 without entering the event loop (works with QT_QPA_PLATFORM=offscreen); before the
-    picture is taken the window emits ``prepare_screenshot(train_epochs)`` so the training
-    views can train that many epochs first."""
+    when None). With ``screenshot``, render the window at ``size`` (width, height) into
+    that PNG and return 0 without entering the event loop (works with
+    QT_QPA_PLATFORM=offscreen); before the picture is taken the window emits
+    ``prepare_screenshot(train_epochs)`` so the training views can train that many epochs first."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QIcon
@@ -41,7 +42,7 @@ def run(open_path: str | None = None, screenshot: str | None = None,
             window.close()
             return 2
         try:  # a picture that cannot be saved: an OSError naming it, for `nnstudio: error:`
-            window.take_screenshot(screenshot, *SCREENSHOT_SIZE, train_epochs=train_epochs)
+            window.take_screenshot(screenshot, *size, train_epochs=train_epochs)
         finally:
             window.document.mark_saved(window.document.path)
             window.close()

@@ -44,6 +44,7 @@ from nnstudio.app.builder.summary import SummaryPanel
 from nnstudio.app.data_import import DataImportMixin
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
+from nnstudio.app.toolbar_fit import ToolbarFit
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -113,10 +114,14 @@ class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
+        # Inside wants the room: only the digit pad stays beside it by default.
+        inside_aside = ("palette_dock", "summary_dock", "inspector_dock", "training_dock")
         self.tab_layouts = TabLayouts(self, self.training.tabs,
                                       aside={DASHBOARD_TAB: BUILDER_DOCKS,
+                                             self.inspect.tab_index: inside_aside,
                                              **self.experiments.docks_aside()},
                                       raised={DASHBOARD_TAB: "training_dock",
+                                              self.inspect.tab_index: "draw_dock",
                                               **self.experiments.docks_raised()})
         self.actions.reset_layout.triggered.connect(self.tab_layouts.reset)
         self.resize(1400, 900)
@@ -226,6 +231,8 @@ class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
+        self.toolbar_fit = ToolbarFit(bar, keep_words=(a.train_start, a.train_pause,
+                                                       a.train_stop, a.train_step))
         self.menus.docks.addAction(bar.toggleViewAction())
 
     def _build_status_bar(self) -> None:

@@ -8,8 +8,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from nnstudio import __version__
+from nnstudio.app import SCREENSHOT_SIZE
 from nnstudio.cli.common import CliError, check_writable_destination
-from nnstudio.cli.options import non_negative_float, non_negative_int, positive_int
+from nnstudio.cli.options import (
+    non_negative_float,
+    non_negative_int,
+    positive_int,
+    window_size,
+)
 from nnstudio.data.errors import DatasetError
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.files.documents import DocumentError
@@ -57,7 +63,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from nnstudio.app import run
 
     return run(open_path=args.open or DEFAULT_PRESET, screenshot=args.screenshot,
-               train_epochs=args.train_epochs)
+               train_epochs=args.train_epochs, size=args.size)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
     parser.add_argument("--open", metavar="PRESET_OR_FILE", help="open this network in the app")
     parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the window offscreen at 1400x900, save it and exit")
+                        help="render the window offscreen (at --size), save it and exit")
+    parser.add_argument("--size", type=window_size, default=SCREENSHOT_SIZE, metavar="WxH",
+                        help="with --screenshot: the window's size in pixels (default 1400x900)")
     parser.add_argument("--train-epochs", type=non_negative_int, default=0, metavar="N",
                         help="with --screenshot: train N epochs first")
     parser.set_defaults(handler=cmd_gui)

@@ -37,3 +37,18 @@ def non_negative_float(text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"must be a number of at least 0, not {text}")
     return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """An argparse type: a window size WIDTHxHEIGHT ("1024x700"), each side 200 to 10000."""
+    width, sep, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height)) if sep else None
+    except ValueError:
+        size = None
+    if size is None:
+        raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT such as 1024x700, not {text!r}")
+    if not all(200 <= side <= 10000 for side in size):
+        raise argparse.ArgumentTypeError(
+            f"each side must be 200 to 10000 pixels, not {text!r}")
+    return size

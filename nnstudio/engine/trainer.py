@@ -93,6 +93,12 @@ class TrainerControl:
         return self._stop
 
     @property
+    def holding(self) -> bool:
+        """Paused with no step left to run: the loop waits after the batch it is on."""
+        with self._condition:
+            return self._paused and not self._steps_allowed and not self._stop
+
+    @property
     def paused(self) -> bool:
         return self._paused
 

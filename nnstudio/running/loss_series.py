@@ -12,7 +12,8 @@ from nnstudio.engine.series import GrowingBuffer
 
 SMOOTHING = 0.9  # EMA weight of the past, debiased as TensorBoard does
 EPOCH_SERIES = ("epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy", "lr")
-X, LOSS, SMOOTHED, LR = range(4)
+X, LOSS, SMOOTHED, LR, ACCURACY = range(5)  # ACCURACY: per batch, smoothed (NaN: none)
+COLUMNS = 5
 
 
 def _number(value: object) -> float:
@@ -24,24 +25,40 @@ def _number(value: object) -> float:
         return math.nan
 
 
+class Smoothed:
+    """An exponential moving average that skips missing values and is debiased at the
+    start (as TensorBoard's smoothing): NaN until the first finite value."""
+
+    def __init__(self, weight: float = SMOOTHING) -> None:
+        self.weight = weight
+        self._sum = 0.0
+        self._total = 0.0
+
+    def add(self, value: float) -> float:
+        if math.isfinite(value):
+            self._sum = self.weight * self._sum + (1 - self.weight) * value
+            self._total = self.weight * self._total + (1 - self.weight)
+        return self._sum / self._total if self._total else value
+
+
 class RunSeries:
     """Loss per batch in a bounded buffer (fractional epoch, loss, smoothed loss, learning
-    rate), and the few per-epoch numbers in plain lists."""
+    rate, smoothed training accuracy), and the few per-epoch numbers in plain lists."""
 
     def __init__(self, label: str, color: str, max_points: int = 200_000) -> None:
         self.label = label
         self.color = color
-        self.batches = GrowingBuffer(4, max_points=max_points)
+        self.batches = GrowingBuffer(COLUMNS, max_points=max_points)
         self.epochs: dict[str, list[float]] = {name: [] for name in EPOCH_SERIES}
-        self._ema = 0.0
-        self._ema_weight = 0.0
+        self._loss = Smoothed()
+        self._accuracy = Smoothed()
 
-    def add_batch(self, x: float, loss: float, lr: float) -> None:
-        if math.isfinite(loss):
-            self._ema = SMOOTHING * self._ema + (1 - SMOOTHING) * loss
-            self._ema_weight = SMOOTHING * self._ema_weight + (1 - SMOOTHING)
-        smoothed = self._ema / self._ema_weight if self._ema_weight else loss
-        self.batches.append(x, loss, smoothed, lr)
+    def add_batch(self, x: float, loss: float, lr: float,
+                  accuracy: float | None = None) -> None:
+        """One batch: its loss and, for classification, the share of its samples that
+        were right (``accuracy``, 0..1)."""
+        self.batches.append(x, loss, self._loss.add(loss), lr,
+                            self._accuracy.add(_number(accuracy)))
 
     def add_epoch(self, event: EpochEnd) -> None:
         values = {"epoch": event.epoch + 1, "train_loss": event.train_loss,

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QSpinBox,
+)
 
 from nnstudio.app.builder.mime import LAYER_MIME
 from nnstudio.app.builder.param_editors import PaddingEditor, parse_shape
+from nnstudio.app.builder.summary import COLUMNS
 from nnstudio.spec.catalogue import GROUPS, LAYER_TYPES
 
 
@@ -186,3 +194,19 @@ def test_undo_and_redo_tooltips_name_the_edit_and_the_key(window) -> None:  # no
     window.actions.undo.trigger()
     redo_tip = window.actions.redo.toolTip()
     assert "Redo Set dense1 units" in redo_tip and "Ctrl+Shift+Z" in redo_tip
+
+
+def test_summary_params_column_is_never_cut_in_a_narrow_dock(window) -> None:  # noqa: ANN001
+    window.load_preset("lenet5")
+    summary = window.summary
+    summary.resize(300, 400)
+    summary.show()
+    table, header = summary.table, summary.table.horizontalHeader()
+    for _ in range(3):
+        QApplication.processEvents()
+    params = len(COLUMNS) - 1
+    right = header.sectionViewportPosition(params) + header.sectionSize(params)
+    assert right <= table.viewport().width()  # the whole column on screen
+    widest = max(table.fontMetrics().horizontalAdvance(table.item(row, params).text())
+                 for row in range(table.rowCount()) if table.item(row, params))
+    assert header.sectionSize(params) >= widest  # "48,120", not "48"

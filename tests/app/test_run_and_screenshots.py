@@ -31,6 +31,13 @@ def test_run_with_screenshot(qapp, tmp_path: Path, settings_path: str) -> None: 
     assert not icon.isNull() and not icon.pixmap(64, 64).isNull()
 
 
+def test_run_with_screenshot_at_a_chosen_size(qapp, tmp_path: Path, settings_path: str) -> None:  # noqa: ANN001
+    shot = tmp_path / "small.png"
+    assert run("xor-mlp", str(shot), settings_path, size=(1024, 700)) == 0
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1024, 700)
+
+
 def test_run_with_a_missing_file_fails_cleanly(qapp, tmp_path: Path, settings_path: str) -> None:  # noqa: ANN001
     assert run(str(tmp_path / "nope.json"), str(tmp_path / "x.png"), settings_path) == 2
     assert not (tmp_path / "x.png").exists()

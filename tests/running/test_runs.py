@@ -46,6 +46,16 @@ def test_batches_are_sent_in_blocks_and_other_events_flush_them() -> None:
         [[1, 2, 3], [4], [5]]
 
 
+def test_a_batch_after_which_the_run_waits_is_sent_at_once() -> None:
+    control = TrainerControl()
+    control.step(1)  # paused, one batch allowed
+    control._steps_allowed = 0  # noqa: SLF001 - as the loop leaves it after that batch
+    assert control.holding
+    stepped = in_blocks(iter([batch(0), batch(1)]), seconds=10.0, clock=lambda: 0.0,
+                        holding=lambda: control.holding)
+    assert [b.step for b in next(stepped).batches] == [1]  # not held for the next batch
+
+
 def test_commands_drive_the_control_and_a_closed_pipe_stops_it() -> None:
     control = TrainerControl()
     commands = iter([Pause(), Step(3), Resume()])

@@ -54,10 +54,13 @@ class SummaryPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        # Every column as wide as its contents (a squeezed Type column read "MaxPo..."), the
-        # last one takes what is left; a dock narrower than that scrolls sideways.
+        # Type, Output and Params as wide as their contents (a squeezed Type column read
+        # "MaxPo...", a squeezed Params column "23,0"); the layer's name takes what is left,
+        # shortened with "…" in a narrow dock; narrower still, the table scrolls sideways.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(60)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.problems = QListWidget()
         self.problems.setWordWrap(True)
@@ -84,6 +87,8 @@ class SummaryPanel(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(NODE_ROLE, node_id)
+                if c == 0:
+                    item.setToolTip(text)  # (shortened in a narrow dock)
                 if c == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)

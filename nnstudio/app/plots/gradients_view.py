@@ -52,9 +52,9 @@ class GradientsView(LiveView):
         self.weight_hist_plot = self.weight_hist_widget.addPlot()
         self.grad_hist_widget = style.layout_widget()
         self.grad_hist_plot = self.grad_hist_widget.addPlot()
-        style.style_plot(self.weight_hist_plot, "Weights", left="count", bottom="weight value")
-        style.style_plot(self.grad_hist_plot, "Gradients", left="count",
-                         bottom="gradient value")
+        # (No titles: the value axes name them, and the histograms keep their height.)
+        style.style_plot(self.weight_hist_plot, left="count", bottom="weight value")
+        style.style_plot(self.grad_hist_plot, left="count", bottom="gradient value")
         self.weight_hist = self.weight_hist_plot.plot(
             stepMode="center", fillLevel=0, pen=style.pen("#1f77b4", 1.2),
             brush=style.brush("#1f77b4", 90))

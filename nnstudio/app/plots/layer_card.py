@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnstudio.app.plots import style
@@ -111,9 +112,31 @@ class LayerCard(QFrame):
         self._texts_show_values = False
         for i, name in enumerate(names):
             text = pg.TextItem(name, color=style.TEXT, anchor=(0.5, 0.5))
+            text.setFont(style.tick_font())
             text.setPos(i + 0.5, 0.5)
             self.tiled.box.addItem(text)
             self._cell_texts.append(text)
+        self._fit_cell_texts()
+
+    def _fit_cell_texts(self) -> None:
+        """Write the cells' words only while each fits in its cell: narrow cells show the
+        colours alone rather than numbers over one another."""
+        if not self._cell_texts:
+            return
+        metrics = QFontMetrics(style.tick_font())
+        widest = max(metrics.horizontalAdvance(text.textItem.toPlainText())
+                     for text in self._cell_texts)
+        cell = (self.graphics.width() - 8) / len(self._cell_texts)
+        fits = widest + 4 <= cell
+        for text in self._cell_texts:
+            text.setVisible(fits)
+
+    def cell_texts_shown(self) -> bool:
+        return bool(self._cell_texts) and self._cell_texts[0].isVisible()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_cell_texts()
 
     def _recolour_cell_texts(self, image: np.ndarray, levels: tuple[float, float]) -> None:
         low, high = levels
@@ -136,6 +159,7 @@ class LayerCard(QFrame):
         self.tiled.set_image(image, levels)
         if self._cell_texts:
             self._recolour_cell_texts(image, levels)
+            self._fit_cell_texts()
         extra = f"&nbsp; <span style='color:{style.MUTED}'>{levels[0]:.3g} … {levels[1]:.3g}"
         extra += "</span>"
         if note:

@@ -13,17 +13,22 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import EpochClock, batches_per_epoch, series_color, thin_out
-from nnstudio.app.plots.run_list import RunList
+from nnstudio.app.plots.run_list import CURRENT, RunList, RunRow
 from nnstudio.app.plots.steady_range import SteadyRange, finite_bounds
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
 from nnstudio.engine.series import GrowingBuffer
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
-from nnstudio.running.loss_series import LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.running.loss_series import ACCURACY, COLUMNS, LOSS, LR, SMOOTHED, RunSeries, X
+from nnstudio.running.run_comparison import differing_settings, setting_words
+from nnstudio.spec.training import TrainingSpec
 
 MAX_EARLIER_RUNS = 10
 OVERLAY_POINTS = 4000  # points kept per curve of an earlier run
-FAINT = 110
+FAINT = 170  # an earlier run's curves: lighter than the current run's, still easy to follow
+HOVER_PIXELS = 14  # how near the pointer must be to a run's curve to show its values
+MARKER_SPACING = 9  # the fewest pixels per epoch that still get an epoch's marker
 DASH = Qt.PenStyle.DashLine
+LR_HEIGHT = (110, 120)  # the learning-rate plot's least and most height, when shown
 
 
 @dataclass
@@ -33,6 +38,37 @@ class RunItems:
     series: RunSeries
     curves: dict[str, pg.PlotDataItem] = field(default_factory=dict)
     shown: bool = True
+    training: TrainingSpec | None = None  # None: a saved run whose settings are not known
+    final: tuple[float, float] | None = None  # (loss, accuracy) once the run is over
+
+    @property
+    def dataset(self) -> str:
+        return self.training.dataset if self.training is not None else "?"
+
+    @property
+    def name(self) -> str:
+        """The short name: "run 2" of "run 2: adam lr 0.01, batch 16"."""
+        return self.series.label.split(":")[0]
+
+    def final_numbers(self) -> tuple[float, float]:
+        """(loss, accuracy): the last epoch's validation numbers, the training ones where
+        there were no validation samples, the smoothed loss before the first epoch ends."""
+        if self.final is not None:
+            return self.final
+        series = self.series
+        loss = _last_finite(series.epoch_array("val_loss"), series.epoch_array("train_loss"))
+        if not np.isfinite(loss) and len(series.batches):
+            loss = float(series.batches.last(SMOOTHED))
+        return loss, _last_finite(series.epoch_array("val_accuracy"),
+                                  series.epoch_array("train_accuracy"))
+
+
+def _last_finite(*arrays: np.ndarray) -> float:
+    for values in arrays:
+        finite = values[np.isfinite(values)]
+        if len(finite):
+            return float(finite[-1])
+    return float("nan")
 
 
 def _long_curve(item: pg.PlotDataItem) -> pg.PlotDataItem:
@@ -49,7 +85,9 @@ class LossView(LiveView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plots = style.layout_widget()
-        self.loss_plot = self.plots.addPlot(row=0, col=0)
+        # (LogAxis labels decades only when "Log scale" is on; linear ticks as usual.)
+        self.loss_plot = self.plots.addPlot(row=0, col=0,
+                                            axisItems={"left": style.LogAxis("left")})
         self.accuracy_plot = self.plots.addPlot(row=1, col=0)
         self.lr_plot = style.log_plot(self.plots.ci, row=2, col=0)
         style.style_plot(self.loss_plot, left="loss")
@@ -62,9 +100,19 @@ class LossView(LiveView):
         layout = self.plots.ci.layout
         for row, stretch in enumerate((5, 3, 2)):
             layout.setRowStretchFactor(row, stretch)
+        self.loss_plot.setMinimumHeight(120)
+        self.accuracy_plot.setMinimumHeight(90)
         self.accuracy_plot.setMaximumHeight(150)
-        self.lr_plot.setMaximumHeight(100)
+        self.lr_plot.setMinimumHeight(LR_HEIGHT[0])
+        self.lr_plot.setMaximumHeight(LR_HEIGHT[1])
         self.accuracy_plot.setYRange(0, 100, padding=0.02)
+        self.hover_label = pg.TextItem(anchor=(0, 1), color=style.TEXT,
+                                       fill=pg.mkBrush(255, 255, 255, 230),
+                                       border=pg.mkPen("#c5ccd6"))
+        self.hover_label.setZValue(100)
+        self.hover_label.setVisible(False)
+        self.loss_plot.addItem(self.hover_label, ignoreBounds=True)
+        self.plots.scene().sigMouseMoved.connect(self._hover)
         self.ranges = {name: SteadyRange(plot) for name, plot in (
             ("loss", self.loss_plot), ("accuracy", self.accuracy_plot), ("lr", self.lr_plot))}
 
@@ -73,9 +121,8 @@ class LossView(LiveView):
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("Show the loss on a logarithmic axis")
         self.log_scale.toggled.connect(self._set_log_scale)
+        # The table of compared runs: the dashboard frames it beside the plots.
         self.run_list = RunList()
-        self.run_list.setFixedWidth(190)
-        self.run_list.setVisible(False)
         self.run_list.visibility_changed.connect(self.set_run_visible)
         self.run_list.remove_requested.connect(self.remove_run)
         self.run_list.clear_requested.connect(self.clear_earlier_runs)
@@ -83,16 +130,12 @@ class LossView(LiveView):
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
         top.addWidget(self.log_scale)
-        body = QHBoxLayout()
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.plots, 1)
-        body.addWidget(self.run_list)
         page = QWidget()
         outer = QVBoxLayout(page)
         outer.setContentsMargins(2, 2, 2, 2)
         outer.addLayout(top)
         outer.addWidget(self.key)
-        outer.addLayout(body, 1)
+        outer.addWidget(self.plots, 1)
         self.set_content(page)
 
         self.current: RunItems | None = None
@@ -114,8 +157,10 @@ class LossView(LiveView):
             self._retire_current()
         color = series_color(self._runs_started)
         self._runs_started += 1
-        self.current = RunItems(RunSeries(context.label, color))
+        self.current = RunItems(RunSeries(context.label, color), training=context.training)
         self._add_current_curves(self.current, context.held_out)
+        for key, run in self.earlier.items():  # compare runs on the same data by default
+            self.set_run_visible(key, run.dataset == context.training.dataset)
         self._clock = EpochClock(batches_per_epoch(context))
         self._finished = None
         self._complete = False
@@ -123,8 +168,10 @@ class LossView(LiveView):
             self.loss_plot.removeItem(self._diverged_line)
             self._diverged_line = None
         self.accuracy_plot.setVisible(context.dataset.task == "classification")
+        self._show_learning_rate(context.training.schedule != "constant")
         for steady in self.ranges.values():
             steady.reset()
+        self._update_run_list()
         super().start_run(context, viewer)
 
     def show_history(self, label: str, history: dict) -> None:
@@ -141,9 +188,23 @@ class LossView(LiveView):
         self._complete = True
         accuracy = self.current.series.epoch_array("train_accuracy")
         self.accuracy_plot.setVisible(bool(np.isfinite(accuracy).any()))
+        rates = self.current.series.epoch_array("lr")
+        self._show_learning_rate(len(set(rates[np.isfinite(rates)].tolist())) > 1)
         for steady in self.ranges.values():
             steady.reset()
+        self._update_run_list()
         self.mark_dirty()
+
+    def _show_learning_rate(self, shown: bool) -> None:
+        """The learning-rate plot only for a rate that changes (a schedule): a constant
+        one is in the run's name, and its room goes to the loss."""
+        self.lr_plot.setVisible(shown)
+        self.lr_plot.setMinimumHeight(LR_HEIGHT[0] if shown else 0)
+        self.lr_plot.setMaximumHeight(LR_HEIGHT[1] if shown else 0)
+        self.plots.ci.layout.setRowStretchFactor(2, 2 if shown else 0)
+        label = "" if shown else "epoch"
+        self.accuracy_plot.setLabel("bottom", label, color=style.TEXT, **{"font-size": "9pt"})
+        self.accuracy_plot.showLabel("bottom", bool(label))
 
     def _add_current_curves(self, run: RunItems, held_out: str = "validation") -> None:
         color = run.series.color
@@ -153,6 +214,12 @@ class LossView(LiveView):
         squares = {"symbol": "s", "symbolSize": 7, "symbolPen": style.pen(color, 1),
                    "symbolBrush": style.brush(color)}
         curves["raw"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 1, alpha=60)))
+        # The newest batch, as a dot: a Step shows where its batch landed.
+        curves["latest"] = self.loss_plot.plot(
+            pen=None, symbol="o", symbolSize=8, symbolPen=style.pen("#111827", 1.2),
+            symbolBrush=style.brush(color))
+        curves["batch_accuracy"] = _long_curve(self.accuracy_plot.plot(
+            pen=style.pen(color, 1.3, alpha=150), connect="finite"))
         curves["smoothed"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 2.2)))
         curves["train_loss"] = self.loss_plot.plot(pen=style.pen(color, 1), **circles)
         curves["val_loss"] = self.loss_plot.plot(pen=style.pen(color, 1.8, style=DASH),
@@ -166,6 +233,7 @@ class LossView(LiveView):
             (style.mix_with_white(color, 0.35), "──", "loss per batch"),
             (color, "─○─", "train (per epoch)"),
             (color, "╌■╌", f"{held_out} (per epoch)"),
+            (color, "●", "newest batch"),
         ]))
 
     def _retire_current(self) -> None:
@@ -173,13 +241,14 @@ class LossView(LiveView):
         self.redraw()  # bring its curves up to date first
         run, self.current = self.current, None
         assert run is not None
-        for name in ("raw", "train_loss", "train_accuracy"):
+        for name in ("raw", "latest", "batch_accuracy", "train_loss", "train_accuracy"):
             self._remove_curve(run, name)
         if not run.series.has_data:
             self._remove_run_items(run)
             return
+        run.final = run.final_numbers()
         color = run.series.color
-        run.curves["smoothed"].setPen(style.pen(color, 1.3, alpha=FAINT))
+        run.curves["smoothed"].setPen(style.pen(color, 1.6, alpha=FAINT))
         faint = style.mix_with_white(color, 0.45)
         for name in ("val_loss", "val_accuracy"):
             run.curves[name].setPen(style.pen(color, 1.2, alpha=FAINT, style=DASH))
@@ -187,16 +256,18 @@ class LossView(LiveView):
             run.curves[name].setSymbolPen(style.pen(faint, 1))
             run.curves[name].setSymbolBrush(style.brush(faint))
         run.curves["lr"].setPen(style.pen(color, 1.2, alpha=FAINT))
+        for name in ("val_loss", "val_accuracy"):
+            item = run.curves[name]
+            self._set_epoch_curve(item, *(np.asarray(d) if d is not None else np.zeros(0)
+                                          for d in (item.xData, item.yData)))
         # The overlay keeps a thinned copy of its curves; the run's buffer is let go.
         buffer = run.series.batches
         x = thin_out(buffer.column(X), OVERLAY_POINTS)
         run.curves["smoothed"].setData(x, thin_out(buffer.column(SMOOTHED), OVERLAY_POINTS))
         run.curves["lr"].setData(x, thin_out(buffer.column(LR), OVERLAY_POINTS))
-        run.series.batches = GrowingBuffer(4, capacity=4)
+        run.series.batches = GrowingBuffer(COLUMNS, capacity=4)
         key = self._runs_started
         self.earlier[key] = run
-        self.run_list.add_run(key, run.series.label, color)
-        self.run_list.setVisible(True)
         while len(self.earlier) > MAX_EARLIER_RUNS:
             self.remove_run(next(iter(self.earlier)))
 
@@ -216,14 +287,11 @@ class LossView(LiveView):
         run = self.earlier.pop(key, None)
         if run is not None:
             self._remove_run_items(run)
-        self.run_list.remove_run(key)
-        self.run_list.setVisible(bool(self.earlier))
+        self._update_run_list()
 
     def clear_earlier_runs(self) -> None:
         for key in list(self.earlier):
             self.remove_run(key)
-        self.run_list.clear()
-        self.run_list.setVisible(False)
 
     def set_run_visible(self, key: int, shown: bool) -> None:
         run = self.earlier.get(key)
@@ -232,6 +300,62 @@ class LossView(LiveView):
         run.shown = shown
         for item in run.curves.values():
             item.setVisible(shown)
+        self._update_run_list()
+
+    def _update_run_list(self) -> None:
+        """The table of runs: the current one first, then the earlier ones, newest first;
+        each with the settings in which the runs differ."""
+        runs = ([(CURRENT, self.current)] if self.current is not None else []) + \
+            list(reversed(self.earlier.items()))
+        if len(runs) < 2:
+            self.run_list.set_rows([])
+            return
+        names = differing_settings([run.training for _, run in runs])
+        rows = []
+        for key, run in runs:
+            loss, accuracy = run.final_numbers()
+            rows.append(RunRow(key, run.name, run.series.label, run.series.color, run.dataset,
+                               loss, accuracy,
+                               setting_words(run.training, names) if run.training else "",
+                               run.shown))
+        self.run_list.set_rows(rows)
+
+    # -- hover ---------------------------------------------------------------------------
+    def point_near(self, scene_pos: pg.QtCore.QPointF) -> str | None:
+        """The words for the run's smoothed loss curve nearest ``scene_pos`` (within
+        ``HOVER_PIXELS``): "run 2 · spirals / epoch 3.5 · loss 0.412"; None if none is."""
+        box = self.loss_plot.getViewBox()
+        if not box.sceneBoundingRect().contains(scene_pos):
+            return None
+        at = box.mapSceneToView(scene_pos)
+        log = self.log_scale.isChecked()
+        runs = ([self.current] if self.current is not None else []) + \
+            [run for run in self.earlier.values() if run.shown]
+        best: tuple[float, str] | None = None
+        for run in runs:
+            item = run.curves.get("smoothed")
+            if item is None or item.xData is None or len(item.xData) < 2:
+                continue
+            x, y = np.asarray(item.xData), np.asarray(item.yData)
+            if not x[0] <= at.x() <= x[-1]:
+                continue
+            value = float(np.interp(at.x(), x, y))
+            if not np.isfinite(value) or (log and value <= 0):
+                continue
+            shown_y = np.log10(value) if log else value
+            distance = abs(box.mapViewToScene(pg.QtCore.QPointF(at.x(), shown_y)).y()
+                           - scene_pos.y())
+            if distance <= HOVER_PIXELS and (best is None or distance < best[0]):
+                best = (distance, f"{run.name} · {run.dataset}\nepoch {at.x():.2f} · "
+                                  f"loss {value:.4g}")
+        return best[1] if best else None
+
+    def _hover(self, scene_pos: pg.QtCore.QPointF) -> None:
+        text = self.point_near(scene_pos)
+        self.hover_label.setVisible(text is not None)
+        if text is not None:
+            self.hover_label.setText(text)
+            self.hover_label.setPos(self.loss_plot.getViewBox().mapSceneToView(scene_pos))
 
     def overlay_labels(self) -> list[str]:
         return [run.series.label for run in self.earlier.values()]
@@ -241,7 +365,7 @@ class LossView(LiveView):
         if self.current is None:
             return
         x = self._clock.at_batch(event.epoch, event.batch)
-        self.current.series.add_batch(x, event.loss, event.lr)
+        self.current.series.add_batch(x, event.loss, event.lr, event.accuracy)
         self.mark_dirty()
 
     def on_epoch(self, event: EpochEnd) -> None:
@@ -271,7 +395,12 @@ class LossView(LiveView):
             return
         buffer, curves = run.series.batches, run.curves
         x = buffer.column(X)
-        curves["raw"].setData(x, buffer.column(LOSS))
+        loss = buffer.column(LOSS)
+        curves["raw"].setData(x, loss)
+        over = self._finished is not None or self._complete  # no batch is "newest" then
+        curves["latest"].setData(x[-1:] if not over else [], loss[-1:] if not over else [])
+        accuracy = buffer.column(ACCURACY)
+        curves["batch_accuracy"].setData(x, 100 * accuracy)
         curves["smoothed"].setData(x, buffer.column(SMOOTHED))
         curves["lr"].setData(x, buffer.column(LR))
         epochs = run.series.epoch_array("epoch")
@@ -281,6 +410,8 @@ class LossView(LiveView):
             self._set_epoch_curve(curves[name], epochs, 100 * run.series.epoch_array(name))
         self._follow_ranges(run, x)
         self.status.setText(self._status_text(run.series))
+        if self.earlier:
+            self._update_run_list()
 
     def _follow_ranges(self, run: RunItems, x: np.ndarray) -> None:
         """Hold the ranges still while the curves stay inside: a range that moves makes
@@ -297,10 +428,18 @@ class LossView(LiveView):
         self.ranges["lr"].follow(x_bounds, finite_bounds(buffer.column(LR), log=True),
                                  final=final)
 
-    @staticmethod
-    def _set_epoch_curve(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    def _set_epoch_curve(self, item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+        """Per-epoch points with their markers while there is room for them (at least
+        ``MARKER_SPACING`` pixels each); a long run's epochs are a plain line instead of a
+        band of overlapping markers."""
         keep = np.isfinite(y)
         item.setData(x[keep], y[keep])
+        symbol = item.opts.get("symbol") or getattr(item, "epoch_symbol", None)
+        item.epoch_symbol = symbol  # type: ignore[attr-defined]
+        room = self.loss_plot.getViewBox().width()
+        wanted = symbol if int(keep.sum()) * MARKER_SPACING <= max(room, 200) else None
+        if item.opts.get("symbol") != wanted:
+            item.setSymbol(wanted)
 
     def _status_text(self, series: RunSeries) -> str:
         parts = [series.label]

@@ -53,7 +53,7 @@ def describe_run(run_id: int, training: TrainingSpec) -> str:
         text += f", batch {training.batch_size}"
     if not training.shuffle:
         text += ", sorted by class" if training.sort_by_class else ", not shuffled"
-    return text
+    return f"{text} on {training.dataset}"
 
 
 class TrainingController(QObject):

@@ -94,15 +94,17 @@ def for_the_views(dataset: Dataset) -> Dataset:
 
 
 def in_blocks(events: Iterable[object], seconds: float = BLOCK_SECONDS,
-              clock: Callable[[], float] = time.perf_counter) -> Iterator[object]:
-    """``events`` with runs of BatchEnd gathered into BatchBlocks of about ``seconds``."""
+              clock: Callable[[], float] = time.perf_counter,
+              holding: Callable[[], bool] = lambda: False) -> Iterator[object]:
+    """``events`` with runs of BatchEnd gathered into BatchBlocks of about ``seconds``; a
+    batch after which the run waits (``holding()``: paused, a Step done) goes at once."""
     pending: list[BatchEnd] = []
     last = clock()
     for event in events:
         if isinstance(event, BatchEnd):
             pending.append(event)
             now = clock()
-            if now - last >= seconds:
+            if now - last >= seconds or holding():
                 yield BatchBlock(pending)
                 pending, last = [], now
             continue
@@ -206,7 +208,8 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
     try:
         session, context = prepare_session(request, control)
         heart.send(Ready(context))
-        for message in in_blocks(session.trainer.run()):
+        for message in in_blocks(session.trainer.run(),
+                                 holding=lambda: control.holding):
             heart.send(message)
     except EXPECTED_ERRORS as error:  # the settings, the data or the machine: no bug
         heart.send(Failed(str(error) or type(error).__name__))
