@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy
 import pytest
 
+from nnstudio.data.dataset import Dataset
+from nnstudio.data.datasets import load_dataset
 from nnstudio.engine.events import Finished, Snapshot
 from nnstudio.engine.health import (
     AMBER,
@@ -24,10 +28,18 @@ from nnstudio.spec.presets import load_preset
 from nnstudio.spec.training import TrainingSpec
 
 
-def final_health(spec: NetworkSpec, training: TrainingSpec) -> tuple[NetworkHealth, list]:
-    """Train (as the training process does, snapshots every batch) and return the health of
-    the run's last weights, with every snapshot seen."""
-    session = create_session(spec, training, snapshot_seconds=0.2)
+@pytest.fixture(scope="module")
+def digits():
+    """The embedded MNIST subset, cut to 5,000 training samples: short runs."""
+    data = load_dataset("mnist-subset")
+    return replace(data, x_train=data.x_train[:5000], y_train=data.y_train[:5000])
+
+
+def final_health(spec: NetworkSpec, training: TrainingSpec,
+                 data: Dataset) -> tuple[NetworkHealth, list]:
+    """Train as the training process does and return the health of the run's last
+    weights, with every snapshot seen."""
+    session = create_session(spec, training, data, snapshot_seconds=0.1)
     watch = HealthWatch(session.network, session.trainer.x_val)
     snapshots, health = [], None
     for event in watch.follow(session.trainer.run()):
@@ -47,9 +59,9 @@ def dense_stack(hidden: list[int], activation: str) -> NetworkSpec:
                                   input_shape=[784])
 
 
-def test_a_deep_sigmoid_stack_shows_the_vanishing_gradient():
+def test_a_deep_sigmoid_stack_shows_the_vanishing_gradient(digits):
     spec = dense_stack([64] * 8, "Sigmoid")
-    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.1, epochs=1))
+    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.1, epochs=1), digits)
     first = health.find("dense1", "gradient")
     assert first.level == RED and first.value < 1e-3
     assert "the gradient reaching dense1 is 1/" in first.text
@@ -60,21 +72,21 @@ def test_a_deep_sigmoid_stack_shows_the_vanishing_gradient():
     assert first in health.warnings()
 
 
-def test_a_learning_rate_too_high_kills_the_relus():
+def test_a_learning_rate_too_high_kills_the_relus(digits):
     spec = dense_stack([100, 100], "ReLU")
-    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=1.0, epochs=1))
+    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=1.0, epochs=1), digits)
     dead = health.badge("relu1")
     assert dead.kind == "dead" and dead.level == RED and dead.value >= 0.75
     assert "were never active on the validation samples" in dead.text
     # The same network with the default learning rate keeps its units alive.
-    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.01, epochs=1))
+    health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.01, epochs=1), digits)
     assert health.badge("relu1").level == OK
 
 
-def test_all_zero_initialization_leaves_symmetric_units():
+def test_all_zero_initialization_leaves_symmetric_units(digits):
     spec = dense_stack([30], "Sigmoid")
     health, _ = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.5, epochs=1,
-                                                init="zeros"))
+                                                init="zeros"), digits)
     symmetric = health.badge("dense1")
     assert symmetric.kind == "symmetric" and symmetric.level == RED and symmetric.value == 1
     assert symmetric.text.startswith("all 30 units of dense1 have the same weights")
@@ -82,22 +94,22 @@ def test_all_zero_initialization_leaves_symmetric_units():
     assert health.find("dense2", "symmetric").level == OK
 
 
-def test_a_healthy_lenet5_run_shows_no_warning():
+def test_a_healthy_lenet5_run_shows_no_warning(digits):
     preset = load_preset("lenet5")
     training = preset.training
     training.epochs = 1
-    health, snapshots = final_health(preset.network, training)
+    health, snapshots = final_health(preset.network, training, digits)
     assert health.warnings() == []
     kinds = {s.kind for signals in health.signals.values() for s in signals}
     assert kinds == {"dead", "gradient", "update", "symmetric"}
     assert set(health.signals) >= {"conv2d1", "relu1", "dense3"}
 
 
-def test_the_update_ratio_is_the_step_over_the_weights():
+def test_the_update_ratio_is_the_step_over_the_weights(digits):
     """Plain SGD moves the weights by lr times their gradient: the trainer's update norm
     says exactly that."""
     spec = dense_stack([20], "ReLU")
-    _, snapshots = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.05, epochs=1))
+    _, snapshots = final_health(spec, TrainingSpec(optimizer="sgd", lr=0.05, epochs=1), digits)
     measured = [s for s in snapshots if s.update_norms]
     assert measured
     for snapshot in measured[:5]:
@@ -105,10 +117,10 @@ def test_the_update_ratio_is_the_step_over_the_weights():
             assert update == pytest.approx(0.05 * snapshot.grad_norms[name], rel=1e-3)
 
 
-def test_the_watch_spends_its_budget_and_measures_the_last_weights():
+def test_the_watch_spends_its_budget_and_measures_the_last_weights(digits):
     clock = iter(range(1000))
     spec = dense_stack([20], "ReLU")
-    session = create_session(spec, TrainingSpec(epochs=1), snapshot_seconds=1e-9)
+    session = create_session(spec, TrainingSpec(epochs=1), digits, snapshot_seconds=1e-9)
     watch = HealthWatch(session.network, session.trainer.x_val, budget=0.25,
                         clock=lambda: float(next(clock)))
     events = list(watch.follow(session.trainer.run()))
