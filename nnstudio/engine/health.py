@@ -47,8 +47,11 @@ UPDATE_LOW_AMBER, UPDATE_LOW_RED = 1e-5, 1e-7
 # Units whose incoming weights and bias copy another unit's.
 SYMMETRIC_AMBER, SYMMETRIC_RED = 0.1, 0.5
 
-# The order a node's badge picks its signal in when several share the worst level.
+# The order a node's badge picks its signal in when several share the worst level: among
+# warnings the likeliest cause first (all-zero weights make the gradient vanish too), among
+# healthy signals the most telling.
 KINDS = ("non-finite", "symmetric", "dead", "saturated", "gradient", "update")
+HEALTHY_KINDS = ("dead", "saturated", "gradient", "update", "symmetric", "non-finite")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,10 @@ class NetworkHealth:
         signals = self.of(node)
         if not signals:
             return None
-        return max(signals, key=lambda s: (LEVELS.index(s.level), -KINDS.index(s.kind)))
+        worst = max(LEVELS.index(s.level) for s in signals)
+        order = HEALTHY_KINDS if worst == 0 else KINDS
+        return min((s for s in signals if LEVELS.index(s.level) == worst),
+                   key=lambda s: order.index(s.kind))
 
     def warnings(self) -> list[Signal]:
         """Every amber or red signal, red first, then in network order."""

@@ -48,7 +48,7 @@ class HealthBadge(QGraphicsItem):
         self.prepareGeometryChange()
         self.signal = shown
         self._width = QFontMetricsF(_badge_font()).horizontalAdvance(shown.short) + 2 * PADDING
-        self.setPos(NODE_WIDTH - self._width - 10, -HEIGHT / 2)
+        self.setPos(NODE_WIDTH - self._width - 10, 6 - HEIGHT)
         self.setToolTip(tooltip(shown.node, signals, step))
         self.update()
 
