@@ -141,6 +141,15 @@ class Ablation:
             units.discard(unit)
         return self._evaluate()
 
+    def set_units(self, off: dict[str, set[int]]) -> Evaluation:
+        """Exactly the units ``off`` switched off, evaluated at once."""
+        for layer, units in off.items():
+            for unit in units:
+                if layer not in self.layers or not 0 <= unit < self.layers[layer]:
+                    raise KeyError(f"{layer} has no unit {unit} to switch off")
+        self.off = {layer: set(units) for layer, units in off.items() if units}
+        return self._evaluate()
+
     def restore(self) -> Evaluation:
         """Every unit back on."""
         self.off = {}

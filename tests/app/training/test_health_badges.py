@@ -25,10 +25,10 @@ def test_a_vanishing_gradient_turns_the_first_layers_badge_red(qtbot, window) ->
     qtbot.waitUntil(lambda: controller.state is RunState.IDLE
                     and controller.last_finished is not None, timeout=60000)
     badge = badge_of(window.scene, "dense1")
-    assert badge is not None and badge.signal.level == "red"
-    assert badge.signal.kind == "gradient"
+    assert badge is not None and badge.text.startswith("∇ 1/")
+    assert badge.line.name() == "#c62828"  # red
     assert "the vanishing gradient; try ReLU or He initialization" in badge.toolTip()
-    assert badge_of(window.scene, "dense9").signal.level == "ok"
+    assert badge_of(window.scene, "dense9").text == "∇ 1"  # the strongest, healthy
     assert badge_of(window.scene, "softmax1") is None  # nothing to say about a softmax
     lines = window.training.health_panel.warning_lines()
     assert lines and lines[0].startswith("dense1 · ∇ 1/")
