@@ -21,7 +21,7 @@ def show_switched_off(scene: NetworkScene, off: dict[str, set[int]]) -> None:
         tip = (f"<b>{html.escape(node_id)}</b>: {len(units)} unit{'s' * (len(units) != 1)} "
                f"switched off ({names}). The Switch off page (Inside tab) shows what that does "
                "to the accuracy; the weights are unchanged until you apply it.")
-        put_tag(scene, node_id, KIND, "left").set_tag(f"⏻ {len(units)} off", "#eceff3",
+        put_tag(scene, node_id, KIND, "left").set_tag(f"{len(units)} off", "#eceff3",
                                                       "#374151", tip)
 
 

@@ -54,7 +54,7 @@ class AblationPanel(QWidget):
         self.units.setWrapping(True)
         self.units.setResizeMode(QListView.ResizeMode.Adjust)
         self.units.setUniformItemSizes(True)
-        self.units.setMaximumHeight(150)
+        self.units.setMaximumHeight(84)
         self.units.setToolTip("Tick a unit to switch it off: its weights and bias count as 0")
         self.restore_button = QPushButton("Restore all units")
         self.apply_button = QPushButton("Apply to the weights…")
@@ -74,6 +74,7 @@ class AblationPanel(QWidget):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.verticalHeader().setDefaultSectionSize(22)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.confusion.verticalHeader().setDefaultSectionSize(36)
         self._build_layout()
 
         self.refresher = RefreshWhenVisible(self, self.refresh, interval_ms=300)
@@ -95,8 +96,8 @@ class AblationPanel(QWidget):
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addWidget(QLabel("Accuracy per class"))
         left.addWidget(self.per_class, 1)
-        right.addWidget(QLabel("Confusion matrix now (true class down, predicted across); "
-                               "in brackets the change"))
+        right.addWidget(QLabel("Confusion matrix now (true class down, predicted across), "
+                               "under each count its change"))
         right.addWidget(self.confusion, 1)
         tables.addLayout(left, 2)
         tables.addLayout(right, 5)
@@ -208,7 +209,7 @@ class AblationPanel(QWidget):
         for r in range(k):
             for c in range(k):
                 delta = int(change[r, c])
-                text = str(int(now.confusion[r, c])) + (f" ({delta:+d})" if delta else "")
+                text = str(int(now.confusion[r, c])) + (f"\n{delta:+d}" if delta else "")
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if delta:

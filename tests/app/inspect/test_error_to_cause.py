@@ -76,7 +76,7 @@ def test_from_a_confusion_cell_to_a_switched_off_filter(qtbot, window) -> None:
     assert "→" in panel.summary.text() and f"{layer} #{unit}" in panel.detail.text()
     assert panel.confusion.rowCount() == 10 and panel.per_class.rowCount() == 10
     # Shown on the canvas and in the filter explorer; the weights are untouched.
-    assert switched_off_tag(window.scene, layer).text == "⏻ 1 off"
+    assert switched_off_tag(window.scene, layer).text == "1 off"
     inspect.filters.refresh()
     assert inspect.filters.captions[unit].text() == f"#{unit} off"
     assert viewer.weights()[layer]["W"][unit].any()
