@@ -54,6 +54,12 @@ class Snapshot:
     grad_norms: dict[str, float]
     weight_norms: dict[str, float]
     grads: dict[str, dict[str, numpy.ndarray]] = field(default_factory=dict)
+    # The norm of the last step's change of each layer's weights (when the trainer kept
+    # the weights from before it): the update/weight ratio is this over weight_norms.
+    update_norms: dict[str, float] = field(default_factory=dict)
+    # The training health measured on this snapshot (engine.health.NetworkHealth), set by
+    # the training process when it measured it; None otherwise.
+    health: Any = None
 
 
 @dataclass

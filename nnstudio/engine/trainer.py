@@ -283,6 +283,11 @@ class Trainer:
                     break
                 if step % cfg.checkpoint_batches == 0:
                     known_good.take()
+                # A snapshot due after this step also says how much the step moved each
+                # layer's weights (the update/weight ratio of the health badges).
+                due = bool(cfg.snapshot_seconds) and (
+                    time.perf_counter() - last_snapshot >= cfg.snapshot_seconds)
+                before = self._weights_before_step() if due else None
                 self.optimizer.step(net.parameters())
                 step += 1
                 m = hi - lo
@@ -296,10 +301,9 @@ class Trainer:
                 elapsed = time.perf_counter() - start_time
                 yield BatchEnd(epoch, batch, step, value, acc, lr, samples_seen,
                                samples_seen / max(elapsed, 1e-9), elapsed)
-                now = time.perf_counter()
-                if cfg.snapshot_seconds and now - last_snapshot >= cfg.snapshot_seconds:
-                    last_snapshot = now
-                    yield self.snapshot(step, epoch)
+                if due:
+                    last_snapshot = time.perf_counter()
+                    yield self.snapshot(step, epoch, before)
             if reason in ("stopped", "diverged"):
                 break
             train_loss = loss_sum / max(seen, 1)
@@ -408,14 +412,25 @@ class Trainer:
             "either, so there were no good weights to go back to")
         return replace(diverged, message=message)
 
-    def snapshot(self, step: int, epoch: int) -> Snapshot:
+    def _weights_before_step(self) -> dict[str, Any]:
+        """A copy of each layer's weights ("W"), taken just before an optimizer step."""
+        return {node.name: node.layer.params["W"].copy() for node in self.network.layer_nodes
+                if "W" in node.layer.params}
+
+    def snapshot(self, step: int, epoch: int, before: dict[str, Any] | None = None) -> Snapshot:
+        """The views' copy of the network; with ``before`` (the weights before the last
+        step) it also gives the norm of that step's change of each layer's weights."""
         net, xp = self.network, self.xp
-        grad_norms, weight_norms, grads = {}, {}, {}
+        grad_norms, weight_norms, update_norms, grads = {}, {}, {}, {}
         for node in net.layer_nodes:
             layer = node.layer
             if "W" in layer.params:
                 weight_norms[node.name] = float(xp.linalg.norm(layer.params["W"]))
                 grad_norms[node.name] = float(xp.linalg.norm(layer.grads["W"]))
+                if before is not None and node.name in before:
+                    update_norms[node.name] = float(
+                        xp.linalg.norm(layer.params["W"] - before[node.name]))
                 if self.config.snapshot_grads:
                     grads[node.name] = {k: net.device.to_host(g) for k, g in layer.grads.items()}
-        return Snapshot(step, epoch, net.get_weights(), grad_norms, weight_norms, grads)
+        return Snapshot(step, epoch, net.get_weights(), grad_norms, weight_norms, grads,
+                        update_norms)

@@ -7,6 +7,9 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QWidget
 
+from nnstudio.app.builder.ablation_marks import show_switched_off
+from nnstudio.app.inspect.ablation_panel import AblationPanel
+from nnstudio.app.inspect.ablation_state import AblationState
 from nnstudio.app.inspect.backprop import BackpropStepper
 from nnstudio.app.inspect.current_input import CurrentInput
 from nnstudio.app.inspect.diagram import NetworkDiagram
@@ -55,9 +58,13 @@ class InspectUI(QObject):
         self.filters = FilterExplorer(self.current)
         self.diagram = NetworkDiagram(self.source, self.samples)
         self.backprop = BackpropStepper(self.source, self.samples)
+        self.ablation = AblationState(self.source, self.samples, self)
+        self.ablation_panel = AblationPanel(self.ablation)
+        self.filters.set_ablation(self.ablation)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for page, title in ((self.inside, "Look inside"), (self.filters, "Filter explorer"),
+                            (self.ablation_panel, "Switch off"),
                             (self.diagram, "Network diagram"),
                             (self.backprop, "Backprop step by step")):
             self.tabs.addTab(scrollable(page), title)
@@ -79,6 +86,11 @@ class InspectUI(QObject):
         controller.run_started.connect(self._on_run_started)
         controller.viewer_changed.connect(self.source.weights_updated)
         window.training.saved_weights_loaded.connect(self.source.set_saved)
+        # From an error to its cause: a sample of a confusion-matrix cell opens in Look inside.
+        confusion = window.training.dashboard.confusion_view
+        confusion.tiles.sample_clicked.connect(self.open_validation_sample)
+        self.ablation.changed.connect(self._show_switched_off)
+        self.ablation.applied.connect(self._apply_ablation)
         window.closing.connect(self.shutdown)
         self._on_document_changed()
 
@@ -124,6 +136,33 @@ class InspectUI(QObject):
         if page is not None:
             self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count())
                                            if self.tabs.widget(i).widget() is page))
+
+    @Slot(int)
+    def open_validation_sample(self, index: int) -> None:
+        """Look inside validation sample ``index`` of the run shown."""
+        self.current.set_validation_index(index)
+        self.show_inside(self.inside)
+
+    @Slot()
+    def _show_switched_off(self) -> None:
+        show_switched_off(self.window.scene, self.ablation.off)
+
+    @Slot(object)
+    def _apply_ablation(self, weights: dict) -> None:
+        """The person applied the ablation: the switched-off units' weights stay at zero in
+        the weights shown and saved (unsaved work until the project is saved)."""
+        training, viewer = self.window.training, self.source.viewer
+        if training.controller.running or viewer is None:
+            self.window.statusBar().showMessage("Stop the run before applying: it would "
+                                                "overwrite the weights", 10000)
+            return
+        viewer.load_weights(weights)
+        if training.weights is not None:
+            training.weights = weights
+            self.window.document.mark_modified()
+        self.source.changed.emit()
+        self.window.statusBar().showMessage("The switched-off units' weights are now 0 in "
+                                            "the trained weights", 10000)
 
     @Slot()
     def shutdown(self) -> None:

@@ -1,4 +1,5 @@
-"""The convolution layers of a network and where to read what their filters respond to."""
+"""The convolution layers of a network, where to read what their filters respond to, and the
+path of strongest activations through its Dense and Conv2D layers."""
 
 from __future__ import annotations
 
@@ -27,3 +28,23 @@ def top_channels(maps: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
     means = maps.reshape(len(maps), -1).mean(axis=1)
     order = np.argsort(-means, kind="stable")[:k]
     return [(int(c), float(means[c])) for c in order]
+
+
+def strongest_path(viewer: InspectionCopy, activations: dict[str, np.ndarray]) -> list[
+        tuple[str, int, float]]:
+    """(layer, unit, activation) of the unit or filter that fires most in each Dense and
+    Conv2D layer for the first sample of ``activations``, read where the next layer reads
+    it (after its activation); a filter by its mean response."""
+    path = []
+    for node in viewer.order:
+        if viewer.spec.node(node).type not in ("Dense", "Conv2D"):
+            continue
+        values = activations.get(response_node(viewer, node))
+        if values is None:
+            continue
+        sample = values[0]
+        strength = sample.reshape(len(sample), -1).mean(axis=1) if sample.ndim == 3 \
+            else sample.reshape(-1)
+        unit = int(np.argmax(strength))
+        path.append((node, unit, float(strength[unit])))
+    return path

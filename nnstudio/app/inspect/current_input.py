@@ -1,4 +1,5 @@
-"""The one input the inspection views look at: the digit on the pad or a test sample."""
+"""The one input the inspection views look at: the digit on the pad, a test sample, or a
+validation sample of the run shown (chosen in the confusion matrix)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.samples import TestSamples
 from nnstudio.data.errors import DatasetError
 
-DRAWING, SAMPLE = "drawing", "sample"
+DRAWING, SAMPLE, VALIDATION = "drawing", "sample", "validation"
 PAD_VALUES = 784
 
 
@@ -32,6 +33,7 @@ class CurrentInput(QObject):
         self.mode = SAMPLE  # until something is drawn
         self.drawing: np.ndarray | None = None  # 28x28 in [0, 1]
         self.index = 0
+        self.validation_index = 0
         self.problem = ""
         source.changed.connect(self._on_source_changed)
         self._on_source_changed(emit=False)
@@ -57,8 +59,20 @@ class CurrentInput(QObject):
             self.mode = SAMPLE
             self.changed.emit()
 
+    @Slot(int)
+    def set_validation_index(self, index: int) -> None:
+        """Look at validation sample ``index`` of the run shown."""
+        if index != self.validation_index or self.mode != VALIDATION:
+            self.validation_index = index
+            self.mode = VALIDATION
+            self.changed.emit()
+
     @Slot()
     def _on_source_changed(self, emit: bool = True) -> None:
+        if self.mode == VALIDATION and self.source.context is None:
+            self.mode = SAMPLE  # the run's samples went with it
+            if emit:
+                self.changed.emit()
         if self.mode == DRAWING and not takes_digits(self.source):
             self.mode = SAMPLE  # a 2-input network cannot read a drawing
             if emit:
@@ -87,6 +101,12 @@ class CurrentInput(QObject):
                 self.problem = "Draw a digit in the Draw panel, or pick a test sample"
                 return None
             return self.drawing.reshape(1, *viewer.input_shape).astype(np.float32)
+        if self.mode == VALIDATION:
+            x = self._validation_x()
+            if x is None:
+                self.problem = "That validation sample belongs to another run"
+                return None
+            return x.reshape(1, *viewer.input_shape).astype(np.float32)
         try:
             features = self.samples.features(self.source.dataset_name, viewer.input_shape)
         except DatasetError as error:
@@ -97,8 +117,20 @@ class CurrentInput(QObject):
             return None
         return features[min(self.index, len(features) - 1)][None]
 
+    def _validation_x(self) -> np.ndarray | None:
+        context = self.source.context
+        if context is None or not 0 <= self.validation_index < len(context.x_val):
+            return None
+        return context.x_val[self.validation_index]
+
     def label(self) -> int | None:
-        """The true class of a test sample (None for a drawing)."""
+        """The true class of a sample (None for a drawing)."""
+        if self.mode == VALIDATION:
+            context = self.source.context
+            if self._validation_x() is None or context.dataset.task != "classification":
+                return None
+            target = np.asarray(context.y_val[self.validation_index])
+            return int(target.argmax()) if target.size > 1 else int(target)
         if self.mode != SAMPLE:
             return None
         try:
@@ -110,6 +142,11 @@ class CurrentInput(QObject):
         """What the input looks like, as a 2-D array (None for 2-D points)."""
         if self.mode == DRAWING:
             return self.drawing
+        if self.mode == VALIDATION:
+            x, context = self._validation_x(), self.source.context
+            if x is None or not context.is_image:
+                return None
+            return x.reshape(context.dataset.x_train.shape[1:3])
         try:
             return self.samples.image(self.source.dataset_name, self.index)
         except (DatasetError, IndexError):
@@ -120,7 +157,8 @@ class CurrentInput(QObject):
             return "the drawn digit"
         label = self.label()
         classes = self.source.classes()
-        text = f"test sample {self.index}"
+        text = (f"validation sample {self.validation_index}" if self.mode == VALIDATION
+                else f"test sample {self.index}")
         if label is not None and 0 <= label < len(classes):
             text += f" (label {classes[label]})"
         return text

@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -100,7 +101,14 @@ class FilterExplorer(QWidget):
         self.sample_views = [ArrayView(cell=(2.0, 2.0), max_size=(54, 54))
                              for _ in range(TOP_K)]
         self.sample_captions = [QLabel() for _ in range(TOP_K)]
+        self.captions: list[QLabel] = []
+        self.switch_off = QCheckBox("Switched off")
+        self.switch_off.setToolTip("Count this filter's weights and bias as 0 (the Switch off "
+                                   "page shows what that does to the accuracy)")
+        self.switch_off.hide()
+        self.ablation = None  # an AblationState, when the window has one (set_ablation)
         self._build_layout()
+        self.switch_off.toggled.connect(self._on_switch_off)
 
         self.refresher = RefreshWhenVisible(self, self.refresh)
         self.layer.currentIndexChanged.connect(self._on_layer)
@@ -167,7 +175,12 @@ class FilterExplorer(QWidget):
         details.setColumnStretch(2, 1)
         details.setRowStretch(2, 1)
         right = QVBoxLayout()
-        right.addWidget(self.title)
+        title = QHBoxLayout()
+        title.addWidget(self.title)
+        title.addSpacing(12)
+        title.addWidget(self.switch_off)
+        title.addStretch(1)
+        right.addLayout(title)
         right.addLayout(details, 1)
 
         body = QHBoxLayout()
@@ -200,9 +213,35 @@ class FilterExplorer(QWidget):
             tile.set_selected(i == channel)
         self.show_filter()
         self.show_top_samples(compute=True)
+        self.show_switched_off()
 
     def conv(self) -> str | None:
         return self.layer.currentData()
+
+    # -- switching filters off ----------------------------------------------------------
+    def set_ablation(self, state) -> None:  # noqa: ANN001 - inspect.ablation_state's
+        """Show which filters are switched off in ``state``, and switch them here."""
+        self.ablation = state
+        self.switch_off.show()
+        state.changed.connect(self.show_switched_off)
+
+    @Slot(bool)
+    def _on_switch_off(self, off: bool) -> None:
+        if self.ablation is not None and self.conv() is not None:
+            self.ablation.set_off(self.conv(), self.channel, off)
+
+    @Slot()
+    def show_switched_off(self) -> None:
+        state, conv = self.ablation, self.conv()
+        if state is None or conv is None:
+            return
+        for channel, caption in enumerate(self.captions):
+            off = state.is_off(conv, channel)
+            caption.setText(f"#{channel} off" if off else f"#{channel}")
+            caption.setStyleSheet("color: #c62828; font-weight: 600;" if off else MUTED)
+        self.switch_off.blockSignals(True)
+        self.switch_off.setChecked(state.is_off(conv, self.channel))
+        self.switch_off.blockSignals(False)
 
     # -- showing --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -224,13 +263,14 @@ class FilterExplorer(QWidget):
             self.message.show()
             self.body.hide()
             clear_layout(self.tile_grid)
-            self.tiles, self._tiles_key = [], None
+            self.tiles, self.captions, self._tiles_key = [], [], None
             return
         self.message.hide()
         self.body.show()
         self.show_tiles()
         self.show_filter()
         self.show_top_samples(compute=False)
+        self.show_switched_off()
 
     def show_tiles(self) -> None:
         viewer, conv = self.source.viewer, self.conv()
@@ -239,7 +279,7 @@ class FilterExplorer(QWidget):
         if key != self._tiles_key:
             self._tiles_key = key
             clear_layout(self.tile_grid)
-            self.tiles = []
+            self.tiles, self.captions = [], []
             for channel in range(len(weights)):
                 tile = ArrayView(max_size=(120, 120))
                 tile.set_clickable(True)
@@ -252,6 +292,7 @@ class FilterExplorer(QWidget):
                 self.tile_grid.addWidget(caption, 2 * row + 1, col,
                                          Qt.AlignmentFlag.AlignHCenter)
                 self.tiles.append(tile)
+                self.captions.append(caption)
         levels = symmetric_levels(weights)
         for channel, tile in enumerate(self.tiles):
             image = filter_image(weights[channel])

@@ -6,7 +6,13 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QRadioButton, QSpinBox, QWidget
 
-from nnstudio.app.inspect.current_input import DRAWING, SAMPLE, CurrentInput, takes_digits
+from nnstudio.app.inspect.current_input import (
+    DRAWING,
+    SAMPLE,
+    VALIDATION,
+    CurrentInput,
+    takes_digits,
+)
 
 
 class InputChooser(QWidget):
@@ -18,6 +24,9 @@ class InputChooser(QWidget):
         self.drawing = QRadioButton("Drawn digit")
         self.drawing.setToolTip("The digit on the Draw panel")
         self.sample = QRadioButton("Test sample")
+        # Shown while a validation sample (from the confusion matrix) is looked at.
+        self.validation = QRadioButton("Validation sample")
+        self.validation.setToolTip("Chosen in the confusion matrix of the dashboard")
         self.index = QSpinBox()
         self.index.setKeyboardTracking(False)
         self.index.setToolTip("Which sample of the current dataset's test set")
@@ -30,9 +39,11 @@ class InputChooser(QWidget):
         layout.addWidget(self.drawing)
         layout.addWidget(self.sample)
         layout.addWidget(self.index)
+        layout.addWidget(self.validation)
         layout.addWidget(self.detail)
         layout.addStretch(1)
         self.drawing.toggled.connect(self._on_mode)
+        self.sample.toggled.connect(lambda on: on and self.current.set_mode(SAMPLE))
         self.index.valueChanged.connect(self._on_index)
         current.changed.connect(self.sync)
         current.source.changed.connect(self.sync)
@@ -44,7 +55,8 @@ class InputChooser(QWidget):
 
     @Slot(bool)
     def _on_mode(self, drawing: bool) -> None:
-        self.current.set_mode(DRAWING if drawing else SAMPLE)
+        if drawing or self.sample.isChecked():
+            self.current.set_mode(DRAWING if drawing else SAMPLE)
 
     @Slot(int)
     def _on_index(self, index: int) -> None:
@@ -60,6 +72,8 @@ class InputChooser(QWidget):
                                 "This network does not read 28x28 digits")
         for widget in (self.drawing, self.sample, self.index):
             widget.blockSignals(True)
+        self.validation.setVisible(current.mode == VALIDATION)
+        self.validation.setChecked(current.mode == VALIDATION)
         self.drawing.setChecked(current.mode == DRAWING)
         self.sample.setChecked(current.mode == SAMPLE)
         if current.mode == SAMPLE and self.isVisible():  # counting may load the dataset
@@ -69,4 +83,4 @@ class InputChooser(QWidget):
         self.index.setEnabled(current.mode == SAMPLE)
         for widget in (self.drawing, self.sample, self.index):
             widget.blockSignals(False)
-        self.detail.setText(current.describe() if current.mode == SAMPLE else "")
+        self.detail.setText(current.describe() if current.mode != DRAWING else "")

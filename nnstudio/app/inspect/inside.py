@@ -16,7 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.app.inspect.conv_layers import conv_nodes, response_node, top_channels
+from nnstudio.app.inspect.conv_layers import (
+    conv_nodes,
+    response_node,
+    strongest_path,
+    top_channels,
+)
 from nnstudio.app.inspect.current_input import CurrentInput
 from nnstudio.app.inspect.image_view import ArrayView
 from nnstudio.app.inspect.input_chooser import InputChooser
@@ -39,6 +44,8 @@ from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.spec.shapes import format_shape
 
 MUTED = "color: #5b6675;"
+PATH_COLOR = "#b45309"
+PATH_STYLE = f"border-left: 4px solid {PATH_COLOR}; padding-left: 6px;"
 TOP_K = 3
 LAYER_COLUMN = 250  # pixels for the layer names and notes, spacing included
 IMAGE_WIDTH_RANGE = (160, 420)  # each picture column: as wide as the view allows
@@ -102,6 +109,13 @@ class LookInside(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b45309;")
+        self.path_label = QLabel()
+        self.path_label.setObjectName("inside_path")
+        self.path_label.setWordWrap(True)
+        self.path_label.setToolTip("The unit or filter that fires most in each Dense and "
+                                   "Conv2D layer for this input (its rows are marked below); "
+                                   "switch one off on the Switch off page")
+        self.path: list[tuple[str, int, float]] = []
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(14)
@@ -153,6 +167,7 @@ class LookInside(QWidget):
         legend.setWordWrap(True)
         layout.addWidget(legend)
         layout.addLayout(top)
+        layout.addWidget(self.path_label)
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
 
@@ -264,6 +279,13 @@ class LookInside(QWidget):
                        and int(target[0]) < len(classes) else f"{float(target.ravel()[0]):g}")
         self.loss_label.setText(f"Loss for target {target_name} ({why}): {loss:.4f}")
         response_of = {response_node(viewer, c): c for c in conv_nodes(viewer)}
+        self.path = strongest_path(viewer, activations)
+        on_path = {}
+        for layer, unit, value in self.path:
+            on_path[layer] = on_path[response_node(viewer, layer)] = (layer, unit, value)
+        self.path_label.setText("<b>Path of strongest activations:</b> " + " → ".join(
+            f"{layer} <span style='color:{PATH_COLOR}'><b>#{unit}</b></span>"
+            for layer, unit, _ in self.path) if self.path else "")
         for node, row in self.rows.items():
             is_input = node == viewer.order[0]
             values = activations.get(node)
@@ -283,4 +305,9 @@ class LookInside(QWidget):
                 notes.append(f"top filters of {conv}:")
                 notes.append("  ".join(f"#{c} ({m:.2f})"
                                        for c, m in top_channels(values[0], TOP_K)))
+            strongest = on_path.get(node)
+            row.title.setStyleSheet(PATH_STYLE if strongest else "")
+            if strongest is not None:
+                notes.append(f"▶ strongest: {strongest[0]} #{strongest[1]} "
+                             f"({strongest[2]:.3g})")
             row.note.setText("\n".join(notes))

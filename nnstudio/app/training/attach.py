@@ -44,6 +44,11 @@ class TrainingUI(QObject):
                                        window.actions.train_stop, window.actions.train_step])
         self.dashboard = self._make_dashboard()
         self.controller.attach(self.dashboard)
+        from nnstudio.app.training.health import HealthFollower, HealthPanel
+
+        self.health_panel = HealthPanel()
+        self.health = HealthFollower(window.scene, self.health_panel, self)
+        self.controller.attach(self.health)
 
         # The canvas and the dashboard share the centre as two tabs.
         self.tabs = QTabWidget()
@@ -54,6 +59,9 @@ class TrainingUI(QObject):
         window.setCentralWidget(self.tabs)
         window.add_dock(self.panel, "Training", "training_dock",
                         Qt.DockWidgetArea.RightDockWidgetArea, tabify_with="inspector_dock")
+        window.add_dock(self.health_panel, "Health", "health_dock",
+                        Qt.DockWidgetArea.RightDockWidgetArea, tabify_with="summary_dock")
+        self.health_panel.node_activated.connect(window.select_node)
         window.docks["inspector_dock"].raise_()
 
         controls, ctl, doc = window.train_controls, self.controller, window.document
@@ -71,6 +79,7 @@ class TrainingUI(QObject):
         ctl.run_finished.connect(self._on_run_finished)
         ctl.run_lost.connect(self._on_run_lost)
         doc.reset.connect(self._forget_weights)
+        doc.reset.connect(self.health.forget)
         window.closing.connect(self.shutdown)
         window.prepare_screenshot.connect(self.train_for_screenshot)
         self.panel.set_training(doc.training)

@@ -24,6 +24,7 @@ from nnstudio.engine.trainer import TrainerControl
 from nnstudio.running.inspection_copy import RunContext
 from nnstudio.running.session import Session, SessionError, create_session
 from nnstudio.running.training_process.commands import Begin, Pause, Resume, Step, Stop
+from nnstudio.running.training_process.health_watch import HealthWatch
 from nnstudio.running.training_process.messages import (
     BatchBlock,
     Ended,
@@ -208,7 +209,8 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
     try:
         session, context = prepare_session(request, control)
         heart.send(Ready(context))
-        for message in in_blocks(session.trainer.run(),
+        watch = HealthWatch(session.network, session.trainer.x_val, control)
+        for message in in_blocks(watch.follow(session.trainer.run()),
                                  holding=lambda: control.holding):
             heart.send(message)
     except EXPECTED_ERRORS as error:  # the settings, the data or the machine: no bug

@@ -18,7 +18,8 @@ def test_the_views_are_in_the_window(window, qtbot) -> None:  # noqa: ANN001
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert INSIDE_TAB_TITLE in titles
     assert [ui.tabs.tabText(i) for i in range(ui.tabs.count())] == [
-        "Look inside", "Filter explorer", "Network diagram", "Backprop step by step"]
+        "Look inside", "Filter explorer", "Switch off", "Network diagram",
+        "Backprop step by step"]
     assert window.docks["draw_dock"].widget().widget() is ui.draw
     assert ui.gradcheck_action in window.menus.train.actions()
     assert "untrained" in ui.draw.status.text().lower()
