@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nnstudio.engine.events import Checkpoint
 from nnstudio.files.project import MAX_JSON_BYTES, Project, ProjectError, load_project, save_project
 from nnstudio.spec import network as network_format
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
@@ -56,6 +57,7 @@ class Opened:
     weights: dict[str, dict[str, Any]] | None = None
     history: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    checkpoints: list[Checkpoint] = field(default_factory=list)  # a project's timeline
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -84,7 +86,7 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
         except ProjectError as error:  # it names the file
             raise DocumentError(str(error)) from None
         return Opened(path.stem, project.network, project.training, project.weights,
-                      project.history, path)
+                      project.history, path, project.checkpoints)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
@@ -161,13 +163,14 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
-                  history: dict | None = None) -> None:
-    """A .nnstudio project (with weights and history when given), or else a JSON document
-    (network and training settings only)."""
+                  history: dict | None = None,
+                  checkpoints: list[Checkpoint] | None = None) -> None:
+    """A .nnstudio project (with weights, history and the training's checkpoints when
+    given), or else a JSON document (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
-                                       training.dataset))
+                                       training.dataset, checkpoints=list(checkpoints or [])))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

@@ -1,4 +1,9 @@
-"""The .nnstudio project file: a zip of project.json, weights.npz and history.json.
+"""The .nnstudio project file: a zip of project.json, weights.npz and history.json, and
+checkpoints.npz when the project keeps a timeline of its training.
+
+A project with checkpoints lists them in project.json ("checkpoints": [{"step", "epoch"}])
+and keeps their arrays in checkpoints.npz as "<index>/<node>/<param>"; a file without them
+(older ones) opens with an empty timeline, and an older NN Studio ignores them.
 
 Saving writes a temporary file beside the target and renames it over the old one, so a
 crash mid-save never leaves half a file. Loading trusts nothing: any damage, a newer format
@@ -17,6 +22,7 @@ from typing import IO, Any
 
 import numpy
 
+from nnstudio.engine.events import Checkpoint
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
 from nnstudio.spec.training import TrainingSpec, TrainingSpecError
@@ -50,6 +56,8 @@ class Project:
     history: dict[str, Any] = field(default_factory=dict)
     dataset: str | None = None
     layout: dict[str, Any] = field(default_factory=dict)
+    # The training's timeline, oldest first (see nnstudio.running.checkpoints).
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -64,27 +72,44 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         "dataset": project.dataset or project.training.dataset,
         "layout": project.layout,
     }
-    weights = io.BytesIO()
-    flat = {f"{node}/{name}": numpy.asarray(array)
-            for node, arrays in (project.weights or {}).items() for name, array in arrays.items()}
-    unstorable = [key.rpartition("/")[0] for key in flat if not _storable_name(key)]
-    if unstorable:
-        raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
-                           f"(a NUL character or an unpaired surrogate); rename the layer")
-    numpy.savez(weights, **flat)
-    total = weights.getbuffer().nbytes
-    if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
-        raise ProjectError(f"{path.name}: the weights take {format_size(total)}, more than the "
-                           f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
-                           f"hold; make the network smaller")
+    weights = _weights_npz(path, project.weights or {}, "the weights")
+    checkpoints = None
+    if project.checkpoints:
+        meta["checkpoints"] = [{"step": int(c.step), "epoch": float(c.epoch)}
+                               for c in project.checkpoints]
+        checkpoints = _weights_npz(path, {f"{i}/{node}": arrays
+                                          for i, c in enumerate(project.checkpoints)
+                                          for node, arrays in c.weights.items()},
+                                   "the checkpoints of the timeline")
 
     def write(handle: IO[bytes]) -> None:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("project.json", json.dumps(meta, indent=2))
-            archive.writestr("weights.npz", weights.getvalue())
+            archive.writestr("weights.npz", weights)
             archive.writestr("history.json", json.dumps(_plain(project.history)))
+            if checkpoints is not None:
+                archive.writestr("checkpoints.npz", checkpoints)
 
     write_atomic(path, write)
+
+
+def _weights_npz(path: Path, weights: dict[str, dict[str, numpy.ndarray]], what: str) -> bytes:
+    """The .npz bytes of {node: {param: array}}; ProjectError for a name a zip cannot carry
+    or more than a project can open again."""
+    buffer = io.BytesIO()
+    flat = {f"{node}/{name}": numpy.asarray(array)
+            for node, arrays in weights.items() for name, array in arrays.items()}
+    unstorable = [key.rpartition("/")[0] for key in flat if not _storable_name(key)]
+    if unstorable:
+        raise ProjectError(f"{path.name}: the layer name {unstorable[0]!r} cannot be stored "
+                           f"(a NUL character or an unpaired surrogate); rename the layer")
+    numpy.savez(buffer, **flat)
+    total = buffer.getbuffer().nbytes
+    if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
+        raise ProjectError(f"{path.name}: {what} take {format_size(total)}, more than the "
+                           f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
+                           f"hold; make the network smaller")
+    return buffer.getvalue()
 
 
 def _storable_name(key: str) -> bool:
@@ -143,8 +168,9 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     history = _read_json(archive, "history.json", name, required=False) or {}
     if not isinstance(history, dict):
         raise ProjectError(f"{name}: history.json must hold an object")
-    weights = _read_weights(archive, name)
-    return Project(network, training, weights, history, dataset, layout)
+    weights = _read_weights(archive, "weights.npz", name) or None
+    checkpoints = _read_checkpoints(archive, meta.get("checkpoints", []), name)
+    return Project(network, training, weights, history, dataset, layout, checkpoints)
 
 
 def _member(archive: zipfile.ZipFile, member: str, name: str, required: bool,
@@ -179,16 +205,37 @@ def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool)
         raise ProjectError(f"{name}: {member} is not valid JSON ({error})") from None
 
 
-def _read_weights(archive: zipfile.ZipFile, name: str
-                  ) -> dict[str, dict[str, numpy.ndarray]] | None:
-    raw = _member(archive, "weights.npz", name, required=False,
+def _read_weights(archive: zipfile.ZipFile, member: str, name: str
+                  ) -> dict[str, dict[str, numpy.ndarray]]:
+    raw = _member(archive, member, name, required=False,
                   limit=weights_archive.MAX_WEIGHTS_BYTES)
     if raw is None:
-        return None
+        return {}
     try:
-        return weights_archive.read_weights_archive(io.BytesIO(raw)) or None
+        return weights_archive.read_weights_archive(io.BytesIO(raw))
     except weights_archive.WeightsArchiveError as error:
-        raise ProjectError(f"{name}: weights.npz {error}") from None
+        raise ProjectError(f"{name}: {member} {error}") from None
+
+
+def _read_checkpoints(archive: zipfile.ZipFile, listed: Any, name: str) -> list[Checkpoint]:
+    """The timeline project.json lists, with its arrays from checkpoints.npz."""
+    if not isinstance(listed, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("step"), int)
+            and isinstance(c.get("epoch"), int | float) for c in listed):
+        raise ProjectError(f"{name}: project.json has a malformed list of checkpoints")
+    if not listed:
+        return []
+    arrays: dict[int, dict[str, dict[str, numpy.ndarray]]] = {}
+    for key, params in _read_weights(archive, "checkpoints.npz", name).items():
+        index, slash, node = key.partition("/")
+        if not slash or not index.isdigit() or int(index) >= len(listed):
+            raise ProjectError(f"{name}: checkpoints.npz holds an unusable array {key!r}")
+        arrays.setdefault(int(index), {})[node] = params
+    missing = [i for i in range(len(listed)) if i not in arrays]
+    if missing:
+        raise ProjectError(f"{name}: checkpoints.npz has no weights for checkpoint "
+                           f"{missing[0] + 1} of {len(listed)}")
+    return [Checkpoint(c["step"], float(c["epoch"]), arrays[i]) for i, c in enumerate(listed)]
 
 
 def _plain(value: Any) -> Any:
