@@ -57,6 +57,7 @@ class FileMenuMixin:
         self.disk_stamp = (self.document.path, stamp)
         self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
+        self.timeline.load(opened.checkpoints, f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -185,7 +186,8 @@ class FileMenuMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                    weights, history)
+                                    weights, history, self.timeline.checkpoints_for(
+                                        self.document.spec) if weights is not None else [])
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

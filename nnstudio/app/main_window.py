@@ -106,6 +106,9 @@ class MainWindow(FileMenuMixin, QMainWindow):
         from nnstudio.app.inspect.attach import InspectUI
 
         self.inspect = InspectUI(self)
+        from nnstudio.app.timeline.attach import TimelineUI
+
+        self.timeline = TimelineUI(self)
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
