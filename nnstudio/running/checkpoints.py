@@ -17,6 +17,9 @@ from nnstudio.engine.events import Checkpoint
 
 # Where the first epoch keeps checkpoints, as fractions of it (its end is kept anyway).
 FIRST_EPOCH_FRACTIONS = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2)
+# A long run keeps the end of every k-th epoch, so that at most this many epoch ends are kept
+# (an XOR run of 2000 one-batch epochs would otherwise copy its weights after every batch).
+MAX_EPOCH_CHECKPOINTS = 30
 # What one timeline may hold; past it every other checkpoint between the first and the
 # last is dropped (a 10-epoch lenet5 timeline takes about 4 MB).
 MAX_TIMELINE_BYTES = 64 * 1024**2
@@ -26,12 +29,14 @@ Weights = dict[str, dict[str, numpy.ndarray]]
 
 def checkpoint_steps(batches_per_epoch: int, epochs: int) -> list[int]:
     """The steps whose weights the timeline keeps: 0 (the start), FIRST_EPOCH_FRACTIONS of
-    the first epoch, and the end of every epoch."""
-    batches = max(int(batches_per_epoch), 1)
-    steps = {0}
+    the first epoch, and the end of every epoch (of every k-th one and the last, past
+    MAX_EPOCH_CHECKPOINTS epochs)."""
+    batches, epochs = max(int(batches_per_epoch), 1), max(int(epochs), 1)
+    every = -(-epochs // MAX_EPOCH_CHECKPOINTS)
+    steps = {0, batches, batches * epochs}
     steps.update(max(1, round(fraction * batches)) for fraction in FIRST_EPOCH_FRACTIONS)
-    steps.update(batches * (epoch + 1) for epoch in range(max(int(epochs), 0)))
-    return sorted(step for step in steps if step <= batches * max(int(epochs), 1))
+    steps.update(batches * epoch for epoch in range(every, epochs + 1, every))
+    return sorted(steps)
 
 
 def weights_bytes(weights: Weights) -> int:

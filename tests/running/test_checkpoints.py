@@ -41,6 +41,8 @@ def test_the_steps_kept_are_the_start_the_first_epoch_and_every_epoch_end():
     assert checkpoint_steps(100, 3) == [0, 3, 6, 12, 25, 50, 100, 200, 300]
     assert checkpoint_steps(2, 2) == [0, 1, 2, 4]  # a tiny epoch keeps what it has
     assert checkpoint_steps(1, 1) == [0, 1]
+    long = checkpoint_steps(1, 2000)  # a long run keeps about 30 epoch ends
+    assert long[:4] == [0, 1, 67, 134] and long[-1] == 2000 and len(long) <= 33
 
 
 def test_each_checkpoint_holds_the_exact_weights_of_its_step():
