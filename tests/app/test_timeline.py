@@ -27,13 +27,13 @@ from tests.running.test_checkpoints import same_weights
 @cache
 def _trained(folder: str) -> str:
     path = str(Path(folder) / "timeline.nnstudio")
-    assert cli.main(["train", "mlp-784-100-10", "--epochs", "2", "--save", path]) == 0
+    assert cli.main(["train", "mlp-784-100-10", "--epochs", "1", "--save", path]) == 0
     return path
 
 
 @pytest.fixture
 def trained_path(tmp_path_factory) -> str:
-    """``nnstudio train mlp-784-100-10 --epochs 2 --save timeline.nnstudio``, once."""
+    """``nnstudio train mlp-784-100-10 --epochs 1 --save timeline.nnstudio``, once."""
     return _trained(str(tmp_path_factory.getbasetemp()))
 
 
@@ -54,7 +54,7 @@ def headless_answer(project, weights: dict, digit: np.ndarray) -> np.ndarray:
 
 def test_scrubbing_a_saved_timeline_restores_each_checkpoint(qtbot, trained_path, tmp_path):
     project = load_project(trained_path)
-    assert len(project.checkpoints) == 8  # the start, 5 in the first epoch, 2 epoch ends
+    assert len(project.checkpoints) == 7  # the start, 5 in the first epoch, its end
     window = open_window(qtbot, trained_path)
     timeline, draw = window.timeline, window.inspect.draw
     assert len(timeline.timeline) == len(project.checkpoints)

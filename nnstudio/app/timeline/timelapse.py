@@ -56,7 +56,9 @@ class TimelapsePlot(pg.PlotWidget):
         steps = np.arange(len(self.epochs))
         self.plot_item.getAxis("bottom").setTicks([[(i, f"{round(e, 2):g}")
                                                     for i, e in enumerate(self.epochs)]])
-        if not probabilities.size or probabilities.shape[1] > MAX_CLASSES:
+        shown = bool(probabilities.size) and probabilities.shape[1] <= MAX_CLASSES
+        self.setVisible(shown)
+        if not shown:
             return
         top = int(np.argmax(probabilities[-1]))
         for index in range(probabilities.shape[1]):
