@@ -45,7 +45,7 @@ class TimelineUI(QObject):
         self.panel = TimelinePanel()
         self.dock = window.add_dock(self.panel, "Timeline", TIMELINE_DOCK,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.resizeDocks([self.dock], [170], Qt.Orientation.Vertical)
+        window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)
         self.lapse_refresher = RefreshWhenVisible(self.panel.timelapse, self.refresh_timelapse,
                                                   interval_ms=120)
 

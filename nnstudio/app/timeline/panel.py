@@ -17,9 +17,8 @@ from nnstudio.app.timeline.timelapse import TimelapsePlot
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
 
 MUTED = "color: #5b6675;"
-EMPTY_TEXT = ("No checkpoints yet: train the network (or open a project trained with "
-              "NN Studio) and its weights are kept at the start, during the first epoch "
-              "and after every epoch.")
+EMPTY_TEXT = ("No checkpoints yet: a run keeps its weights at the start, during the first "
+              "epoch and after every epoch.")
 SLIDER_TIP = ("Drag to see the filters, Look inside, the network diagram and the digit pad "
               "at each checkpoint of the training")
 BUSY_TIP = "The slider scrubs once the run has ended (Stop, or let it finish)"

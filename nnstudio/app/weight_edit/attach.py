@@ -4,7 +4,7 @@ edit bar, the truth table with the loss; edits go on the document's undo stack."
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGraphicsItem, QWidget
 
 from nnstudio.app.inspect.dense_chain import DenseChain, NotDrawable, dense_chain
 from nnstudio.app.inspect.diagram_scene import EdgeItem, NeuronItem
@@ -22,7 +22,8 @@ from nnstudio.app.weight_edit.edits import (
 from nnstudio.app.weight_edit.truth_table import TruthTable
 from nnstudio.data.errors import DatasetError
 
-TRUTH_TABLE_WIDTH = 280
+TRUTH_TABLE_WIDTH = 250
+NARROW = 640  # a diagram narrower than this shows its truth table below the drawing
 MAX_TABLE_ROWS = 16
 
 
@@ -34,9 +35,10 @@ class WeightEditing(QObject):
         self.source = window.inspect.source
         self.editor = WeightEditor()
         self.truth_table = TruthTable()
-        self.truth_table.setFixedWidth(TRUTH_TABLE_WIDTH)
+        self.truth_table.setMaximumWidth(TRUTH_TABLE_WIDTH)
         self._place_widgets()
         self.diagram.view.viewport().installEventFilter(self)
+        self.diagram.installEventFilter(self)
         self.editor.value_entered.connect(self.edit)
         self.refresher = RefreshWhenVisible(self.diagram, self.refresh)
         self.source.changed.connect(self.refresher.request)
@@ -47,7 +49,7 @@ class WeightEditing(QObject):
         layout = self.diagram.layout()
         index = layout.indexOf(self.diagram.view)
         layout.removeWidget(self.diagram.view)
-        row = QHBoxLayout()
+        self.row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.addWidget(self.diagram.view, 1)
         row.addWidget(self.truth_table, 0, Qt.AlignmentFlag.AlignTop)
         layout.insertLayout(index, row, 1)
@@ -64,6 +66,11 @@ class WeightEditing(QObject):
 
     # -- choosing and editing --------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.diagram and event.type() == QEvent.Type.Resize:
+            narrow = self.diagram.width() < NARROW
+            self.row.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                                  else QBoxLayout.Direction.LeftToRight)
+            return False
         if event.type() == QEvent.Type.MouseButtonPress \
                 and event.button() == Qt.MouseButton.LeftButton:
             item = self.diagram.view.itemAt(event.position().toPoint())

@@ -21,14 +21,25 @@ Row = tuple[str, np.ndarray, float]  # (text, input, target), as input_editor.sa
 
 
 def table_values(viewer: InspectionCopy, rows: list[Row]) -> tuple[np.ndarray, float]:
-    """(the network's first output for each row, the training loss over the rows)."""
+    """(the network's outputs for each row: one number per row for a single output, else
+    a row of them; the training loss over the rows, a target being a class when there are
+    several outputs)."""
     x = np.array([row[1] for row in rows], dtype=np.float32)
-    targets = np.array([[row[2]] for row in rows], dtype=np.float32)
     network = viewer.network
+    width = int(np.prod(viewer.shapes[viewer.order[-1]]))
+    targets = np.array([[row[2]] for row in rows], dtype=np.float32) if width == 1 else \
+        np.array([int(row[2]) for row in rows])
     value, output, _ = network.loss_forward(x.reshape(-1, *viewer.input_shape), targets,
                                             make_loss(viewer.training.loss), training=False)
     outputs = np.asarray(network.device.to_host(output), dtype=np.float64).reshape(len(rows), -1)
-    return outputs[:, 0], float(value)
+    return (outputs[:, 0] if width == 1 else outputs), float(value)
+
+
+def is_wrong(output: np.ndarray | float, target: float) -> bool:
+    """A single output on the wrong side of one half; else the top output not the target."""
+    if np.ndim(output) == 0:
+        return (float(output) >= 0.5) != (target >= 0.5)
+    return int(np.argmax(output)) != int(target)
 
 
 class TruthTable(QWidget):
@@ -40,7 +51,9 @@ class TruthTable(QWidget):
         self.table.setObjectName("truth_table")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.loss = QLabel()
         self.loss.setObjectName("truth_table_loss")
         self.loss.setStyleSheet("font-weight: 600;")
@@ -63,11 +76,12 @@ class TruthTable(QWidget):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(rows))
         for r, ((_, x, target), out) in enumerate(zip(rows, outputs, strict=True)):
-            cells = [f"{v:g}" for v in x] + [f"{target:g}", f"{out:.3f}"]
+            shown = ", ".join(f"{v:.3f}" for v in np.atleast_1d(out))
+            cells = [f"{v:g}" for v in x] + [f"{target:g}", shown]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if c == len(cells) - 1 and (out >= 0.5) != (target >= 0.5):
+                if c == len(cells) - 1 and is_wrong(out, target):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, item)
         self.table.setFixedHeight(self.table.horizontalHeader().height()
