@@ -176,8 +176,10 @@ class TimelineUI(QObject):
             panel.timelapse.show_probabilities(self.timeline.epochs(), _empty(), [])
             panel.lapse_caption.setText(f"No time-lapse: {error}")
             return
-        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities,
-                                           self.source.classes())
+        classes = self.source.classes()
+        if len(classes) != probabilities.shape[1]:  # one sigmoid output: classes 0 and 1
+            classes = [str(i) for i in range(probabilities.shape[1])]
+        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities, classes)
         panel.lapse_caption.setText(f"The time-lapse of {self.current.describe()}: each "
                                     f"class's probability at every checkpoint")
         if self.shown is not None:

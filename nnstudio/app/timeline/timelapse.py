@@ -16,12 +16,21 @@ from nnstudio.running.inspection_copy import InspectionCopy
 def probabilities_over_time(scratch: InspectionCopy, checkpoints: list[Checkpoint],
                             x: np.ndarray) -> np.ndarray:
     """(checkpoints, classes): the class probabilities of ``x`` at every checkpoint, asked
-    of ``scratch`` (whose weights this replaces)."""
+    of ``scratch`` (whose weights this replaces). A single output (a sigmoid unit) is read
+    as the probability of class 1, beside 1 - it for class 0."""
     rows = []
     for checkpoint in checkpoints:
         scratch.load_weights(checkpoint.weights)
-        rows.append(class_probabilities(scratch, x))
+        output = np.asarray(scratch.predict(x), dtype=np.float64).reshape(-1)
+        if len(output) == 1:
+            p = float(np.clip(output[0], 0.0, 1.0))
+            rows.append(np.array([1.0 - p, p]))
+        else:
+            rows.append(class_probabilities(scratch, x))
     return np.array(rows)
+
+
+MAX_TICKS = 14  # epoch labels under the plot; more checkpoints label every k-th
 
 
 class TimelapsePlot(pg.PlotWidget):
@@ -54,8 +63,10 @@ class TimelapsePlot(pg.PlotWidget):
         self.curves = []
         self.probabilities, self.epochs = probabilities, np.asarray(epochs, dtype=float)
         steps = np.arange(len(self.epochs))
+        every = max(1, -(-len(steps) // MAX_TICKS))
         self.plot_item.getAxis("bottom").setTicks([[(i, f"{round(e, 2):g}")
-                                                    for i, e in enumerate(self.epochs)]])
+                                                    for i, e in enumerate(self.epochs)
+                                                    if i % every == 0]])
         shown = bool(probabilities.size) and probabilities.shape[1] <= MAX_CLASSES
         self.setVisible(shown)
         if not shown:
