@@ -60,6 +60,7 @@ class FileMenuMixin:
         if opened.members:  # an ensemble: its members on the Experiments tab's Ensemble page
             self.experiments.ensemble.show_saved(opened.network, opened.training,
                                                  opened.members, f"saved in {Path(path).name}")
+        self.timeline.load(opened.checkpoints, f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -189,7 +190,9 @@ class FileMenuMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                    weights, history, self.data_source)
+                                    weights, history, data=self.data_source,
+                                    checkpoints=self.timeline.checkpoints_for(
+                                        self.document.spec) if weights is not None else [])
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

@@ -111,6 +111,12 @@ class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
         from nnstudio.app.experiments.attach import ExperimentsUI
 
         self.experiments = ExperimentsUI(self)
+        from nnstudio.app.timeline.attach import TimelineUI
+
+        self.timeline = TimelineUI(self)
+        from nnstudio.app.weight_edit.attach import WeightEditing
+
+        self.weight_editing = WeightEditing(self)
         from nnstudio.app.tab_layouts import TabLayouts
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 

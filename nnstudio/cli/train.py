@@ -12,7 +12,7 @@ from typing import Any
 
 from nnstudio.cli.data_options import add_data_options, with_own_data
 from nnstudio.cli.settings import DATA_SETTINGS, add_setting_options, settings_from_args
-from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished
+from nnstudio.engine.events import BatchEnd, Checkpoint, Diverged, EpochEnd, Finished
 from nnstudio.progress import ProgressBar
 
 
@@ -38,7 +38,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from nnstudio.files.documents import open_source
+    from nnstudio.files.documents import holds_weights, open_source
+    from nnstudio.running.checkpoints import checkpoint_steps
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
@@ -63,8 +64,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     def shown(epoch: int) -> bool:
         return epoch % every == 0 or epoch == training.epochs - 1
 
+    checkpoints: list[Checkpoint] = []  # the timeline a saved project keeps
+    if args.save and holds_weights(args.save):
+        trainer.config.checkpoint_steps = checkpoint_steps
     for event in trainer.run():
-        if isinstance(event, BatchEnd):
+        if isinstance(event, Checkpoint):
+            checkpoints.append(event)
+        elif isinstance(event, BatchEnd):
             if not shown(event.epoch):
                 continue
             if bar is None or event.batch == 0:
@@ -98,7 +104,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.save:
         data = replace(own.source, embedded=args.embed_data or own.source.embedded) \
             if own else None
-        save_failed = _save_or_rescue(args.save, opened, training, session, history, data)
+        save_failed = _save_or_rescue(args.save, opened, training, session, history, data,
+                                      checkpoints)
         if save_failed is None:
             print(f"Saved {args.save}", file=log)
     if args.json:
@@ -139,21 +146,22 @@ def _session(opened: Any, training: Any, data_dir: str | None, own: Any = None) 
 
 
 def _save_or_rescue(path: str, opened: Any, training: Any, session: Any,
-                    history: dict, data: Any = None) -> Exception | None:
+                    history: dict, data: Any = None,
+                    checkpoints: list[Checkpoint] | None = None) -> Exception | None:
     """Save to ``path``; if that fails at the end of a run, save the result somewhere
     else rather than lose it, and return the error to report, naming where it went."""
     from nnstudio.cli.common import CliError
     from nnstudio.files.documents import DocumentError
 
     try:
-        _save(path, opened, training, session, history, data)
+        _save(path, opened, training, session, history, data, checkpoints)
         return None
     except (OSError, DocumentError) as error:
         problem = str(error) or type(error).__name__
     for rescue in _rescue_paths(path):
         try:
             rescue.parent.mkdir(parents=True, exist_ok=True)
-            _save(str(rescue), opened, training, session, history, data)
+            _save(str(rescue), opened, training, session, history, data, checkpoints)
         except (OSError, DocumentError):
             continue
         return CliError(f"--save {path}: could not save the trained result ({problem}); "
@@ -174,7 +182,7 @@ def _rescue_paths(path: str) -> list[Path]:
             Path(tempfile.gettempdir()) / name]
 
 def _save(path: str, opened: Any, training: Any, session: Any, history: dict,
-          data: Any = None) -> None:
+          data: Any = None, checkpoints: list[Checkpoint] | None = None) -> None:
     from nnstudio.export.npz import export_npz
     from nnstudio.files.documents import holds_weights, save_document
 
@@ -185,7 +193,8 @@ def _save(path: str, opened: Any, training: Any, session: Any, history: dict,
     if not holds_weights(path):
         print(f"nnstudio: note: {path} keeps the network and its settings but not the trained "
               f"weights; save a project (.nnstudio) to keep them", file=sys.stderr)
-    save_document(path, opened.network, training, weights, history, data)
+    save_document(path, opened.network, training, weights, history, data=data,
+                  checkpoints=checkpoints)
 
 
 def _history_table(history: dict[str, list]) -> str:

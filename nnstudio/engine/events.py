@@ -63,6 +63,17 @@ class Snapshot:
 
 
 @dataclass
+class Checkpoint:
+    """A copy of the weights kept for the training's timeline (see
+    ``TrainerConfig.checkpoint_steps``): ``step`` batches into the run, ``epoch`` epochs
+    trained (fractional inside an epoch)."""
+
+    step: int
+    epoch: float
+    weights: dict[str, dict[str, numpy.ndarray]]
+
+
+@dataclass
 class Paused:
     step: int
 

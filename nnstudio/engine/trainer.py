@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +19,7 @@ import numpy
 
 from nnstudio.engine.events import (
     BatchEnd,
+    Checkpoint,
     Diverged,
     EpochEnd,
     Finished,
@@ -56,6 +57,10 @@ class TrainerConfig:
     explosion_factor: float = 1000.0
     # Known-good weights are copied every this many batches (and restored on divergence).
     checkpoint_batches: int = 50
+    # The steps (batches since the start) after which a Checkpoint of the weights is yielded
+    # for the training's timeline, given (batches per epoch, epochs); step 0 is the start.
+    # None: no timeline.
+    checkpoint_steps: Callable[[int, int], Collection[int]] | None = None
 
 
 class TrainerControl:
@@ -241,6 +246,10 @@ class Trainer:
         known_good = KnownGood(net, self.optimizer)
         yield Started(cfg.epochs, batches, n, 0 if self.x_val is None else len(self.x_val),
                       net.parameter_count(), net.device.name)
+        timeline = set(cfg.checkpoint_steps(batches, cfg.epochs)) if cfg.checkpoint_steps \
+            else set()
+        if 0 in timeline:
+            yield Checkpoint(0, 0.0, net.get_weights())
         start_time = time.perf_counter()
         last_snapshot = -math.inf
         step = 0
@@ -301,6 +310,8 @@ class Trainer:
                 elapsed = time.perf_counter() - start_time
                 yield BatchEnd(epoch, batch, step, value, acc, lr, samples_seen,
                                samples_seen / max(elapsed, 1e-9), elapsed)
+                if step in timeline:
+                    yield Checkpoint(step, step / batches, net.get_weights())
                 if due:
                     last_snapshot = time.perf_counter()
                     yield self.snapshot(step, epoch, before)
@@ -337,6 +348,8 @@ class Trainer:
             diverged = self._diverged(max(epoch, 0), batch, step, where[0], "weights")
             yield self._restored(diverged, known_good.restore())
             reason = "diverged"
+        if timeline and reason == "stopped" and step not in timeline:
+            yield Checkpoint(step, step / batches, net.get_weights())  # where it stopped
         epochs_run = len(self.history["epoch"])
         self.history["batch_loss"] = self.batch_losses.column(0).tolist()
         self.history["batch_loss_stride"] = self.batch_losses.stride

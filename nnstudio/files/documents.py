@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio.data.source import DataSource
+from nnstudio.engine.events import Checkpoint
 from nnstudio.files.embedded_data import EmbeddedDataError, extract_data
 from nnstudio.files.project import (
     MAX_JSON_BYTES,
@@ -70,6 +71,7 @@ class Opened:
     # A project's experiment section (a search to run), as saved; None when there is none.
     experiment: dict[str, Any] | None = None
     data: DataSource | None = None  # a project's own data, where it is now
+    checkpoints: list[Checkpoint] = field(default_factory=list)  # a project's timeline
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -100,7 +102,8 @@ def open_file(path: str | os.PathLike[str]) -> Opened:
         data = _project_data(path, project.data)
         return Opened(path.stem, project.network, project.training, project.weights,
                       project.history, path, members=project.members,
-                      experiment=project.experiment, data=data)
+                      experiment=project.experiment, data=data,
+                      checkpoints=project.checkpoints)
     if is_onnx(path):
         return open_onnx(path)
     network, training = load_document(path)
@@ -191,17 +194,19 @@ def document_json(network: NetworkSpec, training: TrainingSpec) -> dict[str, Any
 
 def save_document(path: str | os.PathLike[str], network: NetworkSpec,
                   training: TrainingSpec, weights: dict | None = None,
-                  history: dict | None = None,
+                  history: dict | None = None, *,
                   members: list[EnsembleMember] | None = None,
-                  experiment: dict | None = None, data: DataSource | None = None) -> None:
+                  experiment: dict | None = None, data: DataSource | None = None,
+                  checkpoints: list[Checkpoint] | None = None) -> None:
     """A .nnstudio project (with weights, history, an ensemble's members, an experiment
-    section and the reference to the person's own data when given), or else a JSON document
-    (network and training settings only)."""
+    section, the reference to the person's own data and the training's checkpoints when
+    given), or else a JSON document (network and training settings only)."""
     try:
         if holds_weights(path):
             save_project(path, Project(network, training, weights, history or {},
                                        training.dataset, members=list(members or []),
-                                       experiment=experiment, data=data))
+                                       experiment=experiment, data=data,
+                                       checkpoints=list(checkpoints or [])))
         else:
             text = json.dumps(document_json(network, training), indent=2) + "\n"
             write_atomic(path, text.encode("utf-8"))

@@ -1,4 +1,9 @@
-"""The .nnstudio project file: a zip of project.json, weights.npz and history.json.
+"""The .nnstudio project file: a zip of project.json, weights.npz and history.json, and
+checkpoints.npz when the project keeps a timeline of its training.
+
+A project with checkpoints lists them in project.json ("checkpoints": [{"step", "epoch"}])
+and keeps their arrays in checkpoints.npz as "<index>/<node>/<param>"; a file without them
+(older ones) opens with an empty timeline, and an older NN Studio ignores them.
 
 An ensemble's project (format version 2) also lists its members in project.json's
 "ensemble" (each member's seed, test accuracy and weights member) and keeps each member's
@@ -25,6 +30,7 @@ import numpy
 
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource
+from nnstudio.engine.events import Checkpoint
 from nnstudio.files.embedded_data import EmbeddedDataError, write_data
 from nnstudio.spec.format_version import FormatVersionError, check_format_version
 from nnstudio.spec.network import NetworkSpec, SpecError
@@ -76,6 +82,8 @@ class Project:
     experiment: dict[str, Any] | None = None
     # The person's own data: a reference (path, SHA-256, preprocessing), never the data.
     data: DataSource | None = None
+    # The training's timeline, oldest first (see nnstudio.running.checkpoints).
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
 
 def save_project(path: str | os.PathLike[str], project: Project) -> None:
@@ -98,16 +106,23 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
         raise ProjectError(f"{path.name}: an ensemble of {len(project.members)} members; a "
                            f"project holds at most {MAX_MEMBERS}")
     first = project.members[0].weights if project.members else project.weights
-    archives = {"weights.npz": _weights_bytes(path, first)}
+    archives = {"weights.npz": _weights_npz(path, first, "the weights")}
     if project.members:
         listed = []
         for index, member in enumerate(project.members):
             entry = "weights.npz" if index == 0 else f"members/{index}.npz"
             if index:
-                archives[entry] = _weights_bytes(path, member.weights)
+                archives[entry] = _weights_npz(path, member.weights,
+                                               f"the weights of member {index + 1}")
             listed.append({"seed": member.seed, "test_accuracy": member.test_accuracy,
                            "weights": entry})
         meta["ensemble"] = {"members": listed}
+    if project.checkpoints:
+        meta["checkpoints"] = [{"step": int(c.step), "epoch": float(c.epoch)}
+                               for c in project.checkpoints]
+        archives["checkpoints.npz"] = _weights_npz(
+            path, {f"{i}/{node}": arrays for i, c in enumerate(project.checkpoints)
+                   for node, arrays in c.weights.items()}, "the checkpoints of the timeline")
 
     def write(handle: IO[bytes]) -> None:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -125,9 +140,9 @@ def save_project(path: str | os.PathLike[str], project: Project) -> None:
     write_atomic(path, write)
 
 
-def _weights_bytes(path: Path, weights: dict[str, dict[str, Any]] | None) -> bytes:
-    """One network's weights as the bytes of an .npz, refused when they could not be read
-    back (a name a zip cannot carry, or more than a project may hold)."""
+def _weights_npz(path: Path, weights: dict[str, dict[str, Any]] | None, what: str) -> bytes:
+    """The .npz bytes of {node: {param: array}}; ProjectError for a name a zip cannot carry
+    or more than a project can open again."""
     buffer = io.BytesIO()
     flat = {f"{node}/{name}": numpy.asarray(array)
             for node, arrays in (weights or {}).items() for name, array in arrays.items()}
@@ -138,7 +153,7 @@ def _weights_bytes(path: Path, weights: dict[str, dict[str, Any]] | None) -> byt
     numpy.savez(buffer, **flat)
     total = buffer.getbuffer().nbytes
     if total > weights_archive.MAX_WEIGHTS_BYTES:  # it could be saved, but never opened again
-        raise ProjectError(f"{path.name}: the weights take {format_size(total)}, more than the "
+        raise ProjectError(f"{path.name}: {what} take {format_size(total)}, more than the "
                            f"{format_size(weights_archive.MAX_WEIGHTS_BYTES)} a project can "
                            f"hold; make the network smaller")
     return buffer.getvalue()
@@ -203,10 +218,11 @@ def _read_project(archive: zipfile.ZipFile, name: str) -> Project:
     experiment = meta.get("experiment")
     if not (experiment is None or isinstance(experiment, dict)):
         raise ProjectError(f"{name}: project.json has a malformed experiment section")
-    weights = _read_weights(archive, "weights.npz", name)
+    weights = _read_weights(archive, "weights.npz", name) or None
     members = _read_members(archive, meta.get("ensemble"), weights, name)
+    checkpoints = _read_checkpoints(archive, meta.get("checkpoints", []), name)
     return Project(network, training, weights, history, dataset, layout, members, experiment,
-                   _read_data(meta.get("data"), name))
+                   _read_data(meta.get("data"), name), checkpoints)
 
 
 def _read_members(archive: zipfile.ZipFile, ensemble: Any,
@@ -231,7 +247,7 @@ def _read_members(archive: zipfile.ZipFile, ensemble: Any,
                                f"malformed (it needs a seed, a test accuracy or null, and "
                                f"its weights in {expected})")
         weights = first if index == 0 else _read_weights(archive, expected, name)
-        if weights is None:
+        if not weights:
             raise ProjectError(f"{name}: ensemble member {index + 1} has no weights "
                                f"({expected} is missing or empty)")
         members.append(EnsembleMember(seed, weights, None if accuracy is None
@@ -281,15 +297,36 @@ def _read_json(archive: zipfile.ZipFile, member: str, name: str, required: bool)
 
 
 def _read_weights(archive: zipfile.ZipFile, member: str, name: str
-                  ) -> dict[str, dict[str, numpy.ndarray]] | None:
+                  ) -> dict[str, dict[str, numpy.ndarray]]:
     raw = _member(archive, member, name, required=False,
                   limit=weights_archive.MAX_WEIGHTS_BYTES)
     if raw is None:
-        return None
+        return {}
     try:
-        return weights_archive.read_weights_archive(io.BytesIO(raw)) or None
+        return weights_archive.read_weights_archive(io.BytesIO(raw))
     except weights_archive.WeightsArchiveError as error:
         raise ProjectError(f"{name}: {member} {error}") from None
+
+
+def _read_checkpoints(archive: zipfile.ZipFile, listed: Any, name: str) -> list[Checkpoint]:
+    """The timeline project.json lists, with its arrays from checkpoints.npz."""
+    if not isinstance(listed, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("step"), int)
+            and isinstance(c.get("epoch"), int | float) for c in listed):
+        raise ProjectError(f"{name}: project.json has a malformed list of checkpoints")
+    if not listed:
+        return []
+    arrays: dict[int, dict[str, dict[str, numpy.ndarray]]] = {}
+    for key, params in _read_weights(archive, "checkpoints.npz", name).items():
+        index, slash, node = key.partition("/")
+        if not slash or not index.isdigit() or int(index) >= len(listed):
+            raise ProjectError(f"{name}: checkpoints.npz holds an unusable array {key!r}")
+        arrays.setdefault(int(index), {})[node] = params
+    missing = [i for i in range(len(listed)) if i not in arrays]
+    if missing:
+        raise ProjectError(f"{name}: checkpoints.npz has no weights for checkpoint "
+                           f"{missing[0] + 1} of {len(listed)}")
+    return [Checkpoint(c["step"], float(c["epoch"]), arrays[i]) for i, c in enumerate(listed)]
 
 
 def _plain(value: Any) -> Any:

@@ -337,6 +337,10 @@ class EditedNetwork(QObject):
             params.pop(name, None)
         self.node_changed.emit(node_id)
 
+    def write_weights(self, weights: dict[str, Any]) -> None:
+        """The network's hand-set weights ({node: {param: nested lists}}), all at once."""
+        self._spec.weights = weights
+
     def write_pos(self, node_id: str, pos: Pos | None) -> None:
         self._spec.node(node_id).pos = pos
         self.node_moved.emit(node_id)

@@ -41,6 +41,8 @@ class InspectionSource(QObject):
         self.context: RunContext | None = None
         # Where the shown weights come from when no run is shown ("saved in l5.nnstudio").
         self.saved_origin = ""
+        # Which checkpoint of the training's timeline is shown ("at epoch 2"), "" for none.
+        self.checkpoint_note = ""
         self.dataset_name = ""
         self._spec: NetworkSpec | None = None
         self._training = TrainingSpec()
@@ -80,10 +82,11 @@ class InspectionSource(QObject):
         """One line for a panel's header."""
         if self.viewer is None:
             return self.problem
+        at = f", {self.checkpoint_note}" if self.checkpoint_note else ""
         if self.context is not None:
-            return f"Trained weights: {self.context.label}"
+            return f"Trained weights: {self.context.label}{at}"
         if self.saved_origin:
-            return f"Trained weights {self.saved_origin}"
+            return f"Trained weights {self.saved_origin}{at}"
         name = self._spec.name if self._spec is not None else "network"
         return f"Untrained: the starting weights of {name}"
 
@@ -116,10 +119,19 @@ class InspectionSource(QObject):
                 self.problem = f"The network cannot be built: {error}"
         self.changed.emit()
 
+    def show_checkpoint(self, viewer: InspectionCopy, note: str) -> None:
+        """The weights of a checkpoint of the training's timeline (``note``: "checkpoint
+        at epoch 2"; "" with the newest weights), until another run or document."""
+        self.viewer = viewer
+        self.checkpoint_note = note
+        self.problem = ""
+        self.changed.emit()
+
     @Slot(object, str)
     def set_saved(self, viewer: InspectionCopy, origin: str) -> None:
         """Trained weights that came with the document (``origin``: "saved in l5.nnstudio"),
         shown until a run starts or the document is replaced."""
+        self.checkpoint_note = ""
         self.context = None
         self.saved_origin = origin
         self.viewer = viewer
@@ -132,7 +144,7 @@ class InspectionSource(QObject):
         """A run started: from now on show its weights (``viewer`` defaults to the one the
         run's snapshots are loaded into, passed with ``weights_updated``)."""
         self.context = context
-        self.saved_origin = ""
+        self.saved_origin = self.checkpoint_note = ""
         self.dataset_name = context.dataset.name
         if viewer is not None:
             self.viewer = viewer
@@ -154,7 +166,7 @@ class InspectionSource(QObject):
         """The document was replaced: go back to its own (untrained) network, ``spec`` if
         given, else the last one the document showed."""
         self.context = None
-        self.saved_origin = ""
+        self.saved_origin = self.checkpoint_note = ""
         spec = spec if spec is not None else self._spec
         if spec is not None:
             self.set_document_network(spec, training or self._training, force=True)

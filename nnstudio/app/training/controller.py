@@ -19,6 +19,7 @@ from nnstudio.app.training.worker import TrainingWorker
 from nnstudio.data.source import DataSource
 from nnstudio.engine.events import (
     BatchEnd,
+    Checkpoint,
     Diverged,
     EpochEnd,
     Finished,
@@ -67,6 +68,7 @@ class TrainingController(QObject):
     # died): the InspectionCopy holding its last weights.
     run_lost = Signal(object)
     viewer_changed = Signal(object)  # InspectionCopy with new weights
+    checkpoint_taken = Signal(object)  # a Checkpoint of the run's weights, for its timeline
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -113,9 +115,10 @@ class TrainingController(QObject):
 
     # -- commands ------------------------------------------------------------------------
     def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False,
-              weights: dict | None = None) -> bool:
+              weights: dict | None = None, note: str = "") -> bool:
         """Train a copy of ``spec``: later edits to the canvas do not reach this run. With
-        ``weights`` the run continues from them instead of fresh starting weights."""
+        ``weights`` the run continues from them instead of fresh starting weights; ``note``
+        ends the run's label (", continued" by default when it has weights)."""
         if self.state is RunState.UNRESPONSIVE:
             self._start_after_end = (spec, training, paused, weights)
             self.end_unresponsive()
@@ -148,7 +151,7 @@ class TrainingController(QObject):
         self.viewer = viewer
         if weights:
             self.viewer.load_weights(weights)
-        label = describe_run(run_id, training) + (", continued" if weights else "")
+        label = describe_run(run_id, training) + (note or (", continued" if weights else ""))
         data = self.data if self.data and self.data.name == training.dataset else None
         request = RunRequest(run_id, label, spec, training, paused=paused,
                              snapshot_seconds=SNAPSHOT_SECONDS, weights=weights, data=data)
@@ -303,6 +306,8 @@ class TrainingController(QObject):
                 self.viewer_changed.emit(self.viewer)
             for listener in listeners:
                 listener.on_snapshot(event)
+        elif isinstance(event, Checkpoint):
+            self.checkpoint_taken.emit(event)
         elif isinstance(event, EpochEnd):
             for listener in listeners:
                 listener.on_epoch(event)

@@ -21,6 +21,7 @@ from nnstudio.data.source import DataSource
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd
 from nnstudio.engine.trainer import TrainerControl
+from nnstudio.running.checkpoints import checkpoint_steps
 from nnstudio.running.inspection_copy import RunContext
 from nnstudio.running.session import Session, SessionError, create_session
 from nnstudio.running.training_process.commands import Begin, Pause, Resume, Step, Stop
@@ -69,6 +70,7 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
     trainer = session.trainer
     trainer.config.keep_val_outputs = True
     trainer.config.snapshot_grads = True
+    trainer.config.checkpoint_steps = checkpoint_steps  # the timeline of the training
     device = session.network.device
     x_val, y_val = trainer.x_val, trainer.y_val
     held_out = "validation"
