@@ -16,6 +16,7 @@ from nnstudio.spec.presets import load_preset
 
 @pytest.mark.slow
 @pytest.mark.very_slow
+@pytest.mark.timeout(7200)
 def test_a_20_trial_search_finds_an_mlp_with_98_percent_on_mnist(tmp_path) -> None:
     folder = find_local_mnist()
     if folder is None:
