@@ -302,6 +302,7 @@ class SearchView(QWidget):
         self.table.columns = columns
         self.table.setColumnCount(len(columns))
         self.table.setHorizontalHeaderLabels(columns)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)  # trials in order while they run
         self.best_plot.clear()
         self.loss_plot.clear()
         self.scatter_layout.clear()
@@ -345,6 +346,8 @@ class SearchView(QWidget):
             if row.number not in self.rows:
                 self._add_row(row)
         self._redraw_summaries()
+        self.table.sortItems(self.table.columns.index("Val. accuracy"),
+                             Qt.SortOrder.DescendingOrder)  # best first, as `nnstudio sweep`
         best = event.best
         text = (f"Search {event.reason} after {event.seconds:.0f} s: "
                 f"{sum(r.state == 'complete' for r in event.rows)} trials complete")
