@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nnstudio.cli.options import positive_int
+from nnstudio.cli.options import non_negative_int, positive_int
 from nnstudio.cli.settings import add_setting_options, settings_from_args
 from nnstudio.progress import ProgressBar, format_seconds
 
@@ -52,7 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                             "(default none)")
     sweep.add_argument("--grid-points", type=positive_int, default=None, metavar="N",
                        help="values a grid tries on each range (default 3)")
-    sweep.add_argument("--keep-weights", type=int, default=3, metavar="N",
+    sweep.add_argument("--keep-weights", type=non_negative_int, default=3, metavar="N",
                        help="keep the weights of the N best trials in the study (default 3)")
     sweep.add_argument("--save-best", metavar="FILE.nnstudio",
                        help="save the best trial (network, settings, weights) as a project")
@@ -104,7 +104,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     sweep = Sweep(opened.network, training, space, strategy=strategy, trials=trials,
                   workers=args.workers or plan.workers, study=study,
                   study_name=args.study_name or "sweep", pruner=args.prune or plan.pruner,
-                  keep_weights=max(0, args.keep_weights), ray=args.ray,
+                  keep_weights=args.keep_weights, ray=args.ray,
                   listener=Progress(trials))
     log = sys.stderr
     print(f'Sweep of "{opened.name}" ({strategy}, {trials} trial{"s" if trials != 1 else ""}, '

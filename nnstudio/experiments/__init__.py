@@ -13,7 +13,8 @@ The public API of the search (stable; extended, never changed):
   background or ``run()``, ``stop()``, ``wait()``, ``result``. The listener hears
   ``TrialStarted``, ``TrialEpoch`` (loss and accuracy curves so far), ``TrialFinished``
   (a ``TrialRow``: state, params, score, time) and ``SweepFinished`` (see sweep.py).
-- ``StudyStore(FILE_OR_URL, study_name).rows()`` every trial best first;
+- ``StudyStore(FILE_OR_URL, study_name).rows()`` every trial best first
+  (``default_study_location(network.name)`` is a file in the user's data folder);
   ``.open_trial(number)`` its network, settings and kept weights as an ``Opened`` document.
 - ``LocalPool(workers).train(TrainRequest(network, training), on_epoch=...)`` trains one
   run in a worker process and returns its ``TrainOutcome`` (history, weights, scores);
@@ -37,7 +38,12 @@ from nnstudio.experiments.search_space import (
     searchable,
 )
 from nnstudio.experiments.strategies import PRUNERS, STRATEGIES
-from nnstudio.experiments.study_store import StudyError, StudyStore, TrialRow
+from nnstudio.experiments.study_store import (
+    StudyError,
+    StudyStore,
+    TrialRow,
+    default_study_location,
+)
 from nnstudio.experiments.sweep import (
     Sweep,
     SweepFinished,
@@ -52,6 +58,7 @@ __all__ = [
     "Dimension", "EpochProgress", "ExperimentPlan", "LocalPool", "PRUNERS", "RunFailed",
     "RunStopped", "STRATEGIES", "SearchSpace", "SearchSpaceError", "Searchable", "StudyError",
     "StudyStore", "Sweep", "SweepFinished", "SweepListener", "TrainOutcome", "TrainRequest",
-    "TrialEpoch", "TrialFinished", "TrialRow", "TrialStarted", "default_workers",
+    "TrialEpoch", "TrialFinished", "TrialRow", "TrialStarted", "default_study_location",
+    "default_workers",
     "searchable", "train", "train_all",
 ]

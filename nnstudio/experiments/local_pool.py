@@ -21,7 +21,7 @@ from nnstudio.experiments.trial_run import (
     TrainRequest,
     run_trial_child,
 )
-from nnstudio.running.training_process.messages import Failed
+from nnstudio.running.training_process.messages import Ended, Failed
 from nnstudio.running.training_process.process import TrainingProcess
 
 # How long a worker asked to stop may take to end its batch before it is killed.
@@ -51,27 +51,25 @@ class LocalPool:
 
     kind = "local"
 
-    def __init__(self, workers: int | None = None, spares: bool = True) -> None:
+    def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
         self._lock = threading.Lock()
         self._running: set[TrainingProcess] = set()
-        # Workers started ahead (the engine imported meanwhile), one per slot at most.
-        self._spares: list[TrainingProcess] = []
-        self._use_spares = spares
+        # Workers whose last run ended well, waiting for the next: each process trains run
+        # after run, with the engine imported and the dataset loaded once.
+        self._idle: list[TrainingProcess] = []
         self._stopped = False
 
     def _worker(self) -> TrainingProcess:
-        """A started spare if there is one, else a new worker; a spare is started for the
-        next run either way."""
+        """An idle worker if one is still alive, else a new one."""
         with self._lock:
-            process = self._spares.pop() if self._spares else None
-            if self._use_spares and len(self._spares) < self.workers:
-                spare = TrainingProcess(target=run_trial_child)
-                spare.start()
-                self._spares.append(spare)
-        if process is None:
-            process = TrainingProcess(target=run_trial_child)
-            process.start()
+            while self._idle:
+                process = self._idle.pop()
+                if process.alive:
+                    return process
+                process.discard()
+        process = TrainingProcess(target=run_trial_child)
+        process.start()
         return process
 
     def train(self, request: TrainRequest, on_start: OnStart | None = None,
@@ -86,13 +84,14 @@ class LocalPool:
             stopped = self._stopped
         outcome: TrainOutcome | None = None
         failure: str | None = None
+        ended = False
         try:
             process.begin(request)
             if stopped:
                 process.kill()
             if on_start is not None:
                 on_start(process.pid)
-            for message in process.messages(exit_timeout=STOP_SECONDS):
+            for message in process.messages(exit_timeout=STOP_SECONDS, keep_alive=True):
                 if isinstance(message, EpochProgress):
                     if on_epoch is not None and on_epoch(message):
                         process.control.stop()
@@ -100,10 +99,16 @@ class LocalPool:
                     outcome = message
                 elif isinstance(message, Failed) and failure is None:
                     failure = message.message
+                ended = isinstance(message, Ended) and failure is None
         finally:
             with self._lock:
                 self._running.discard(process)
                 stopped = self._stopped
+                if ended and outcome is not None and not stopped:
+                    self._idle.append(process)  # ready for the next run
+                    process = None
+            if process is not None and ended:
+                process.discard()  # (a run that ended well but is not kept)
         if outcome is not None:
             return outcome
         if stopped:
@@ -116,9 +121,9 @@ class LocalPool:
         with self._lock:
             self._stopped = True
             running = list(self._running)
-            spares, self._spares = self._spares, []
-        for spare in spares:
-            spare.discard()
+            idle, self._idle = self._idle, []
+        for process in idle:
+            process.discard()
         for process in running:
             process.control.stop()
             if kill:

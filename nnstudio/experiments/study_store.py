@@ -57,6 +57,18 @@ def storage_url(location: str | os.PathLike[str]) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+def default_study_location(name: str) -> Path:
+    """Where a study of the network ``name`` goes when no file is named: the user's data
+    folder (studies/NAME.study.db), made if needed. The command line uses the current
+    folder instead."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("nnstudio")) / "studies"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "untitled"
+    return folder / f"{safe}.study.db"
+
+
 def owner_tag() -> str:
     """Who runs a trial: host and process id (a resumed sweep fails the dead owners')."""
     return f"{socket.gethostname()}:{os.getpid()}"

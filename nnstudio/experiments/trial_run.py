@@ -134,7 +134,8 @@ def serve_train(request: TrainRequest, send: Callable[[object], None],
     listener.start()
     heart.start()
     try:
-        heart.send(train(request, control=control, on_epoch=heart.send))
+        dataset = cached_dataset(request.training)
+        heart.send(train(request, dataset, control=control, on_epoch=heart.send))
     except EXPECTED_ERRORS as error:
         heart.send(Failed(str(error) or type(error).__name__))
     except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
@@ -142,12 +143,31 @@ def serve_train(request: TrainRequest, send: Callable[[object], None],
     finally:
         heart.stop()
     heart.send(Ended())
+    # The other end answers Ended with a Stop (it keeps this worker for another run) or
+    # closes the pipe: either ends the command thread, before the next run reads the pipe.
+    listener.join()
+
+
+_DATASETS: dict[tuple[str, str], Dataset] = {}
+
+
+def cached_dataset(training: TrainingSpec) -> Dataset:
+    """The run's dataset, loaded once per worker (the last one asked for is kept)."""
+    from nnstudio.data.datasets import load_dataset
+
+    key = (training.dataset, training.data_dir)
+    if key not in _DATASETS:
+        _DATASETS.clear()
+        _DATASETS[key] = load_dataset(training.dataset, data_dir=training.data_dir or None)
+    return _DATASETS[key]
 
 
 def run_trial_child(request: TrainRequest | None, events, commands) -> None:  # noqa: ANN001
     """A local worker's entry point (a ``TrainingProcess`` target): one BLAS thread, Ctrl+C
     left to the parent, which stops its workers itself. Without a request it is a spare,
-    started ahead with the engine imported, that waits for its ``Begin``."""
+    started ahead with the engine imported, that waits for its ``Begin``. After each run it
+    waits for the next ``Begin`` (the pool keeps it: no new process, no dataset loaded
+    again), until the other end closes the pipe."""
     import signal
 
     from threadpoolctl import threadpool_limits
@@ -159,8 +179,10 @@ def run_trial_child(request: TrainRequest | None, events, commands) -> None:  # 
             events.close()
             return
     try:
-        with threadpool_limits(limits=request.blas_threads, user_api="blas"):
-            serve_train(request, events.send, commands.recv)
+        while request is not None:
+            with threadpool_limits(limits=request.blas_threads, user_api="blas"):
+                serve_train(request, events.send, commands.recv)
+            request = await_run(commands.recv, events.send)
     except (BrokenPipeError, EOFError, OSError):
         pass  # the parent went away
     finally:

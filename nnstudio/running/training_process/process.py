@@ -47,6 +47,10 @@ class RemoteControl:
                 return False  # the child has gone: nothing left to control
         return True
 
+    def renewed(self) -> RemoteControl:
+        """A fresh control on the same pipe, for the child's next run."""
+        return RemoteControl(self._connection)
+
     def close(self) -> None:
         with self._lock:
             if self._connection is not None:
@@ -161,7 +165,8 @@ class TrainingProcess:
         """Seconds since the child was last heard (thread-safe: a float read)."""
         return time.monotonic() - self.last_heard
 
-    def messages(self, exit_timeout: float = 10.0) -> Iterator[object]:
+    def messages(self, exit_timeout: float = 10.0,
+                 keep_alive: bool = False) -> Iterator[object]:
         """Everything the child sends, ending with ``Ended``; a ``Failed`` comes first
         when the child died without one. Heartbeats are not passed on; a ``Silent`` comes
         when the child said nothing for ``silence_seconds``, an ``Awake`` when it speaks
@@ -190,14 +195,25 @@ class TrainingProcess:
                 ended = isinstance(message, Ended)
                 yield message
         finally:
-            if not ended:
-                self.control.stop()
-            self.control.close()
-            self._release(exit_timeout if ended else 2.0)
+            if ended and keep_alive:
+                self._await_next_run()
+            else:
+                if not ended:
+                    self.control.stop()
+                self.control.close()
+                self._release(exit_timeout if ended else 2.0)
         if not ended:
             yield Failed("The training process ended unexpectedly: "
                          + describe_exit(self.exitcode))
             yield Ended()
+
+    def _await_next_run(self) -> None:
+        """``keep_alive``: a child whose run ended by itself stays for the next ``begin``
+        (a target that serves several runs, as an experiment's workers do); the Stop ends
+        the finished run's command thread, and the next run gets a control of its own."""
+        self.control.send(Stop())
+        self.control = self.control.renewed()
+        self.request = None
 
     def _release(self, timeout: float) -> None:
         """Wait for the child (kill it after ``timeout``), then close everything it used:
