@@ -172,7 +172,8 @@ def test_an_ensemble_shows_members_beside_the_vote_and_votes_under_the_pad(  # n
     assert [m.seed for m in open_file(saved).members] == [0, 1, 2]
 
 
-def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_ensemble_project_opens_with_its_members(window, qtbot,  # noqa: ANN001
+                                                    tmp_path: Path) -> None:
     from nnstudio.experiments.ensemble import save_ensemble, train_members
 
     network = NetworkSpec.sequential([("Dense", {"units": 8}), ("ReLU", {}),
@@ -185,7 +186,8 @@ def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> N
     assert window.open_file(str(path))
     view = window.experiments.ensemble
     assert [m.seed for m in view.trained_members()] == [0, 1]
-    assert view.scores is not None and len(view.scores.members) == 2
+    qtbot.waitUntil(lambda: view.scores is not None, timeout=WAIT_MS)
+    assert len(view.scores.members) == 2
     assert view.scores.members == pytest.approx([m.test_accuracy for m in members])
     assert window.experiments.votes.predictor is not None
 
