@@ -255,6 +255,7 @@ class EnsembleView(QWidget):
         span = max(top - low, 0.002)
         plot.setYRange(max(0.0, low - span), min(1.0, top + span * 0.8), padding=0)
         plot.setXRange(0.3, len(self.seeds) + 0.7, padding=0)
+        plot.getAxis("bottom").setTicks([[(i + 1, str(i + 1)) for i in range(len(self.seeds))]])
 
     # -- saving ------------------------------------------------------------------------
     def save(self, path: str | None = None) -> str | None:
@@ -334,6 +335,6 @@ class MemberVotes(QLabel):
         votes = " ".join(
             f"<span style='color:{series_color(i)}'>■</span>{vote}"
             for i, vote in enumerate(answer.votes))
-        self.setText(f"<b>Members' votes</b> {votes}<br>Majority: <b>{answer.majority}</b>"
+        self.setText(f"<b>Ensemble members' votes</b> {votes}<br>Majority: <b>{answer.majority}</b>"
                      f" · mean probability: <b>{answer.mean}</b> "
                      f"({answer.mean_confidence:.0%})")

@@ -165,7 +165,7 @@ def test_an_ensemble_shows_members_beside_the_vote_and_votes_under_the_pad(  # n
     # The pad: each member's vote.
     assert ui.votes.isVisibleTo(window.inspect.draw)
     window.inspect.draw.pad.draw_strokes([[(140.0, 50.0), (142.0, 140.0), (144.0, 230.0)]])
-    qtbot.waitUntil(lambda: "Members' votes" in ui.votes.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "members' votes" in ui.votes.text(), timeout=5000)
     assert ui.votes.text().count("■") == 3
     # Saved as a project with its members.
     saved = view.save(str(tmp_path / "tiny-ensemble.nnstudio"))
