@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app.background import BackgroundJob
 from nnstudio.app.experiments.pool_runs import PoolRuns
 from nnstudio.app.experiments.run_widgets import RunsTable
 from nnstudio.app.plots import style
@@ -54,6 +55,7 @@ class EnsembleView(QWidget):
         self.seeds: list[int] = []
         self.members: dict[int, TrainedMember] = {}
         self.scores: EnsembleScores | None = None
+        self.score_job: BackgroundJob | None = None
 
         self.count = QSpinBox()
         self.count.setRange(2, 64)
@@ -140,6 +142,8 @@ class EnsembleView(QWidget):
     def shutdown(self) -> None:
         if self.runs is not None:
             self.runs.shutdown()
+        if self.score_job is not None:
+            self.score_job.wait()
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -192,34 +196,36 @@ class EnsembleView(QWidget):
             self.table.set_cell(index, "State", origin)
             self.table.set_cell(index, "Test accuracy", member.test_accuracy, "percent")
         self._set_running(False)
-        try:
-            self.score(self.trained_members())
-        except (OSError, ValueError) as error:  # the data set is not here, or does not fit
-            self.summary.setText(f"{len(members)} members {origin}; they cannot be scored "
-                                 f"here: {error}")
+        self.score(self.trained_members())
         self.ensemble_ready.emit(network, self.trained_members())
 
     def trained_members(self) -> list[TrainedMember]:
         return [self.members[i] for i in sorted(self.members)]
 
-    def score(self, members: list[TrainedMember]) -> EnsembleScores:
-        from nnstudio.data.datasets import load_dataset
-        from nnstudio.running.session import check_fit
+    def score(self, members: list[TrainedMember]) -> None:
+        """Score the members and their votes on the test set, on a thread of its own (the
+        data set may take a while to load); ``scores`` is set when it is done."""
+        self.scores = None
+        worker = _ScoreWorker(self.network, self.training, [m.weights for m in members])
+        worker.scored.connect(self._show_scores)
+        worker.failed.connect(lambda text: self.summary.setText(
+            f"{len(members)} members; they cannot be scored here: {text}"))
+        self.summary.setText(f"Scoring {len(members)} members and their votes on the test "
+                             f"set…")
+        self.score_job = BackgroundJob(worker, self)
+        self.score_job.start()
 
-        dataset = load_dataset(self.training.dataset, data_dir=self.training.data_dir or None)
-        shape = check_fit(self.network, dataset, self.training)
-        scores = score_ensemble(self.network, [m.weights for m in members],
-                                dataset.features("test", shape), dataset.targets("test"))
+    @Slot(object)
+    def _show_scores(self, scores: EnsembleScores) -> None:
         self.scores = scores
         self.summary.setText(
-            f"{len(members)} members: mean test accuracy {scores.member_mean:.2%} (from "
-            f"{min(scores.members):.2%} to {max(scores.members):.2%}). The ensemble: "
+            f"{len(scores.members)} members: mean test accuracy {scores.member_mean:.2%} "
+            f"(from {min(scores.members):.2%} to {max(scores.members):.2%}). The ensemble: "
             f"<b>{scores.mean_probability:.2%}</b> by mean probability "
             f"({scores.gain * 100:+.2f} points), {scores.majority:.2%} by majority vote.")
         self._draw_bars()
         self.status.emit(f"Ensemble: {scores.mean_probability:.2%} vs members' mean "
                          f"{scores.member_mean:.2%}")
-        return scores
 
     def _draw_bars(self) -> None:
         plot = self.bars_plot
@@ -249,6 +255,7 @@ class EnsembleView(QWidget):
         span = max(top - low, 0.002)
         plot.setYRange(max(0.0, low - span), min(1.0, top + span * 0.8), padding=0)
         plot.setXRange(0.3, len(self.seeds) + 0.7, padding=0)
+        plot.getAxis("bottom").setTicks([[(i + 1, str(i + 1)) for i in range(len(self.seeds))]])
 
     # -- saving ------------------------------------------------------------------------
     def save(self, path: str | None = None) -> str | None:
@@ -264,6 +271,36 @@ class EnsembleView(QWidget):
         save_ensemble(path, self.network, self.training, members)
         self.status.emit(f"Saved the ensemble to {path}")
         return path
+
+
+class _ScoreWorker(QObject):
+    """Loads the test set and scores the members and their votes (``score_ensemble``)."""
+
+    scored = Signal(object)  # EnsembleScores
+    failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, network: NetworkSpec, training: TrainingSpec, weights: list) -> None:
+        super().__init__()
+        self.network, self.training, self.weights = network, training, weights
+
+    @Slot()
+    def run(self) -> None:
+        from nnstudio.data.datasets import load_dataset
+        from nnstudio.data.errors import DatasetError
+        from nnstudio.running.session import check_fit
+
+        try:
+            dataset = load_dataset(self.training.dataset,
+                                   data_dir=self.training.data_dir or None)
+            shape = check_fit(self.network, dataset, self.training)
+            self.scored.emit(score_ensemble(self.network, self.weights,
+                                            dataset.features("test", shape),
+                                            dataset.targets("test")))
+        except (OSError, ValueError, DatasetError) as error:
+            self.failed.emit(str(error))
+        finally:
+            self.finished.emit()
 
 
 class MemberVotes(QLabel):
@@ -298,6 +335,6 @@ class MemberVotes(QLabel):
         votes = " ".join(
             f"<span style='color:{series_color(i)}'>■</span>{vote}"
             for i, vote in enumerate(answer.votes))
-        self.setText(f"<b>Members' votes</b> {votes}<br>Majority: <b>{answer.majority}</b>"
+        self.setText(f"<b>Ensemble members' votes</b> {votes}<br>Majority: <b>{answer.majority}</b>"
                      f" · mean probability: <b>{answer.mean}</b> "
                      f"({answer.mean_confidence:.0%})")

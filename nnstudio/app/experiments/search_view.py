@@ -12,7 +12,6 @@ responsive whatever the trials do.
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from nnstudio.app.plots.common import series_color
 from nnstudio.experiments.local_pool import default_workers
 from nnstudio.experiments.search_space import SearchSpace, searchable
 from nnstudio.experiments.strategies import DEFAULT_STRATEGY, PRUNERS, STRATEGIES
-from nnstudio.experiments.study_store import StudyStore, TrialRow
+from nnstudio.experiments.study_store import StudyStore, TrialRow, default_study_location
 from nnstudio.experiments.sweep import (
     Sweep,
     SweepFinished,
@@ -85,13 +84,6 @@ class _Forward(SweepListener):
 
     def sweep_finished(self, event: SweepFinished) -> None:
         self.bridge.ended.emit(event)
-
-
-def default_study_path(name: str) -> str:
-    import platformdirs
-
-    folder = Path(platformdirs.user_data_dir("nnstudio")) / "studies"
-    return str(folder / f"{name or 'network'}-{time.strftime('%Y%m%d-%H%M%S')}.db")
 
 
 class SearchView(QWidget):
@@ -219,7 +211,7 @@ class SearchView(QWidget):
         network, training = self.document_snapshot()
         self.editors.set_items(searchable(network, training), network)
         if not self.study_path.text():
-            self.study_path.setText(default_study_path(network.name))
+            self.study_path.setText(str(default_study_location(network.name)))
         self._document = (network, training)
 
     def _browse_study(self) -> None:
@@ -250,7 +242,7 @@ class SearchView(QWidget):
         except ValueError as error:
             self._say(str(error), problem=True)
             return False
-        path = self.study_path.text().strip() or default_study_path(network.name)
+        path = self.study_path.text().strip() or str(default_study_location(network.name))
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.network, self.training, self.names = network, training, space.names()
         self.study_file = path
@@ -302,6 +294,7 @@ class SearchView(QWidget):
         self.table.columns = columns
         self.table.setColumnCount(len(columns))
         self.table.setHorizontalHeaderLabels(columns)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)  # trials in order while they run
         self.best_plot.clear()
         self.loss_plot.clear()
         self.scatter_layout.clear()
@@ -345,6 +338,8 @@ class SearchView(QWidget):
             if row.number not in self.rows:
                 self._add_row(row)
         self._redraw_summaries()
+        self.table.sortItems(self.table.columns.index("Val. accuracy"),
+                             Qt.SortOrder.DescendingOrder)  # best first, as `nnstudio sweep`
         best = event.best
         text = (f"Search {event.reason} after {event.seconds:.0f} s: "
                 f"{sum(r.state == 'complete' for r in event.rows)} trials complete")

@@ -165,14 +165,15 @@ def test_an_ensemble_shows_members_beside_the_vote_and_votes_under_the_pad(  # n
     # The pad: each member's vote.
     assert ui.votes.isVisibleTo(window.inspect.draw)
     window.inspect.draw.pad.draw_strokes([[(140.0, 50.0), (142.0, 140.0), (144.0, 230.0)]])
-    qtbot.waitUntil(lambda: "Members' votes" in ui.votes.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "members' votes" in ui.votes.text(), timeout=5000)
     assert ui.votes.text().count("■") == 3
     # Saved as a project with its members.
     saved = view.save(str(tmp_path / "tiny-ensemble.nnstudio"))
     assert [m.seed for m in open_file(saved).members] == [0, 1, 2]
 
 
-def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_ensemble_project_opens_with_its_members(window, qtbot,  # noqa: ANN001
+                                                    tmp_path: Path) -> None:
     from nnstudio.experiments.ensemble import save_ensemble, train_members
 
     network = NetworkSpec.sequential([("Dense", {"units": 8}), ("ReLU", {}),
@@ -185,7 +186,8 @@ def test_an_ensemble_project_opens_with_its_members(window, tmp_path: Path) -> N
     assert window.open_file(str(path))
     view = window.experiments.ensemble
     assert [m.seed for m in view.trained_members()] == [0, 1]
-    assert view.scores is not None and len(view.scores.members) == 2
+    qtbot.waitUntil(lambda: view.scores is not None, timeout=WAIT_MS)
+    assert len(view.scores.members) == 2
     assert view.scores.members == pytest.approx([m.test_accuracy for m in members])
     assert window.experiments.votes.predictor is not None
 
