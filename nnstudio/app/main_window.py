@@ -43,6 +43,7 @@ from nnstudio.app.builder.palette import LayerPalette
 from nnstudio.app.builder.summary import SummaryPanel
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
+from nnstudio.app.theme_menu import add_theme_menu
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -187,6 +188,7 @@ class MainWindow(FileMenuMixin, QMainWindow):
         view = bar.addMenu("&View")
         for action in (a.zoom_in, a.zoom_out, a.fit_view, a.actual_size, None, a.reset_layout):
             view.addSeparator() if action is None else view.addAction(action)
+        add_theme_menu(self, view)
         view.addSeparator()
         docks = view  # a toggle for every dock and the toolbar goes below
 
