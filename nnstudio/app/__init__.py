@@ -25,16 +25,18 @@ def run(open_path: str | None = None, screenshot: str | None = None,
 
     from nnstudio.app import settings as app_settings
     from nnstudio.app.main_window import MainWindow, install_exception_hook
-    from nnstudio.app.theme import apply_theme
+    from nnstudio.app.theme import THEME_SETTING, apply_theme
     from nnstudio.resources import icon_path
 
     _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName(app_settings.ORGANIZATION)
     app.setApplicationName(app_settings.APPLICATION)
-    apply_theme(app)  # type: ignore[arg-type]
     app.setWindowIcon(QIcon(str(icon_path("svg"))))
     settings = app_settings.make_settings(settings_path)
+    # View > Theme, or $NNSTUDIO_THEME (light, dark, auto) for a scripted screenshot.
+    apply_theme(app, os.environ.get("NNSTUDIO_THEME")  # type: ignore[arg-type]
+                or str(settings.value(THEME_SETTING, "auto")))
     if screenshot:
         window = MainWindow(settings=settings, persist=False, interactive=False)
         if open_path and not window.open_source(open_path):

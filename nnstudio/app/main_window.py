@@ -45,6 +45,7 @@ from nnstudio.app.data_import import DataImportMixin
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
 from nnstudio.app.toolbar_fit import ToolbarFit
+from nnstudio.app.theme_menu import add_theme_menu
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names
@@ -207,6 +208,7 @@ class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
         view = bar.addMenu("&View")
         for action in (a.zoom_in, a.zoom_out, a.fit_view, a.actual_size, None, a.reset_layout):
             view.addSeparator() if action is None else view.addAction(action)
+        add_theme_menu(self, view)
         view.addSeparator()
         docks = view  # a toggle for every dock and the toolbar goes below
 

@@ -1,8 +1,12 @@
-"""The look: Fusion with a fixed light palette, and one colour per layer group."""
+"""The look: Fusion with a light or a dark palette (following the desktop unless the View
+menu says otherwise), and one colour per layer group."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication
 
 GROUP_COLORS = {
@@ -29,10 +33,12 @@ def group_color(group: str | None) -> QColor:
 
 
 def tint(color: QColor, amount: float) -> QColor:
-    """``color`` mixed with white: amount 0 is white, 1 is the colour itself."""
-    return QColor(round(255 + (color.red() - 255) * amount),
-                  round(255 + (color.green() - 255) * amount),
-                  round(255 + (color.blue() - 255) * amount))
+    """``color`` mixed with the page (white, or the dark theme's base): amount 0 is the
+    page, 1 is the colour itself."""
+    page = QColor(BASE_COLOR)
+    return QColor(round(page.red() + (color.red() - page.red()) * amount),
+                  round(page.green() + (color.green() - page.green()) * amount),
+                  round(page.blue() + (color.blue() - page.blue()) * amount))
 
 
 def swatch_icon(color: QColor, size: int = 14) -> QIcon:
@@ -48,53 +54,126 @@ def swatch_icon(color: QColor, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-def light_palette() -> QPalette:
+@dataclass(frozen=True)
+class Colors:
+    """The colours of one theme."""
+
+    window: str
+    base: str
+    alt_base: str
+    text: str
+    muted: str
+    placeholder: str
+    button: str
+    mid: str
+    dark: str
+    light: str
+    disabled: str
+    canvas: str
+    edge: str
+    error_fill: str
+    bar: str  # toolbar and status bar
+    border: str
+    hover: str
+    dock_title: str
+    axis: str
+
+
+LIGHT = Colors(window="#eef1f5", base="#ffffff", alt_base="#f5f7fa", text="#1f2933",
+               muted="#5b6675", placeholder="#8a94a3", button="#f7f8fa", mid="#c9ced6",
+               dark="#a0a7b2", light="#ffffff", disabled="#9aa3ae", canvas="#f4f6f9",
+               edge="#8792a2", error_fill="#fdeeee", bar="#f7f8fa", border="#d5dae1",
+               hover="#e3e8ef", dock_title="#e6eaf0", axis="#8792a2")
+DARK = Colors(window="#202429", base="#16191d", alt_base="#1c2025", text="#e3e7ec",
+              muted="#a3adb9", placeholder="#6f7884", button="#2b3037", mid="#3b414a",
+              dark="#101316", light="#3b414a", disabled="#6f7884", canvas="#1a1e23",
+              edge="#7f8a98", error_fill="#3d2125", bar="#24292f", border="#363c45",
+              hover="#363c45", dock_title="#2b3037", axis="#7f8a98")
+MODES = ("auto", "light", "dark")  # auto: as the desktop is
+THEME_SETTING = "view/theme"
+BASE_COLOR = LIGHT.base
+current = LIGHT
+
+
+def desktop_is_dark() -> bool:
+    """Whether the desktop asks applications for a dark look."""
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def resolve(mode: str) -> Colors:
+    """The colours of ``mode`` ("auto" follows the desktop; anything unknown is "auto")."""
+    if mode == "dark" or (mode not in ("light", "dark") and desktop_is_dark()):
+        return DARK
+    return LIGHT
+
+
+def use(colors: Colors) -> None:
+    """Make ``colors`` the ones the canvas, the diagrams and the plots draw with."""
+    global current, CANVAS_COLOR, TEXT_COLOR, MUTED_TEXT, EDGE_COLOR, ERROR_FILL, BASE_COLOR
+    current = colors
+    CANVAS_COLOR, TEXT_COLOR, MUTED_TEXT = colors.canvas, colors.text, colors.muted
+    EDGE_COLOR, ERROR_FILL, BASE_COLOR = colors.edge, colors.error_fill, colors.base
+    from nnstudio.app.plots import style  # the plots' own look follows
+
+    style.use_colors(colors)
+
+
+def is_dark() -> bool:
+    return current is DARK
+
+
+def palette(colors: Colors) -> QPalette:
     p = QPalette()
     roles = QPalette.ColorRole
-    p.setColor(roles.Window, QColor("#eef1f5"))
-    p.setColor(roles.WindowText, QColor(TEXT_COLOR))
-    p.setColor(roles.Base, QColor("#ffffff"))
-    p.setColor(roles.AlternateBase, QColor("#f5f7fa"))
-    p.setColor(roles.ToolTipBase, QColor("#ffffff"))
-    p.setColor(roles.ToolTipText, QColor(TEXT_COLOR))
-    p.setColor(roles.PlaceholderText, QColor("#8a94a3"))
-    p.setColor(roles.Text, QColor(TEXT_COLOR))
-    p.setColor(roles.Button, QColor("#f7f8fa"))
-    p.setColor(roles.ButtonText, QColor(TEXT_COLOR))
-    p.setColor(roles.BrightText, QColor("#ffffff"))
-    p.setColor(roles.Highlight, QColor(SELECTION_COLOR))
-    p.setColor(roles.HighlightedText, QColor("#ffffff"))
-    p.setColor(roles.Link, QColor(SELECTION_COLOR))
-    p.setColor(roles.Mid, QColor("#c9ced6"))
-    p.setColor(roles.Dark, QColor("#a0a7b2"))
-    p.setColor(roles.Light, QColor("#ffffff"))
+    for role, value in ((roles.Window, colors.window), (roles.WindowText, colors.text),
+                        (roles.Base, colors.base), (roles.AlternateBase, colors.alt_base),
+                        (roles.ToolTipBase, colors.base), (roles.ToolTipText, colors.text),
+                        (roles.PlaceholderText, colors.placeholder), (roles.Text, colors.text),
+                        (roles.Button, colors.button), (roles.ButtonText, colors.text),
+                        (roles.BrightText, "#ffffff"), (roles.Highlight, SELECTION_COLOR),
+                        (roles.HighlightedText, "#ffffff"), (roles.Link, SELECTION_COLOR),
+                        (roles.Mid, colors.mid), (roles.Dark, colors.dark),
+                        (roles.Light, colors.light)):
+        p.setColor(role, QColor(value))
     disabled = QPalette.ColorGroup.Disabled
     for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        p.setColor(disabled, role, QColor("#9aa3ae"))
+        p.setColor(disabled, role, QColor(colors.disabled))
     return p
 
 
-STYLE_SHEET = """
-QToolBar { spacing: 4px; padding: 3px; border: none;
-           border-bottom: 1px solid #d5dae1; background: #f7f8fa; }
-QToolButton { padding: 3px 6px; border-radius: 4px; }
-QToolButton:hover { background: #e3e8ef; }
-QDockWidget::title { padding: 5px 8px; background: #e6eaf0; font-weight: 600; }
-QStatusBar { border-top: 1px solid #d5dae1; background: #f7f8fa; }
-QStatusBar QLabel#validity { padding: 0 8px; font-weight: 600; }
-QLabel#help { color: #5b6675; }
-QLabel#heading { font-size: 13pt; font-weight: 600; }
-QLineEdit[invalid="true"] { border: 1px solid #d62728; background: #fdeeee; }
-QTreeView, QTableView, QListView { border: 1px solid #d5dae1; }
+def light_palette() -> QPalette:
+    return palette(LIGHT)
+
+
+def style_sheet(c: Colors) -> str:
+    return f"""
+QToolBar {{ spacing: 4px; padding: 3px; border: none;
+           border-bottom: 1px solid {c.border}; background: {c.bar}; }}
+QToolButton {{ padding: 3px 6px; border-radius: 4px; }}
+QToolButton:hover {{ background: {c.hover}; }}
+QDockWidget::title {{ padding: 5px 8px; background: {c.dock_title}; font-weight: 600; }}
+QStatusBar {{ border-top: 1px solid {c.border}; background: {c.bar}; }}
+QStatusBar QLabel#validity {{ padding: 0 8px; font-weight: 600; }}
+QLabel#help {{ color: {c.muted}; }}
+QLabel#heading {{ font-size: 13pt; font-weight: 600; }}
+QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; background: {c.error_fill}; }}
+QTreeView, QTableView, QListView {{ border: 1px solid {c.border}; }}
 """
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion, a light palette whatever the desktop's theme, and a readable font size."""
+STYLE_SHEET = style_sheet(LIGHT)
+
+
+def apply_theme(app: QApplication, mode: str = "auto") -> Colors:
+    """Fusion, the light or dark palette (``mode``: auto follows the desktop), and a
+    readable font size; returns the colours chosen."""
+    colors = resolve(mode)
+    use(colors)
     app.setStyle("Fusion")
-    app.setPalette(light_palette())
+    app.setPalette(palette(colors))
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
     app.setFont(font)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style_sheet(colors))
+    return colors

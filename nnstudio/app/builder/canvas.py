@@ -433,7 +433,7 @@ class NetworkView(QGraphicsView):
             return
         if (rect.width() / step + 2) * (rect.height() / step + 2) >= MAX_GRID_POINTS:
             return  # too many dots to be worth drawing (and to build)
-        painter.setPen(QPen(QColor("#d5dbe3"), 1.6 / max(self.zoom(), 0.1)))
+        painter.setPen(QPen(QColor(theme.current.border), 1.6 / max(self.zoom(), 0.1)))
         left = int(rect.left()) - int(rect.left()) % step
         top = int(rect.top()) - int(rect.top()) % step
         points = [QPointF(x, y) for x in range(left, int(rect.right()) + step, step)

@@ -92,7 +92,7 @@ class PortItem(QGraphicsItem):
         radius = self.RADIUS + (1.5 if self._hover else 0)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(color.darker(115), 1.6))
-        painter.setBrush(color if (self._hover or self.connected) else QColor("#ffffff"))
+        painter.setBrush(color if (self._hover or self.connected) else QColor(theme.BASE_COLOR))
         painter.drawEllipse(QPointF(0, 0), radius, radius)
 
     def hoverEnterEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -251,7 +251,7 @@ class NodeItem(QGraphicsItem):
         type_text = type_metrics.elidedText(c.type_name, Qt.TextElideMode.ElideRight,
                                             right - left)
         painter.setFont(TYPE_FONT)
-        painter.setPen(accent.darker(135))
+        painter.setPen(accent.lighter(150) if theme.is_dark() else accent.darker(135))
         painter.drawText(QPointF(left, 20), type_text)
         x = left + type_metrics.horizontalAdvance(type_text) + 6
         summary = detail_metrics.elidedText(c.summary, Qt.TextElideMode.ElideRight,
@@ -308,8 +308,10 @@ class EdgeLabel(QGraphicsItem):
             return
         rect = self.boundingRect()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor("#d3d8e0"), 1))
-        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.setPen(QPen(QColor(theme.current.border), 1))
+        page = QColor(theme.BASE_COLOR)
+        page.setAlpha(235)
+        painter.setBrush(page)
         painter.drawRoundedRect(rect, 4, 4)
         painter.setFont(LABEL_FONT)
         painter.setPen(QColor(theme.MUTED_TEXT))

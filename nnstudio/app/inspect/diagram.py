@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.backprop_steps import COURSE_EXAMPLES
 from nnstudio.app.inspect.dense_chain import (
     DenseChain,
@@ -29,7 +30,6 @@ LEGEND = ("Edge thickness: |weight|; blue positive, red negative. Neuron colour 
           "2-D toy sets each neuron shows its output over the whole input plane. + and - "
           "add or remove a unit of a hidden layer. Hover a neuron or an edge for all its "
           "numbers.")
-MUTED = "color: #5b6675;"
 MAX_LABELLED_EDGES = 16
 HEATMAP_GRID = 24  # points a side of each neuron's picture of the input plane
 
@@ -60,11 +60,11 @@ class NetworkDiagram(QWidget):
         self.chain: DenseChain | None = None
         self._network_key: tuple | None = None
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(f"color: {theme.MUTED_TEXT};")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("diagram_message")
-        self.message.setStyleSheet("color: #1f2933; font-size: 11pt; padding: 24px;")
+        self.message.setStyleSheet(f"color: {theme.TEXT_COLOR}; font-size: 11pt; padding: 24px;")
         self.message.setMaximumWidth(640)
         self.inputs = VectorEditor()
         self.rows = RowPicker()
@@ -74,7 +74,7 @@ class NetworkDiagram(QWidget):
         self.view = DiagramView(self.scene)
         self.legend = QLabel(LEGEND)
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(MUTED)
+        self.legend.setStyleSheet(f"color: {theme.MUTED_TEXT};")
 
         controls = QHBoxLayout()
         self.input_label = QLabel("Input")

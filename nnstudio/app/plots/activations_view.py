@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import class_names, view_samples
@@ -40,7 +41,7 @@ class ActivationsView(LiveView):
         top.addWidget(self.sample_box)
         top.addWidget(self.summary, 1)
         self.grid_host = QWidget()
-        self.grid_host.setStyleSheet("background: #f4f6f9;")
+        self.grid_host.setStyleSheet(f"background: {theme.CANVAS_COLOR};")
         self.grid = QGridLayout(self.grid_host)
         self.grid.setContentsMargins(6, 6, 6, 6)
         self.grid.setSpacing(6)

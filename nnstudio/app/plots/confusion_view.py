@@ -150,7 +150,7 @@ class ConfusionView(LiveView):
             for c, text in enumerate(row[:k]):
                 count = int(self.counts[r, c])
                 text.setText(str(count) if count else "")
-                text.setColor("#ffffff" if strength[r, c] > 0.62 else style.TEXT)
+                text.setColor("#ffffff" if strength[r, c] > 0.62 else style.INK)
         accuracy = np.trace(self.counts) / max(self.counts.sum(), 1)
         style.set_title(self.plot, f"Epoch {self.results.epoch + 1}: {self._held_out()} accuracy "
                                    f"{100 * accuracy:.1f}%")

@@ -75,8 +75,8 @@ class LayerCard(QFrame):
         self.probabilities = type_name in PROBABILITY_TYPES
         self.base_title = f"<b>{node}</b>&nbsp; {type_name} &nbsp;{shape_text(shape)}"
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("LayerCard { background: #ffffff; border: 1px solid #e1e5eb; "
-                           "border-radius: 4px; }")
+        self.setStyleSheet(f"LayerCard {{ background: {style.BACKGROUND}; "
+                           f"border: 1px solid {style.AXIS}; border-radius: 4px; }}")
         self.title = QLabel(self.base_title)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
@@ -111,7 +111,7 @@ class LayerCard(QFrame):
         self._cell_texts = []
         self._texts_show_values = False
         for i, name in enumerate(names):
-            text = pg.TextItem(name, color=style.TEXT, anchor=(0.5, 0.5))
+            text = pg.TextItem(name, color=style.INK, anchor=(0.5, 0.5))
             text.setFont(style.tick_font())
             text.setPos(i + 0.5, 0.5)
             self.tiled.box.addItem(text)
@@ -147,7 +147,7 @@ class LayerCard(QFrame):
             if self._texts_show_values:
                 text.setText(f"{value:.2g}")
             strength = abs(value) / max(abs(low), abs(high), 1e-12)
-            text.setColor("#ffffff" if strength > 0.6 else style.TEXT)
+            text.setColor("#ffffff" if strength > 0.6 else style.INK)
 
     def show_values(self, values: np.ndarray, note: str = "") -> None:
         """Draw one sample's activation (no batch axis); ``note`` goes after the title."""

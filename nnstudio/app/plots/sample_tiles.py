@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
+from nnstudio.app.plots import style
 from nnstudio.app.plots.common import as_square_image
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
@@ -62,8 +63,8 @@ class SampleTiles(QListWidget):
         self.setIconSize(QSize(image_size, image_size))
         self.setGridSize(QSize(image_size + 34, image_size + 40))
         self.setWordWrap(True)
-        self.setStyleSheet("QListWidget { background: #ffffff; }"
-                           "QListWidget::item { color: #1f2933; }")
+        self.setStyleSheet(f"QListWidget {{ background: {style.BACKGROUND}; }}"
+                           f"QListWidget::item {{ color: {style.TEXT}; }}")
         self.itemClicked.connect(self._clicked)
 
     def set_tiles(self, tiles: list[Tile]) -> None:

@@ -1,4 +1,5 @@
-"""The light look of every plot: white backgrounds, dark readable axes, titles, pens."""
+"""The look of every plot: the theme's background (white, or dark), readable axes, titles,
+pens."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ TITLE_SIZE = "10pt"
 
 # OpenGL has no offscreen surface, and the views do not need it.
 pg.setConfigOption("useOpenGL", False)
+INK = "#1f2933"  # text on a light cell of a colour map, whatever the theme
+
+
+def use_colors(colors) -> None:  # noqa: ANN001 - theme.Colors (theme imports this module)
+    """Draw the plots made from now on in ``colors`` (the light or the dark theme's)."""
+    global TEXT, MUTED, AXIS, BACKGROUND
+    TEXT, MUTED, AXIS, BACKGROUND = colors.text, colors.muted, colors.axis, colors.base
 
 
 def tick_font() -> QFont:
@@ -117,7 +125,7 @@ def brush(color: str, alpha: int = 255) -> pg.QtGui.QBrush:
 def legend(plot: pg.PlotItem, offset: tuple[int, int] = (-8, 8)) -> pg.LegendItem:
     """A legend in the top-right corner on a translucent white box."""
     item = plot.addLegend(offset=offset, labelTextColor=TEXT, labelTextSize="8.5pt",
-                          brush=pg.mkBrush(255, 255, 255, 215), pen=pg.mkPen("#d5dae1"))
+                          brush=brush(BACKGROUND, 215), pen=pg.mkPen(AXIS))
     item.setColumnCount(1)
     return item
 
