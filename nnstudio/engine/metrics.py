@@ -23,9 +23,12 @@ def true_classes(xp: Any, target: Any) -> Any:
 
 
 def accuracy(xp: Any, output: Any, target: Any) -> float:
+    # count_nonzero, not mean(): a quarter of the time on the course's batches of 10.
     if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:  # the common case
-        return float((output.argmax(axis=1) == target).mean())
-    return float((predicted_classes(xp, output) == true_classes(xp, target)).mean())
+        hits = xp.count_nonzero(output.argmax(axis=1) == target)
+    else:
+        hits = xp.count_nonzero(predicted_classes(xp, output) == true_classes(xp, target))
+    return int(hits) / max(len(target), 1)
 
 
 def confusion_matrix(predicted: numpy.ndarray, actual: numpy.ndarray,

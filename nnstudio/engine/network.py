@@ -73,27 +73,28 @@ class Network:
         return self
 
     def _pack_parameters(self) -> None:
-        """Weights ("W", decayed) and the rest (biases, gamma, beta) each become views into
-        one contiguous array, with matching flat gradient buffers."""
+        """Every parameter becomes a view into one contiguous array, weights ("W", which
+        weight decay applies to) first, then the rest (biases, gamma, beta), with a matching
+        flat gradient buffer: an optimizer's step is a few whole-array operations."""
         xp = self.device.xp
         self._flat: list[Parameter] = []
-        for decay in (True, False):
-            entries = [(node.layer, key) for node in self.layer_nodes if node.layer.trainable
-                       for key in node.layer.params if (key == "W") == decay]
-            if not entries:
-                continue
-            total = sum(int(layer.params[key].size) for layer, key in entries)
-            values = xp.empty(total, dtype=self.dtype)
-            grads = xp.zeros(total, dtype=self.dtype)
-            offset = 0
-            for layer, key in entries:
-                array = layer.params[key]
-                size, shape = int(array.size), array.shape
-                values[offset:offset + size] = array.reshape(-1)
-                layer.params[key] = values[offset:offset + size].reshape(shape)
-                layer.grads[key] = grads[offset:offset + size].reshape(shape)
-                offset += size
-            self._flat.append(Parameter(values, grads, decay))
+        entries = [(node.layer, key) for decay in (True, False) for node in self.layer_nodes
+                   if node.layer.trainable for key in node.layer.params if (key == "W") == decay]
+        if not entries:
+            return
+        total = sum(int(layer.params[key].size) for layer, key in entries)
+        values = xp.empty(total, dtype=self.dtype)
+        grads = xp.zeros(total, dtype=self.dtype)
+        offset = decayed = 0
+        for layer, key in entries:
+            array = layer.params[key]
+            size, shape = int(array.size), array.shape
+            values[offset:offset + size] = array.reshape(-1)
+            layer.params[key] = values[offset:offset + size].reshape(shape)
+            layer.grads[key] = grads[offset:offset + size].reshape(shape)
+            offset += size
+            decayed += size if key == "W" else 0
+        self._flat.append(Parameter(values, grads, decay=decayed > 0, decay_size=decayed))
 
     def want_input_grad(self, wanted: bool) -> None:
         """Backward computes dL/d(input) only when asked (saliency maps): it is not free."""
@@ -186,8 +187,8 @@ class Network:
 
     # -- parameters and weights --------------------------------------------------------
     def parameters(self) -> list[Parameter]:
-        """The trainable values and gradients as (at most) two flat arrays: weights, which
-        weight decay applies to, and the rest. Each layer's arrays are views into them."""
+        """The trainable values and gradients as (at most) one flat array, weights (which
+        weight decay applies to) first. Each layer's arrays are views into it."""
         return self._flat
 
     def parameter_count(self) -> int:

@@ -17,11 +17,25 @@ from nnstudio.engine.regularizers import add_weight_decay, clip_by_global_norm
 
 @dataclass
 class Parameter:
-    """One trainable array with its gradient; ``decay`` says whether weight decay applies."""
+    """One trainable array with its gradient; ``decay`` says whether weight decay applies,
+    to the first ``decay_size`` elements only when that is given (a network's flat buffer:
+    its weights first, then biases and the like)."""
 
     value: Any
     grad: Any
     decay: bool = True
+    decay_size: int | None = None
+
+    def decayed_grad(self, xp: Any, l1: float, l2: float) -> Any:
+        """The gradient with weight decay added where it applies (a new array)."""
+        if not self.decay:
+            return self.grad
+        if self.decay_size is None:
+            return add_weight_decay(xp, self.value, self.grad, l1, l2)
+        k = self.decay_size
+        grad = self.grad.copy()
+        grad[:k] = add_weight_decay(xp, self.value[:k], self.grad[:k], l1, l2)
+        return grad
 
 
 class Optimizer:
@@ -42,8 +56,7 @@ class Optimizer:
             return
         xp = array_module(params[0].value)
         if self.l1 or self.l2:
-            grads = [add_weight_decay(xp, p.value, p.grad, self.l1, self.l2) if p.decay
-                     else p.grad for p in params]
+            grads = [p.decayed_grad(xp, self.l1, self.l2) for p in params]
         else:
             grads = [p.grad for p in params]
         if self.clip_norm:

@@ -263,7 +263,8 @@ class Trainer:
             epoch_start = time.perf_counter()
             lr = cfg.schedule.lr_at(self.base_lr, epoch) if cfg.schedule else self.base_lr
             self.optimizer.lr = lr
-            order = rng.permutation(n) if cfg.shuffle else None
+            # The epoch's order goes to the device once: batches index with slices of it.
+            order = net.device.send(rng.permutation(n)) if cfg.shuffle else None
             loss_sum, correct, seen = 0.0, 0.0, 0
             for batch in range(batches):
                 def on_pause(step: int = step) -> None:
