@@ -47,7 +47,7 @@ class TimelinePanel(QWidget):
         self.lapse_caption.setWordWrap(True)
         self.lapse_caption.setStyleSheet(MUTED)
         self.timelapse = TimelapsePlot()
-        self.timelapse.setMinimumSize(220, 120)
+        self.timelapse.setMinimumSize(160, 60)
 
         controls = QVBoxLayout()
         controls.addWidget(self.header)
