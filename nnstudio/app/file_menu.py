@@ -186,8 +186,8 @@ class FileMenuMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                    weights, history, self.timeline.checkpoints_for(
-                                        self.document.spec) if weights is not None else [])
+                                    weights, history,
+                                    self.timeline.checkpoints_for(self.document.spec))
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

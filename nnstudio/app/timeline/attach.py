@@ -64,8 +64,9 @@ class TimelineUI(QObject):
         self._reset(Timeline(origin, list(checkpoints)))
 
     def checkpoints_for(self, spec: NetworkSpec) -> list[Checkpoint]:
-        """The checkpoints to save with ``spec``: none once they no longer fit it."""
-        if not self.timeline.checkpoints:
+        """The checkpoints to save with ``spec``: none once they no longer fit it, nor
+        without trained weights to save (weights edited by hand replaced them)."""
+        if not self.timeline.checkpoints or self.window.training.weights is None:
             return []
         try:
             fits = check_weights(build_network(spec), self.timeline[-1].weights).usable
