@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.timeline.panel import TimelinePanel
-from nnstudio.app.timeline.timelapse import probabilities_over_time
+from nnstudio.app.timeline.timelapse import legend_html, probabilities_over_time
 from nnstudio.engine.events import Checkpoint
 from nnstudio.running.build import BuildError, build_network
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
@@ -163,7 +163,8 @@ class TimelineUI(QObject):
         panel, viewer = self.panel, self.source.viewer
         x = self.current.x() if len(self.timeline) and viewer is not None else None
         if x is None:
-            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty(), [])
+            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty())
+            panel.lapse_legend.setText("")
             panel.lapse_caption.setText(
                 "The time-lapse: how the network's answer for the input changed over the "
                 "checkpoints. " + (self.current.problem or "Train first."))
@@ -174,13 +175,15 @@ class TimelineUI(QObject):
         try:
             probabilities = probabilities_over_time(copy, self.timeline.checkpoints, x)
         except (KeyError, ValueError) as error:  # the checkpoints are of another network
-            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty(), [])
+            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty())
+            panel.lapse_legend.setText("")
             panel.lapse_caption.setText(f"No time-lapse: {error}")
             return
         classes = self.source.classes()
         if len(classes) != probabilities.shape[1]:  # one sigmoid output: classes 0 and 1
             classes = [str(i) for i in range(probabilities.shape[1])]
-        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities, classes)
+        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities)
+        panel.lapse_legend.setText(legend_html(classes, int(np.argmax(probabilities[-1]))))
         panel.lapse_caption.setText(f"The time-lapse of {self.current.describe()}: each "
                                     f"class's probability at every checkpoint")
         if self.shown is not None:

@@ -46,6 +46,9 @@ class TimelinePanel(QWidget):
         self.lapse_caption = QLabel()
         self.lapse_caption.setWordWrap(True)
         self.lapse_caption.setStyleSheet(MUTED)
+        self.lapse_legend = QLabel()
+        self.lapse_legend.setObjectName("timelapse_legend")
+        self.lapse_legend.setWordWrap(True)
         self.timelapse = TimelapsePlot()
         self.timelapse.setMinimumSize(160, 60)
 
@@ -59,6 +62,7 @@ class TimelinePanel(QWidget):
         controls.addStretch(1)
         lapse = QVBoxLayout()
         lapse.addWidget(self.lapse_caption)
+        lapse.addWidget(self.lapse_legend)
         lapse.addWidget(self.timelapse, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
