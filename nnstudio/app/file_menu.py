@@ -192,7 +192,7 @@ class FileMenuMixin:
             documents.save_document(path, self.document.spec, self.document.training,
                                     weights, history, data=self.data_source,
                                     checkpoints=self.timeline.checkpoints_for(
-                                        self.document.spec) if weights is not None else [])
+                                        self.document.spec))
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

@@ -44,8 +44,8 @@ from nnstudio.app.builder.summary import SummaryPanel
 from nnstudio.app.data_import import DataImportMixin
 from nnstudio.app.file_menu import FileMenuMixin
 from nnstudio.app.image_file import save_png
-from nnstudio.app.toolbar_fit import ToolbarFit
 from nnstudio.app.theme_menu import add_theme_menu
+from nnstudio.app.toolbar_fit import ToolbarFit
 from nnstudio.app.train_controls import TrainControls
 from nnstudio.spec.network import Analysis
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset, preset_names

@@ -66,7 +66,8 @@ class Autosaver(QObject):
         weights, history = self.window.training.weights_for(doc.spec)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            documents.save_document(self.path, doc.spec, doc.training, weights, history)
+            documents.save_document(self.path, doc.spec, doc.training, weights, history,
+                                    self.window.timeline.checkpoints_for(doc.spec))
         except (OSError, documents.DocumentError) as error:
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return False
@@ -165,5 +166,6 @@ def _restore(window: QWidget, opened: documents.Opened) -> None:
     window.document.replace(opened.network, opened.training, "")
     window.training.load_saved(opened.weights, opened.history,
                                "recovered from the last session")
+    window.timeline.load(opened.checkpoints, "recovered from the last session")
     window.document.mark_modified()
     window.statusBar().showMessage("Recovered the unsaved work; save it to keep it", 10000)

@@ -39,7 +39,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from nnstudio.files.documents import holds_weights, open_source
-    from nnstudio.running.checkpoints import checkpoint_steps
+    from nnstudio.running.checkpoints import Timeline, checkpoint_steps
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
@@ -64,12 +64,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     def shown(epoch: int) -> bool:
         return epoch % every == 0 or epoch == training.epochs - 1
 
-    checkpoints: list[Checkpoint] = []  # the timeline a saved project keeps
+    timeline = Timeline()  # the checkpoints a saved project keeps
     if args.save and holds_weights(args.save):
         trainer.config.checkpoint_steps = checkpoint_steps
     for event in trainer.run():
         if isinstance(event, Checkpoint):
-            checkpoints.append(event)
+            timeline.add(event)
         elif isinstance(event, BatchEnd):
             if not shown(event.epoch):
                 continue
@@ -105,7 +105,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         data = replace(own.source, embedded=args.embed_data or own.source.embedded) \
             if own else None
         save_failed = _save_or_rescue(args.save, opened, training, session, history, data,
-                                      checkpoints)
+                                      timeline.checkpoints)
         if save_failed is None:
             print(f"Saved {args.save}", file=log)
     if args.json:

@@ -134,3 +134,12 @@ def test_training_continues_from_a_checkpoint_as_a_branch(qtbot):
     assert any(label.startswith("run 1") for label in labels)
     window.document.mark_saved(window.document.path)
     window.close()
+
+
+def test_the_recovery_file_keeps_the_timeline(qtbot, trained_path):
+    window = open_window(qtbot, trained_path)
+    window.document.mark_modified()  # unsaved work: the autosave writes it
+    assert window.autosaver.autosave()
+    recovered = load_project(window.autosaver.path)
+    assert [c.step for c in recovered.checkpoints] == \
+        [c.step for c in load_project(trained_path).checkpoints]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.timeline.panel import TimelinePanel
-from nnstudio.app.timeline.timelapse import probabilities_over_time
+from nnstudio.app.timeline.timelapse import legend_html, probabilities_over_time
 from nnstudio.engine.events import Checkpoint
 from nnstudio.running.build import BuildError, build_network
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
@@ -20,11 +20,15 @@ from nnstudio.running.weight_check import check_weights
 from nnstudio.spec.network import NetworkSpec
 
 TIMELINE_DOCK = "timeline_dock"
+# The time-lapse asks the network once per checkpoint (about 50 ms for a lenet5 timeline
+# here): it waits until the input has not changed for this long (a stroke being drawn).
+LAPSE_WAIT_MS = 250
 
 
 def short_origin(origin: str) -> str:
-    """"run 2" of "run 2: adam lr 0.002, batch 64"."""
-    return origin.partition(":")[0] or "the training"
+    """"run 2" of "run 2: adam lr 0.002, batch 64", "l5.nnstudio" of "saved in
+    l5.nnstudio"."""
+    return origin.partition(":")[0].removeprefix("saved in ") or "the training"
 
 
 class TimelineUI(QObject):
@@ -47,13 +51,13 @@ class TimelineUI(QObject):
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)
         self.lapse_refresher = RefreshWhenVisible(self.panel.timelapse, self.refresh_timelapse,
-                                                  interval_ms=120)
+                                                  interval_ms=LAPSE_WAIT_MS)
 
         self.controller.run_started.connect(self._on_run_started)
         self.controller.checkpoint_taken.connect(self._on_checkpoint)
         self.controller.state_changed.connect(self._on_state)
         window.document.reset.connect(self._forget)
-        self.current.changed.connect(self.lapse_refresher.request)
+        self.current.changed.connect(self._on_input_changed)
         self.panel.scrubbed.connect(self.show_checkpoint)
         self.panel.branch_requested.connect(self.branch)
         self._show()
@@ -64,8 +68,9 @@ class TimelineUI(QObject):
         self._reset(Timeline(origin, list(checkpoints)))
 
     def checkpoints_for(self, spec: NetworkSpec) -> list[Checkpoint]:
-        """The checkpoints to save with ``spec``: none once they no longer fit it."""
-        if not self.timeline.checkpoints:
+        """The checkpoints to save with ``spec``: none once they no longer fit it, nor
+        without trained weights to save (weights edited by hand replaced them)."""
+        if not self.timeline.checkpoints or self.window.training.weights is None:
             return []
         try:
             fits = check_weights(build_network(spec), self.timeline[-1].weights).usable
@@ -154,6 +159,14 @@ class TimelineUI(QObject):
         self._show()
         self.lapse_refresher.request()
 
+    @Slot()
+    def _on_input_changed(self) -> None:
+        timer = self.lapse_refresher.timer
+        was_waiting = timer.isActive()
+        self.lapse_refresher.request()
+        if was_waiting:
+            timer.start()  # start the wait again: a debounce, not a throttle
+
     def _show(self) -> None:
         self.panel.show_timeline(self.timeline, busy=self.controller.state.active)
 
@@ -162,7 +175,8 @@ class TimelineUI(QObject):
         panel, viewer = self.panel, self.source.viewer
         x = self.current.x() if len(self.timeline) and viewer is not None else None
         if x is None:
-            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty(), [])
+            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty())
+            panel.lapse_legend.setText("")
             panel.lapse_caption.setText(
                 "The time-lapse: how the network's answer for the input changed over the "
                 "checkpoints. " + (self.current.problem or "Train first."))
@@ -173,13 +187,15 @@ class TimelineUI(QObject):
         try:
             probabilities = probabilities_over_time(copy, self.timeline.checkpoints, x)
         except (KeyError, ValueError) as error:  # the checkpoints are of another network
-            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty(), [])
+            panel.timelapse.show_probabilities(self.timeline.epochs(), _empty())
+            panel.lapse_legend.setText("")
             panel.lapse_caption.setText(f"No time-lapse: {error}")
             return
         classes = self.source.classes()
         if len(classes) != probabilities.shape[1]:  # one sigmoid output: classes 0 and 1
             classes = [str(i) for i in range(probabilities.shape[1])]
-        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities, classes)
+        panel.timelapse.show_probabilities(self.timeline.epochs(), probabilities)
+        panel.lapse_legend.setText(legend_html(classes, int(np.argmax(probabilities[-1]))))
         panel.lapse_caption.setText(f"The time-lapse of {self.current.describe()}: each "
                                     f"class's probability at every checkpoint")
         if self.shown is not None:

@@ -30,6 +30,17 @@ def probabilities_over_time(scratch: InspectionCopy, checkpoints: list[Checkpoin
     return np.array(rows)
 
 
+def legend_html(classes: list[str], top: int | None) -> str:
+    """The classes in their curves' colours, the top one (at the last checkpoint) bold: a
+    legend beside the plot, which never hides a curve."""
+    parts = []
+    for index, name in enumerate(classes[:MAX_CLASSES]):
+        color = "#%02x%02x%02x" % class_rgb(index)  # noqa: UP031 - three bytes as hex
+        text = f"<b>{name}</b>" if index == top else name
+        parts.append(f'<span style="color:{color}">&#9632;</span>&nbsp;{text}')
+    return "&nbsp;&nbsp; ".join(parts)
+
+
 MAX_TICKS = 14  # epoch labels under the plot; more checkpoints label every k-th
 
 
@@ -41,12 +52,10 @@ class TimelapsePlot(pg.PlotWidget):
         super().__init__(background=style.BACKGROUND)
         self.setAntialiasing(True)
         self.plot_item = self.getPlotItem()
-        style.style_plot(self.plot_item, "", "probability", "epoch (at each checkpoint)",
+        style.style_plot(self.plot_item, "", "P(class)", "epoch (at each checkpoint)",
                          grid=True)
         self.plot_item.setYRange(0.0, 1.0, padding=0.02)
         self.plot_item.setMouseEnabled(x=False, y=False)
-        self.legend = style.legend(self.plot_item, offset=(-8, 26))
-        self.legend.setColumnCount(5)
         self.marker = pg.InfiniteLine(angle=90, pen=style.pen(style.MUTED, 1.0,
                                                               style=pg.QtCore.Qt.PenStyle.DashLine))
         self.plot_item.addItem(self.marker)
@@ -54,12 +63,10 @@ class TimelapsePlot(pg.PlotWidget):
         self.probabilities = np.zeros((0, 0))
         self.epochs = np.zeros(0)
 
-    def show_probabilities(self, epochs: np.ndarray, probabilities: np.ndarray,
-                           classes: list[str]) -> None:
+    def show_probabilities(self, epochs: np.ndarray, probabilities: np.ndarray) -> None:
         """``probabilities`` (checkpoints, classes) against ``epochs``; empty clears."""
         for curve in self.curves:
             self.plot_item.removeItem(curve)
-        self.legend.clear()
         self.curves = []
         self.probabilities, self.epochs = probabilities, np.asarray(epochs, dtype=float)
         steps = np.arange(len(self.epochs))
@@ -73,13 +80,12 @@ class TimelapsePlot(pg.PlotWidget):
             return
         top = int(np.argmax(probabilities[-1]))
         for index in range(probabilities.shape[1]):
-            name = classes[index] if index < len(classes) else str(index)
             width = 2.6 if index == top else 1.3
             curve = self.plot_item.plot(steps, probabilities[:, index],
                                         pen=pg.mkPen(class_rgb(index), width=width),
                                         symbol="o", symbolSize=4,
                                         symbolBrush=pg.mkBrush(*class_rgb(index)),
-                                        symbolPen=None, name=name)
+                                        symbolPen=None)
             self.curves.append(curve)
         self.plot_item.setXRange(0, max(len(steps) - 1, 1), padding=0.03)
 

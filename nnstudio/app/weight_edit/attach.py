@@ -3,8 +3,15 @@ edit bar, the truth table with the loss; edits go on the document's undo stack."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtWidgets import QBoxLayout, QGraphicsItem, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Slot
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QWidget,
+)
 
 from nnstudio.app.inspect.dense_chain import DenseChain, NotDrawable, dense_chain
 from nnstudio.app.inspect.diagram_scene import EdgeItem, NeuronItem
@@ -22,6 +29,7 @@ from nnstudio.app.weight_edit.edits import (
 from nnstudio.app.weight_edit.truth_table import TruthTable
 from nnstudio.data.errors import DatasetError
 
+HIGHLIGHT = QColor(250, 204, 21, 170)  # the weight or bias being edited, under its item
 TRUTH_TABLE_WIDTH = 250
 NARROW = 640  # a diagram narrower than this shows its truth table below the drawing
 MAX_TABLE_ROWS = 16
@@ -34,6 +42,7 @@ class WeightEditing(QObject):
         self.diagram = window.inspect.diagram
         self.source = window.inspect.source
         self.editor = WeightEditor()
+        self.highlight: QGraphicsItem | None = None
         self.truth_table = TruthTable()
         self.truth_table.setMaximumWidth(TRUTH_TABLE_WIDTH)
         self._place_widgets()
@@ -101,6 +110,40 @@ class WeightEditing(QObject):
         viewer = self.source.viewer
         value = value_of(viewer.weights(), target) if viewer and target else None
         self.editor.choose(target, value)
+        self._highlight(target)
+
+    def _highlight(self, target: WeightTarget | None) -> None:
+        """A yellow glow under the edge or around the neuron being edited."""
+        scene, chain = self.diagram.scene, self.chain()
+        try:
+            if self.highlight is not None and self.highlight.scene() is scene:
+                scene.removeItem(self.highlight)
+        except RuntimeError:  # the drawing was rebuilt (another network): it went with it
+            pass
+        self.highlight = None
+        if target is None or chain is None:
+            return
+        if target.param == "W":
+            layer = next(i for i, c in enumerate(chain.columns) if c.dense == target.node)
+            edge = scene.edges.get((layer, *target.index))
+            if edge is None:
+                return
+            item = QGraphicsLineItem(edge.line())
+            pen = QPen(HIGHLIGHT, 14)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            item.setPen(pen)
+        else:
+            column = 1 + next(i for i, c in enumerate(chain.columns) if c.dense == target.node)
+            neuron = scene.neurons.get((column, target.index[0]))
+            if neuron is None:
+                return
+            radius = neuron.rect().width() / 2 + 7
+            item = QGraphicsEllipseItem(-radius, -radius, 2 * radius, 2 * radius)
+            item.setPos(QPointF(neuron.pos()))
+            item.setPen(QPen(HIGHLIGHT, 8))
+        item.setZValue(-1)
+        scene.addItem(item)
+        self.highlight = item
 
     @Slot(object, float)
     def edit(self, target: WeightTarget, value: float) -> bool:
@@ -133,6 +176,7 @@ class WeightEditing(QObject):
         self.truth_table.setVisible(bool(rows))
         if chain is None:
             self.editor.choose(None, None)
+            self.highlight = None  # (gone with the drawing it was on)
         if rows:
             self.truth_table.show_rows(viewer, rows, viewer.training.loss)
 
