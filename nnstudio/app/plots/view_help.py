@@ -23,6 +23,11 @@ VIEW_HELP = {
     "Decision boundary": "For 2-D sets, the network's output over the plane under the training "
                          "points (the line is where it is 0.5); for sine and step, the fitted "
                          "curve over the points.",
+    "Runs": "The runs on the loss plots, one row each: the dataset, the final loss and "
+            "accuracy, and the settings in which they differ. Tick a run to show it.",
+    "Predicted vs true": "For a numeric target, each held-out sample's prediction against its "
+                         "true value: on the diagonal is a perfect fit. RMSE and R² say how "
+                         "far off the network is on average.",
 }
 
 
