@@ -73,12 +73,16 @@ def _around(current: float, minimum: float | None, maximum: float | None, log: b
         low, high = current / 10, current * 10
     elif whole:
         low, high = max(1, current // 2), max(2, current * 2)
+    elif current:
+        low, high = sorted((current / 2, current * 2))  # a negative value too
     else:
-        low, high = current / 2 if current else 0.0, current * 2 if current else 0.5
+        low, high = 0.0, 0.5
     if minimum is not None:
         low = max(low, minimum)
     if maximum is not None:
         high = min(high, maximum)
+    if low >= high and minimum is not None and maximum is not None:
+        low, high = minimum, maximum  # a value at an end of its range (or a sentinel)
     return (int(low), int(high)) if whole else (low, high)
 
 
