@@ -130,6 +130,7 @@ class LocalPool:
                 process.kill()
 
     def close(self) -> None:
+        """Stop, and end the idle workers: call it when done with the pool."""
         self.stop()
 
 
@@ -141,6 +142,7 @@ def train_all(requests: Sequence[TrainRequest], workers: int | None = None,
     each, in order, or the RunFailed/RunStopped it ended with. ``on_epoch(i, progress)``
     follows request ``i`` (called from a pool thread). An ensemble trains its members so,
     each with its own seed."""
+    own = pool is None  # a pool made here is closed here: no worker outlives the call
     pool = pool or LocalPool(workers)
 
     def one(index: int) -> TrainOutcome | Exception:
@@ -150,6 +152,10 @@ def train_all(requests: Sequence[TrainRequest], workers: int | None = None,
         except (RunFailed, RunStopped) as error:
             return error
 
-    with ThreadPoolExecutor(max_workers=min(pool.workers, max(1, len(requests))),
-                            thread_name_prefix="nnstudio-pool") as executor:
-        return list(executor.map(one, range(len(requests))))
+    try:
+        with ThreadPoolExecutor(max_workers=min(pool.workers, max(1, len(requests))),
+                                thread_name_prefix="nnstudio-pool") as executor:
+            return list(executor.map(one, range(len(requests))))
+    finally:
+        if own:
+            pool.close()

@@ -2,12 +2,13 @@
 URL SQLAlchemy knows), plus one table of our own for the weights of the best trials.
 
 What is kept for each trial: its settings (Optuna's params, and the whole training settings
-as a user attribute), seed, per-epoch curves (user attribute ``curves``; the validation
-accuracy also as Optuna's intermediate values), score (the trial's value), state, start and
-end times, the seconds it trained, test accuracy and loss, the worker's pid and, for the
-``keep_weights`` best trials, the weights (table ``nnstudio_trial_weights``). The study
-itself keeps the network, the base settings and the search space (study user attribute
-``nnstudio``), so a study opened later, or resumed, knows what it searched.
+as a user attribute), seed, per-epoch curves (user attribute ``curves``; with a pruner, the
+validation accuracy also as Optuna's intermediate values, as the epochs end), score (the
+trial's value), state, start and end times, the seconds it trained, test accuracy and
+loss, the worker's pid and, for the ``keep_weights`` best trials, the weights (table
+``nnstudio_trial_weights``). The study itself keeps the network, the base settings and
+the search space (study user attribute ``nnstudio``), so a study opened later, or
+resumed, knows what it searched.
 """
 
 from __future__ import annotations

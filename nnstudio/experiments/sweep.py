@@ -306,8 +306,8 @@ class Sweep:
                 curves[key].append(progress.epoch if key == "epoch"
                                    else getattr(progress, key))
             value = _progress_score(progress)
-            with self._lock:
-                if value is not None:
+            if value is not None and self.pruner != "none":  # (a database write per epoch)
+                with self._lock:
                     trial.report(value, progress.epoch)
                     pruned[0] = pruned[0] or trial.should_prune()
             self.listener.trial_epoch(TrialEpoch(number, progress,

@@ -19,7 +19,7 @@ from nnstudio.spec.presets import load_preset
 
 BENCH_PRESET = "mlp-784-100-10"
 BENCH_PARAMS = ("lr=0.0005,0.001,0.002,0.004", "dense1.units=64,128")
-BENCH_EPOCHS = 2
+BENCH_EPOCHS = 5
 
 
 def time_grid(workers: int, folder: Path, epochs: int = BENCH_EPOCHS) -> tuple[float, int]:

@@ -1,6 +1,7 @@
-"""Real small sweeps: every strategy fills its study, trials run in worker processes, a
-worker killed mid-trial fails only its trial, a study killed mid-way resumes, and the best
-trial opens with its network, settings and weights."""
+"""Real small sweeps: every strategy fills its study (trained here, on threads), pruning,
+the best trial opens with its network, settings and weights, a study made for another
+search is not resumed, and an ensemble's members train in worker processes (test_workers.py
+has the sweeps in worker processes)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ import pytest
 
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.experiments import (
+    LocalPool,
+    RunStopped,
     SearchSpace,
+    StudyError,
     StudyStore,
     Sweep,
     SweepListener,
+    TrainRequest,
     train,
+    train_all,
 )
 from tests.experiments.toy import toy_network, toy_training
 
@@ -120,3 +126,31 @@ def test_pruning_stops_weak_trials_on_their_epoch_figures(tmp_path) -> None:
     rows = {r.params["lr"]: r for r in sweep.run().rows}
     assert rows[0.05].state == rows[0.04].state == "complete"
     assert rows[1e-5].state == "pruned" and rows[1e-5].epochs < training.epochs
+
+
+def test_a_study_made_for_another_search_is_not_resumed(tmp_path) -> None:
+    network, training = toy_network(), toy_training()
+    first = SearchSpace.parse(network, ["lr=0.01,0.02"], training)
+    HereSweep(network, training, first, strategy="grid", trials=2,
+              study=str(tmp_path / "s.db")).run()
+    other = SearchSpace.parse(network, ["lr=0.01,0.03"], training)
+    with pytest.raises(StudyError, match=r"s.db: its study 'sweep' searched another space"):
+        HereSweep(network, training, other, strategy="grid", trials=2,
+                  study=str(tmp_path / "s.db")).run()
+
+
+def test_train_all_trains_an_ensemble_in_worker_processes_and_leaves_none_behind() -> None:
+    from dataclasses import replace
+
+    network, training = toy_network(), toy_training()
+    requests = [TrainRequest(network, replace(training, seed=seed)) for seed in (1, 2, 3)]
+    pool = LocalPool(2)
+    outcomes = train_all(requests, pool=pool)
+    assert all(o.reason == "completed" and o.weights["dense1"]["W"].shape == (2, 8)
+               for o in outcomes)
+    assert len({o.pid for o in outcomes} - {os.getpid()}) <= 2  # two workers, reused
+    assert len({o.history["train_loss"][-1] for o in outcomes}) == 3  # three seeds
+    pool.close()
+    assert not pool._idle and not pool._running
+    with pytest.raises(RunStopped):
+        pool.train(requests[0])

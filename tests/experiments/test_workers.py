@@ -88,7 +88,8 @@ def _trials(study: Path) -> list[optuna.trial.FrozenTrial]:
 
 def test_a_study_killed_mid_way_resumes_without_repeating_finished_trials(tmp_path) -> None:
     source, study = tmp_path / "toy.json", tmp_path / "s.db"
-    save_document(source, toy_network(), toy_training())
+    # Trials of a few seconds, so that the sweep is caught with one running.
+    save_document(source, toy_network(), toy_training(epochs=600))
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     driver = subprocess.Popen(_sweep_command(source, study), env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -98,7 +99,7 @@ def test_a_study_killed_mid_way_resumes_without_repeating_finished_trials(tmp_pa
         while time.monotonic() < deadline:
             trials = _trials(study)
             states = [t.state for t in trials]
-            if states.count(optuna.trial.TrialState.COMPLETE) >= 2 \
+            if states.count(optuna.trial.TrialState.COMPLETE) >= 1 \
                     and optuna.trial.TrialState.RUNNING in states:
                 break
             assert driver.poll() is None, "the sweep ended before it could be killed"
@@ -109,7 +110,7 @@ def test_a_study_killed_mid_way_resumes_without_repeating_finished_trials(tmp_pa
     left = _trials(study)
     before = {t.number: t.value for t in left if t.state == optuna.trial.TrialState.COMPLETE}
     cut_short = {t.number for t in left if t.state == optuna.trial.TrialState.RUNNING}
-    assert 2 <= len(before) < 4
+    assert 1 <= len(before) < 4
     resumed = subprocess.run(_sweep_command(source, study), env=env, cwd=tmp_path,
                              capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
