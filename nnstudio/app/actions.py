@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
+
+from nnstudio.app import theme
 
 Key = QKeySequence.StandardKey
 
@@ -14,7 +16,8 @@ class Actions:
     the Train actions start disabled and are driven by ``TrainControls``."""
 
     def __init__(self, parent: QWidget, undo: QAction, redo: QAction) -> None:
-        icon = parent.style().standardIcon
+        def icon(which: QStyle.StandardPixmap) -> QIcon:
+            return theme.standard_icon(parent.style(), which)
         pix = QStyle.StandardPixmap
 
         def make(text: str, shortcuts: list | None = None, tip: str = "",

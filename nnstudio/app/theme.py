@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 GROUP_COLORS = {
     "Core": "#3b6fb6",
@@ -120,6 +120,31 @@ def use(colors: Colors) -> None:
 
 def is_dark() -> bool:
     return current is DARK
+
+
+# The style's icons drawn in one dark ink: the dark theme redraws them in its text colour.
+INK_ICONS = (QStyle.StandardPixmap.SP_MediaPlay, QStyle.StandardPixmap.SP_MediaPause,
+             QStyle.StandardPixmap.SP_MediaStop, QStyle.StandardPixmap.SP_MediaSkipForward,
+             QStyle.StandardPixmap.SP_ArrowBack, QStyle.StandardPixmap.SP_ArrowForward)
+
+
+def standard_icon(style: QStyle, which: QStyle.StandardPixmap) -> QIcon:
+    """The style's icon ``which``, redrawn in the dark theme's light ink where the style
+    draws it in black (play, pause, stop, step, the undo arrows)."""
+    icon = style.standardIcon(which)
+    if not is_dark() or which not in INK_ICONS:
+        return icon
+    redrawn = QIcon()
+    for size in icon.availableSizes() or [QSize(16, 16), QSize(24, 24)]:
+        for mode, color in ((QIcon.Mode.Normal, current.text),
+                            (QIcon.Mode.Disabled, current.disabled)):
+            pixmap = icon.pixmap(size)
+            painter = QPainter(pixmap)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(pixmap.rect(), QColor(color))
+            painter.end()
+            redrawn.addPixmap(pixmap, mode)
+    return redrawn
 
 
 def palette(colors: Colors) -> QPalette:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy
 
 from nnstudio.data.dataset import Dataset
+from nnstudio.data.errors import DatasetError
 from nnstudio.data.features import PLAIN, expand, parse_features
 from nnstudio.engine import inspect
 from nnstudio.engine.losses import make_loss
@@ -90,7 +91,10 @@ class InspectionCopy:
         """(N, 2) points of a 2-D set as this network takes them: with the input features
         the training settings ask for, if any."""
         points = numpy.asarray(points, dtype=numpy.float32).reshape(-1, 2)
-        names = parse_features(self.training.features) if self.training.features else PLAIN
+        try:
+            names = parse_features(self.training.features)
+        except DatasetError:  # a run refuses them, saying why; here the plain points
+            names = PLAIN
         return points if names == PLAIN else expand(points, names)
 
     def predict_points(self, points: numpy.ndarray) -> numpy.ndarray:

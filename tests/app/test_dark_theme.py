@@ -73,3 +73,21 @@ def test_view_theme_menu_switches_and_remembers(window, back_to_light) -> None:
     assert window.scene.backgroundBrush().color() == QColor(theme.DARK.canvas)
     actions["light"].trigger()
     assert window.scene.backgroundBrush().color() == QColor(theme.LIGHT.canvas)
+
+
+def test_the_dark_theme_redraws_the_black_icons_light(back_to_light) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    app = back_to_light
+    play = QStyle.StandardPixmap.SP_MediaPlay
+
+    def ink(icon) -> float:  # noqa: ANN001
+        image = icon.pixmap(16, 16).toImage()
+        opaque = [image.pixelColor(x, y) for x in range(16) for y in range(16)
+                  if image.pixelColor(x, y).alpha() > 200]
+        return sum(c.lightnessF() for c in opaque) / len(opaque)
+
+    theme.apply_theme(app, "light")
+    assert ink(theme.standard_icon(app.style(), play)) < 0.5
+    theme.apply_theme(app, "dark")
+    assert ink(theme.standard_icon(app.style(), play)) > 0.8

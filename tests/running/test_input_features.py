@@ -57,3 +57,10 @@ def test_features_that_do_not_fit_say_so() -> None:
         create_session(preset.network, replace(training, dataset="sine"))
     with pytest.raises(SessionError, match="unknown input feature 'cos x'"):
         create_session(preset.network, replace(training, features="cos x"))
+
+
+def test_the_views_take_unknown_features_as_the_plain_points() -> None:
+    preset = load_preset("circles-mlp")
+    viewer = InspectionCopy(preset.network, replace(preset.training, features="cos x"))
+    points = np.array([[0.1, 0.2]], dtype=np.float32)
+    assert viewer.network_input(points).tolist() == points.tolist()
