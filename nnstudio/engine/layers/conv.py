@@ -68,7 +68,7 @@ class Conv2D(Layer):
         W = self.params["W"]
         f = W.shape[0]
         dy_rows = self.im2col.rows(xp, dy, g, g.full_width)
-        # dL/dW = dy cols^T, computed as (cols dy^T)^T: the same sums, 1.5-3x faster in
+        # dL/dW = dy cols^T, computed as (cols dy^T)^T: the same products, 1.5-3x faster in
         # OpenBLAS. Written in place: the gradients may be views into the network's flat buffer.
         self.grads["W"].reshape(f, -1)[...] = (self.cols @ dy_rows.T).T
         if self.use_bias:

@@ -12,10 +12,10 @@ The tricks, all so that NumPy makes few calls over long runs of memory:
 - "full-width rows" (stride 1, when few columns are wasted): the columns of offset (i, j)
   are the flattened padded image shifted by i*Wp + j, so each copy moves one contiguous run
   per channel and sample. The Wp - OW columns per output row that straddle two image rows
-  are computed and dropped. For the column matrix that is worth it while they are at most
-  a fifth of the row (past that the larger products cost more than the strided copies of
-  exact rows save); col2im always uses full-width rows at stride 1 (exact rows would mean
-  KH*KW strided additions);
+  are computed and dropped. For the column matrix that is worth it only while they are at
+  most a tenth of the row (training MNIST's 28-pixel rows under a 5x5 kernel, 12-14% wasted,
+  ran 5-20% faster with exact rows, built in two stages); col2im always uses full-width rows
+  at stride 1 (exact rows would mean KH*KW strided additions);
 - padding: the image is written inside a zeroed buffer, whose border stays zero;
 - that buffer, the column matrix and the gradient of the columns are kept from batch to
   batch (same shapes: no allocation per batch). What a layer returns is always new.
@@ -28,7 +28,7 @@ from typing import Any
 
 # Full-width rows in the column matrix while the straddling columns are at most this
 # fraction of a row.
-MAX_WASTED_COLUMNS = 0.2
+MAX_WASTED_COLUMNS = 0.1
 
 
 @dataclass(frozen=True)
