@@ -43,7 +43,8 @@ def test_mnist_as_a_folder_of_pngs_trains(tmp_path: Path) -> None:
     spec = NetworkSpec.sequential([("Dense", {"units": 64}), ("ReLU", {}),
                                    ("Dense", {"units": 10}), ("Softmax", {})])
     spec, _ = fit_ends(spec, dataset.input_shape, dataset.output_size, dataset.task)
-    session = create_session(spec, TrainingSpec(epochs=15, batch_size=32, validation_split=0.0),
+    session = create_session(spec, TrainingSpec(epochs=10, batch_size=32, lr=0.003,
+                                                          validation_split=0.0),
                              dataset=dataset)
     for _ in session.trainer.run():
         pass
