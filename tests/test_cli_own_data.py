@@ -124,3 +124,14 @@ def test_embed_data_copies_them_into_the_project_only_when_asked(capsys, tmp_pat
     assert code == 2 and "blobs.csv are missing" in err
     code, out, err = run(capsys, "eval", str(carried))
     assert code == 0 and "accuracy" in out and "changed" not in err
+
+
+def test_header_can_be_said_instead_of_detected(capsys, tmp_path) -> None:
+    path = tmp_path / "words.csv"
+    path.write_text("".join(f"{w},{c}\n" for w, c in (("red", "warm"), ("blue", "cold"),
+                                                        ("orange", "warm"), ("teal", "cold"),
+                                                        ("pink", "warm"), ("navy", "cold"))))
+    code, out, _ = run(capsys, "datasets", "inspect", str(path), "--header", "no", "--json")
+    assert code == 0 and json.loads(out)["train"] + json.loads(out)["test"] == 6
+    code, out, _ = run(capsys, "datasets", "inspect", str(path), "--header", "yes", "--json")
+    assert code == 0 and json.loads(out)["columns"][0] == ["red", "categorical"]

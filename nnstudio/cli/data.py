@@ -9,7 +9,8 @@ from nnstudio.cli.data_options import add_data_options, read_data
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    datasets = commands.add_parser("datasets", help="list the datasets or download one")
+    datasets = commands.add_parser(
+        "datasets", help="list the datasets, download one, or inspect your own data")
     actions = datasets.add_subparsers(title="actions", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every dataset and whether it is on this machine")
     listing.add_argument("--json", action="store_true")

@@ -51,6 +51,8 @@ def add_data_options(parser: argparse.ArgumentParser, path_flag: str | None = "-
     parser.add_argument("--missing", choices=("drop", "fill"), default="drop",
                         help="rows with missing values: drop them (default) or fill the gaps "
                              "with the training mean or most frequent value")
+    parser.add_argument("--header", choices=("auto", "yes", "no"), default="auto",
+                        help="whether a table's first row names its columns (default: detected)")
     parser.add_argument("--skip-rows", type=non_negative_int, default=0, metavar="N",
                         help="lines to pass over at the top of a table, before its header")
     parser.add_argument("--test-fraction", type=fraction, default=0.2, metavar="X",
@@ -62,7 +64,8 @@ def data_options(args: argparse.Namespace) -> Any:
 
     return DataOptions(target=args.target, task=args.task, image_size=args.image_size,
                        missing=args.missing, test_fraction=args.test_fraction,
-                       skip_rows=args.skip_rows)
+                       skip_rows=args.skip_rows,
+                       header={"auto": None, "yes": True, "no": False}[args.header])
 
 
 def read_data(path: str, args: argparse.Namespace) -> Any:

@@ -71,7 +71,10 @@ class TablePreprocessing:
 
 def missing_mask(cells: np.ndarray) -> np.ndarray:
     """Where the (stripped) text ``cells`` hold no value: empty, NA, NaN, null, ?..."""
-    return np.isin(np.strings.lower(cells), list(MISSING_WORDS))
+    short = np.strings.str_len(cells) <= max(map(len, MISSING_WORDS))
+    missing = np.zeros(cells.shape, dtype=bool)
+    missing[short] = np.isin(np.strings.lower(cells[short]), list(MISSING_WORDS))
+    return missing
 
 
 def column_kind(name: str, values: np.ndarray, missing: np.ndarray, lines: np.ndarray,

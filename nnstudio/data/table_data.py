@@ -75,9 +75,10 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
         fitted = [fit_column(table.names[i], kinds[i], cells[train, i], missing[train, i], file)
                   for i in features]
         prep = TablePreprocessing(fitted, table.names[target], task, classes)
-    elif [c.name for c in prep.features] != [table.names[i] for i in features]:
+    elif [(c.name, c.kind) for c in prep.features] != [(table.names[i], kinds[i])
+                                                       for i in features]:
         raise DatasetError(f"{file}: its columns are not the ones the project was trained on "
-                           f"({', '.join(c.name for c in prep.features)})")
+                           f"({', '.join(f'{c.name} {c.kind}' for c in prep.features)})")
     if not features:
         raise DatasetError(f"{file}: has no feature columns besides the target")
     x = np.concatenate([encode(column, cells[:, i], missing[:, i])

@@ -135,3 +135,12 @@ def test_a_moved_or_changed_file_is_named(tmp_path: Path) -> None:
     path.unlink()
     with pytest.raises(DatasetError, match="people.csv are missing"):
         check_source(source)
+
+
+def test_a_changed_column_is_refused_with_the_saved_preprocessing(tmp_path: Path) -> None:
+    path = people(tmp_path)
+    source = import_data(path).source
+    path.write_text(path.read_text().replace("age,", "years,", 1))
+    with pytest.raises(DatasetError, match="people.csv: its columns are not the ones the "
+                                           "project was trained on"):
+        load_source(source)
