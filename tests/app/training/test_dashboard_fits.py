@@ -78,6 +78,9 @@ def test_every_view_is_readable_at_every_window_size(trained, size, tmp_path) ->
     assert status.width() >= 300 and status.height() < 4 * status.fontMetrics().height()
     assert all(label.width() >= 150 for label in area.findChildren(QLabel)
                if label.isVisible() and label.wordWrap() and label.text())
+    histogram = window.training.dashboard.gradients_view.hist_status  # "400 weights · step 9"
+    assert histogram.text() and \
+        histogram.fontMetrics().horizontalAdvance(histogram.text()) <= histogram.width()
     toolbar = window.toolbar
     for action in (window.actions.train_stop, window.actions.train_step):
         button = toolbar.widgetForAction(action)
