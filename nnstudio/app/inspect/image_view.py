@@ -8,7 +8,15 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QImage, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nnstudio.app.plots.common import lut
@@ -34,6 +42,19 @@ def colorize(values: np.ndarray, colormap: pg.ColorMap,
     image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
     return image.copy()  # own the pixels: ``rgb`` dies with this function
 
+
+
+def number_text(value: float) -> str:
+    return f"{value:.2g}"
+
+
+def numbers_fit(values: np.ndarray, cell_width: float, metrics: QFontMetricsF) -> bool:
+    """Whether every value's text fits in its cell, with a little room either side."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return True
+    widest = max(metrics.horizontalAdvance(number_text(float(v))) for v in finite.ravel())
+    return widest + 3 <= cell_width
 
 class ArrayView(QWidget):
     """Shows one array; ``cell`` is the preferred size of one value in pixels."""
@@ -124,6 +145,8 @@ class ArrayView(QWidget):
         font = painter.font()
         font.setPointSizeF(7.5)
         painter.setFont(font)
+        if not numbers_fit(values, width, QFontMetricsF(font)):
+            return  # numbers over one another read as nothing: the colours alone
         for r in range(rows):
             for c in range(cols):
                 value = float(values[r, c])
@@ -133,7 +156,7 @@ class ArrayView(QWidget):
                               width, height)
                 dark = self._image.pixelColor(c, r).lightnessF() < 0.5
                 painter.setPen(QColor("#ffffff" if dark else "#1f2933"))
-                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{value:.2g}")
+                painter.drawText(cell, Qt.AlignmentFlag.AlignCenter, number_text(value))
 
     def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         target = self._target()

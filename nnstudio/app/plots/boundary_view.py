@@ -78,7 +78,9 @@ class BoundaryView(LiveView):
         self.isocurve.setParentItem(self.image)
         self.colorbar = style.colorbar(PLAYGROUND, "P(class 1)")
         self.graphics.addItem(self.colorbar, row=0, col=1)
-        self.legend = style.legend(self.plot)
+        # Under the plot, in a row of its own: over the plot it hid the points in its corner.
+        self.legend = pg.LegendItem(labelTextColor=style.TEXT, labelTextSize="8.5pt")
+        self.graphics.addItem(self.legend, row=1, col=0)
         self.scatters: list[pg.ScatterPlotItem] = []
         self.caption = style.caption("")
         page = QWidget()
@@ -159,7 +161,9 @@ class BoundaryView(LiveView):
                 brush=pg.mkBrush(color if binary else color.darker(125)),
                 name=names[c] if c < len(names) else f"class {c}")
             self.plot.addItem(scatter)
+            self.legend.addItem(scatter, scatter.name())
             self.scatters.append(scatter)
+        self.legend.setColumnCount(min(k, 4))
 
     def on_snapshot(self, event: Snapshot) -> None:
         if self.active or self.fitting:

@@ -316,7 +316,8 @@ class LossView(LiveView):
             loss, accuracy = run.final_numbers()
             rows.append(RunRow(key, run.name, run.series.label, run.series.color, run.dataset,
                                loss, accuracy,
-                               setting_words(run.training, names) if run.training else "",
+                               (setting_words(run.training, names) or "same settings")
+                               if run.training else "",
                                run.shown))
         self.run_list.set_rows(rows)
 

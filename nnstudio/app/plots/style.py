@@ -68,6 +68,10 @@ def set_title(plot: pg.PlotItem, title: str) -> None:
     if not isinstance(label.__dict__.get("updateMin"), types.MethodType):
         label.updateMin = types.MethodType(_title_minimum, label)
         label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemClipsChildrenToShape, True)
+        # Over the whole plot, axes included, not only over its data area: a long title
+        # ("Epoch 150: validation accuracy 100.0%") was cut at both ends.
+        plot.layout.removeItem(label)
+        plot.layout.addItem(label, 0, 0, 1, 3)
     label.updateMin()
 
 

@@ -85,7 +85,9 @@ class DashboardArea(QScrollArea):
     def _reflow(self) -> None:
         shown = [(name, frame.minimumWidth()) for name, frame in self.frames.items()
                  if not frame.isHidden()]
-        available = self.viewport().width()
+        # Less a scroll bar's width whether one shows or not: rows that depended on it
+        # would bring the bar and take it away again, and again.
+        available = self.width() - self.verticalScrollBar().sizeHint().width()
         rows = pack_rows(shown, available)
         if rows == self._rows:
             return

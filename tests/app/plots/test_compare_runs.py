@@ -74,3 +74,9 @@ def test_hovering_a_curve_names_its_run_and_value(qtbot, dashboard, circles_run)
     assert view.point_near(far) is None
     view._hover(on_curve)  # noqa: SLF001 - what the mouse does
     assert view.hover_label.isVisible() and "run 2" in view.hover_label.textItem.toPlainText()
+
+
+def test_runs_with_the_same_settings_say_so(dashboard, circles_run) -> None:
+    run_through(dashboard, circles_run, 1, "run 1")
+    run_through(dashboard, circles_run, 2, "run 2")
+    assert {row.differs for row in dashboard.loss_view.run_list.rows()} == {"same settings"}

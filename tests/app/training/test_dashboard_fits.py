@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pyqtgraph as pg
-import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QToolButton
 
 from nnstudio.app.training.dashboard_layout import pack_rows
@@ -43,27 +42,26 @@ def test_rows_pack_as_many_views_as_fit() -> None:
     assert pack_rows(views, 100, spacing=10) == [["a"], ["b"], ["c"], ["d"]]  # one per row
 
 
-@pytest.fixture
-def trained(window):  # noqa: ANN001, ANN201
+def test_every_view_is_readable_at_every_window_size(window, tmp_path) -> None:  # noqa: ANN001
     spec = NetworkSpec.sequential([("Dense", {"units": 8}), ("Tanh", {}),
                                    ("Dense", {"units": 1}), ("Sigmoid", {})], input_shape=[2])
     window.document.replace(spec, TrainingSpec(dataset="spirals", loss="binary_cross_entropy",
                                                optimizer="adam", lr=0.02, epochs=5))
-    window.training.train_for_screenshot(5)
-    return window
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_view_is_readable_at_every_window_size(trained, size, tmp_path) -> None:  # noqa: ANN001
-    window = trained
-    window.resize(*size)
-    for _ in range(4):
+    window.training.train_for_screenshot(5)  # real runs, in their own process
+    window.training.train_for_screenshot(5)  # (a second: the compared runs' table shows)
+    for size in SIZES:
+        window.resize(*size)
+        for _ in range(4):
+            QApplication.processEvents()
+        window.training.dashboard.refresh()
         QApplication.processEvents()
-    window.training.dashboard.refresh()
-    QApplication.processEvents()
+        check_readable(window, size, tmp_path)
+
+
+def check_readable(window, size: tuple[int, int], tmp_path) -> None:  # noqa: ANN001
     area = window.training.dashboard_widget
     shown = {name: frame for name, frame in area.frames.items() if not frame.isHidden()}
-    assert "Decision boundary" in shown and "Loss" in shown
+    assert {"Loss", "Runs", "Decision boundary"} <= set(shown)
     for name, frame in shown.items():
         assert frame.width() >= frame.minimumWidth(), name
         assert frame.height() >= frame.minimumHeight(), name
@@ -78,6 +76,9 @@ def test_every_view_is_readable_at_every_window_size(trained, size, tmp_path) ->
     assert status.width() >= 300 and status.height() < 4 * status.fontMetrics().height()
     assert all(label.width() >= 150 for label in area.findChildren(QLabel)
                if label.isVisible() and label.wordWrap() and label.text())
+    histogram = window.training.dashboard.gradients_view.hist_status  # "400 weights · step 9"
+    assert histogram.text() and \
+        histogram.fontMetrics().horizontalAdvance(histogram.text()) <= histogram.width()
     toolbar = window.toolbar
     for action in (window.actions.train_stop, window.actions.train_step):
         button = toolbar.widgetForAction(action)
