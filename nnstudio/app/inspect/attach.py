@@ -91,6 +91,7 @@ class InspectUI(QObject):
         confusion.tiles.sample_clicked.connect(self.open_validation_sample)
         self.ablation.changed.connect(self._show_switched_off)
         self.ablation.applied.connect(self._apply_ablation)
+        document.reset.connect(self.ablation.restore)  # another network: every unit on
         window.closing.connect(self.shutdown)
         self._on_document_changed()
 
