@@ -49,7 +49,6 @@ class TimelineUI(QObject):
         self.panel = TimelinePanel()
         self.dock = window.add_dock(self.panel, "Timeline", TIMELINE_DOCK,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)
         self.lapse_refresher = RefreshWhenVisible(self.panel.timelapse, self.refresh_timelapse,
                                                   interval_ms=LAPSE_WAIT_MS)
 
