@@ -1,9 +1,10 @@
 """The training loop, as a plain generator of small events.
 
-``Trainer.run()`` yields Started, BatchEnd, Snapshot, EpochEnd, Paused, Diverged and
-Finished events. It never blocks anyone but its own thread: pause, resume, stop and
-"step one batch" are flags on ``TrainerControl`` that the loop checks between batches.
-The same seed gives the same run, event for event.
+``Trainer.run()`` yields Started, BatchEnd, Snapshot, Checkpoint (for the timeline, when
+``checkpoint_steps`` is set), EpochEnd, Paused, Diverged and Finished events. It never
+blocks anyone but its own thread: pause, resume, stop and "step one batch" are flags on
+``TrainerControl`` that the loop checks between batches. The same seed gives the same run,
+event for event.
 """
 
 from __future__ import annotations

@@ -49,7 +49,6 @@ class TimelineUI(QObject):
         self.panel = TimelinePanel()
         self.dock = window.add_dock(self.panel, "Timeline", TIMELINE_DOCK,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
-        window.resizeDocks([self.dock], [150], Qt.Orientation.Vertical)
         self.lapse_refresher = RefreshWhenVisible(self.panel.timelapse, self.refresh_timelapse,
                                                   interval_ms=LAPSE_WAIT_MS)
 
@@ -139,12 +138,12 @@ class TimelineUI(QObject):
     def _on_checkpoint(self, checkpoint: Checkpoint) -> None:
         if self.timeline.add(checkpoint):
             self._show()
-            self.lapse_refresher.request()
 
     @Slot(object)
     def _on_state(self, state: RunState) -> None:
         if state is RunState.IDLE:
             self._pending_branch = None  # a branch that never started
+            self.lapse_refresher.request()  # (the time-lapse waits for the run's end)
         self._show()
 
     @Slot()
@@ -172,6 +171,12 @@ class TimelineUI(QObject):
 
     # -- the time-lapse ----------------------------------------------------------------------
     def refresh_timelapse(self) -> None:
+        """The time-lapse of the current input; while a run goes on it waits for its end
+        (asking every checkpoint would take the window's time from the live views)."""
+        if self.controller.state.active:
+            self.panel.lapse_caption.setText("The time-lapse of the input over the "
+                                             "checkpoints follows when the run ends.")
+            return
         panel, viewer = self.panel, self.source.viewer
         x = self.current.x() if len(self.timeline) and viewer is not None else None
         if x is None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,7 @@ from nnstudio.app.timeline.timelapse import TimelapsePlot
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
 
 MUTED = "color: #5b6675;"
+PREFERRED_HEIGHT = 180
 EMPTY_TEXT = ("No checkpoints yet: a run keeps its weights at the start, during the first "
               "epoch and after every epoch.")
 SLIDER_TIP = ("Drag to see the filters, Look inside, the network diagram and the digit pad "
@@ -74,6 +75,11 @@ class TimelinePanel(QWidget):
         self.branch_button.clicked.connect(
             lambda: self.branch_requested.emit(self.slider.value()))
         self.show_timeline(Timeline(), busy=False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Room for a readable time-lapse where the window has it (it can shrink to its
+        minimum on a small screen)."""
+        return QSize(900, PREFERRED_HEIGHT)
 
     def show_timeline(self, timeline: Timeline, busy: bool) -> None:
         """The slider over ``timeline``, at its newest checkpoint when it grew; ``busy``

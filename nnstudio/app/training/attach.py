@@ -25,7 +25,7 @@ from nnstudio.spec.training import TrainingSpec
 BUILD_TAB, DASHBOARD_TAB = 0, 1
 # The builder's panels make room for the dashboard while it is shown (by default: each tab
 # keeps the layout it was left in, see app/tab_layouts.py).
-BUILDER_DOCKS = ("palette_dock", "summary_dock", "draw_dock")
+BUILDER_DOCKS = ("palette_dock", "summary_dock", "draw_dock", "timeline_dock")
 
 
 class TrainingUI(QObject):
