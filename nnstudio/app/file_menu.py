@@ -16,6 +16,8 @@ from nnstudio.app import settings as app_settings
 from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
 from nnstudio.files import documents
+from nnstudio.running.build import weights_fit
+from nnstudio.running.weight_check import same_weights
 from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
 
@@ -57,9 +59,14 @@ class FileMenuMixin:
         self.disk_stamp = (self.document.path, stamp)
         self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
+        self.opened_members = list(opened.members)
         if opened.members:  # an ensemble: its members on the Experiments tab's Ensemble page
             self.experiments.ensemble.show_saved(opened.network, opened.training,
                                                  opened.members, f"saved in {Path(path).name}")
+        problem = self.experiments.search.show_plan(opened.experiment)
+        if problem:
+            self.statusBar().showMessage(f"{Path(path).name}: its experiment section was not "
+                                         f"loaded ({problem})", 10000)
         self.timeline.load(opened.checkpoints, f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
@@ -67,6 +74,26 @@ class FileMenuMixin:
         self._after_load()
         self.adopt_project_data(opened.data)  # says when the project's data are not there
         return True
+
+    def kept_with_project(self, weights: dict | None) -> dict:
+        """What a project keeps beside the network, settings, weights and history (File >
+        Save and the recovery file alike): the person's own data, the training's
+        checkpoints, an opened ensemble's members while they still are this network's, and
+        the search on the Experiments tab."""
+        return {"data": self.data_source,
+                "checkpoints": self.timeline.checkpoints_for(self.document.spec),
+                "members": self._members_kept(weights),
+                "experiment": self.experiments.search.plan_json()}
+
+    def _members_kept(self, weights: dict | None) -> list:
+        """The opened ensemble's members, unless the network changed or other weights (a
+        new run) took the first member's place."""
+        members = getattr(self, "opened_members", [])
+        if not members or not weights_fit(self.document.spec, members[0].weights):
+            return []
+        if weights is not None and not same_weights(weights, members[0].weights):
+            return []
+        return members
 
     def _after_load(self) -> None:
         self._paste_count = 0
@@ -190,9 +217,7 @@ class FileMenuMixin:
             note = " (without the trained weights: a network JSON file cannot hold them)"
         try:
             documents.save_document(path, self.document.spec, self.document.training,
-                                    weights, history, data=self.data_source,
-                                    checkpoints=self.timeline.checkpoints_for(
-                                        self.document.spec))
+                                    weights, history, **self.kept_with_project(weights))
         except documents.DocumentError as error:
             self._report("Cannot save", str(error))
             return False

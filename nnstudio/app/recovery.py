@@ -67,7 +67,7 @@ class Autosaver(QObject):
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             documents.save_document(self.path, doc.spec, doc.training, weights, history,
-                                    self.window.timeline.checkpoints_for(doc.spec))
+                                    **self.window.kept_with_project(weights))
         except (OSError, documents.DocumentError) as error:
             self.window.statusBar().showMessage(f"Autosave failed: {error}", 8000)
             return False

@@ -17,7 +17,7 @@ from nnstudio.engine.backend import CPU, Device
 from nnstudio.engine.init import get_initializer
 from nnstudio.engine.network import Network, Node
 from nnstudio.running.memory import check_memory
-from nnstudio.running.weight_check import apply_weights
+from nnstudio.running.weight_check import apply_weights, check_weights
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.shapes import Shape
 from nnstudio.spec.training import TrainingSpec
@@ -115,3 +115,13 @@ def _initialize(layer: L.Layer, spec: NetworkSpec, node_id: str, layer_init: str
     shape = tuple(layer.params["W"].shape)
     weights = init(shape, fan_in, fan_out, rng, numpy, numpy.float64, training.init_scale)
     layer.params["W"] = numpy.asarray(weights, dtype=numpy.float32)
+
+
+def weights_fit(spec: NetworkSpec, weights: Any) -> bool:
+    """Whether ``weights`` ({node: {param: array}}) can be the weights of ``spec``'s network:
+    the rule for what a project may keep beside a network once it was edited (the
+    training's checkpoints, an ensemble's members)."""
+    try:
+        return check_weights(build_network(spec), weights).usable
+    except (KeyError, ValueError, BuildError):
+        return False

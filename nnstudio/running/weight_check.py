@@ -138,3 +138,15 @@ def _shape(shape: tuple[int, ...]) -> str:
 def _listed(items: list[str]) -> str:
     shown = "; ".join(items[:SHOWN])
     return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
+
+
+def same_weights(first: Mapping[str, Mapping[str, Any]],
+                 second: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether two {node: {param: array}} hold the same arrays, value for value."""
+    if first.keys() != second.keys():
+        return False
+    return all(first[node].keys() == second[node].keys()
+               and all(numpy.array_equal(numpy.asarray(first[node][name]),
+                                         numpy.asarray(second[node][name]))
+                       for name in first[node])
+               for node in first)

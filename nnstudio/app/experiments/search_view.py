@@ -38,7 +38,13 @@ from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable, cell_te
 from nnstudio.app.plots import style
 from nnstudio.app.plots.common import series_color
 from nnstudio.experiments.local_pool import default_workers
-from nnstudio.experiments.search_space import SearchSpace, searchable
+from nnstudio.experiments.plan import ExperimentPlan
+from nnstudio.experiments.search_space import (
+    DEFAULT_GRID_POINTS,
+    SearchSpace,
+    parse_dimension,
+    searchable,
+)
 from nnstudio.experiments.strategies import DEFAULT_STRATEGY, PRUNERS, STRATEGIES
 from nnstudio.experiments.study_store import StudyStore, TrialRow, default_study_location
 from nnstudio.experiments.sweep import (
@@ -106,6 +112,7 @@ class SearchView(QWidget):
         self.curves: dict[int, dict[str, list]] = {}
         self.finished_order: list[int] = []
         self.study_file = ""
+        self.saved_plan: ExperimentPlan | None = None  # an opened project's experiment section
 
         self.editors = DimensionEditors()
         editors_area = QScrollArea()
@@ -213,6 +220,55 @@ class SearchView(QWidget):
         if not self.study_path.text():
             self.study_path.setText(str(default_study_location(network.name)))
         self._document = (network, training)
+
+    def plan(self) -> ExperimentPlan | None:
+        """The search as set up here, as a project's experiment section keeps it; None when
+        nothing varies."""
+        if not self.editors.rows:
+            return self.saved_plan  # never looked at: the opened project's, unchanged
+        texts = self.editors.texts()
+        if not texts:
+            return None
+        return ExperimentPlan(texts, self.strategy.currentData(), self.trials.value(),
+                              self.pruner.currentData(), self.workers.value(),
+                              self.saved_plan.grid_points if self.saved_plan
+                              else DEFAULT_GRID_POINTS)
+
+    def plan_json(self) -> dict | None:
+        plan = self.plan()
+        return None if plan is None else plan.to_json()
+
+    def show_plan(self, section: dict | None) -> str:
+        """Set the editors to an opened project's experiment section; the problem in words
+        when it cannot be shown (nothing is changed then), else ""."""
+        self.saved_plan = None
+        if section is None:
+            return ""
+        try:
+            plan = ExperimentPlan.from_json(section)
+            network, _training = self.document_snapshot()
+            dimensions = [parse_dimension(text, network) for text in plan.params]
+        except ValueError as error:
+            return str(error)
+        self.saved_plan = plan
+        self.load_document()
+        for row in self.editors.rows.values():
+            row.set_varied(False)
+        for dimension in dimensions:
+            row = self.editors.rows.get(dimension.name)
+            if row is None:
+                continue
+            if dimension.kind == "choice":
+                row.set_choices(list(dimension.choices))
+            else:
+                row.set_range(dimension.low, dimension.high, dimension.log)
+            row.set_varied(True)
+        for combo, value in ((self.strategy, plan.strategy), (self.pruner, plan.pruner)):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.trials.setValue(plan.trials)
+        if plan.workers:
+            self.workers.setValue(plan.workers)
+        return ""
 
     def _browse_study(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -12,7 +12,7 @@ from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.timeline.panel import TimelinePanel
 from nnstudio.app.timeline.timelapse import legend_html, probabilities_over_time
 from nnstudio.engine.events import Checkpoint
-from nnstudio.running.build import BuildError, build_network
+from nnstudio.running.build import BuildError, build_network, weights_fit
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 from nnstudio.running.training_process.state import RunState
@@ -71,10 +71,7 @@ class TimelineUI(QObject):
         without trained weights to save (weights edited by hand replaced them)."""
         if not self.timeline.checkpoints or self.window.training.weights is None:
             return []
-        try:
-            fits = check_weights(build_network(spec), self.timeline[-1].weights).usable
-        except (KeyError, ValueError, BuildError):
-            fits = False
+        fits = weights_fit(spec, self.timeline[-1].weights)
         return list(self.timeline.checkpoints) if fits else []
 
     # -- commands ----------------------------------------------------------------------------
