@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnstudio.data.errors import DatasetError
+from nnstudio.data.table_columns import is_number
 
 # (bytes read, total bytes): called every few thousand rows.
 ReadProgress = Callable[[int, int], None]
@@ -146,26 +147,18 @@ def _read_rows(text: io.TextIOBase, delimiter: str, skip_rows: int,
     return rows, lines
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _has_header(rows: list[list[str]], sample: str) -> bool:
     """A first row with a word over a column of numbers is a header; with no column of
     numbers, the csv module's Sniffer decides."""
     first, probe = rows[0], rows[1:1 + HEADER_PROBE_ROWS]
     if not probe:
-        return not any(_is_number(value) for value in first)
+        return not any(is_number(value) for value in first)
     numeric_columns = [
         i for i in range(len(first))
-        if all(i < len(row) and _is_number(row[i]) for row in probe)
+        if all(i < len(row) and is_number(row[i]) for row in probe)
     ]
     if numeric_columns:
-        return any(not _is_number(first[i]) for i in numeric_columns)
+        return any(not is_number(first[i]) for i in numeric_columns)
     try:
         return csv.Sniffer().has_header(sample)
     except csv.Error:

@@ -89,7 +89,7 @@ def column_kind(name: str, values: np.ndarray, missing: np.ndarray, lines: np.nd
         return NUMERIC
     except ValueError:
         pass
-    bad = np.array([not _is_number(value) for value in present])
+    bad = np.array([not is_number(value) for value in present])
     if bad.sum() <= (1 - NUMERIC_SHARE) * present.size:
         first = int(np.argmax(bad))
         line = lines[~missing][first]
@@ -105,7 +105,8 @@ def numbers(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return np.where(missing, "nan", values).astype(np.float64)
 
 
-def _is_number(text: str) -> bool:
+def is_number(text: str) -> bool:
+    """Whether a cell's text reads as a number (the CSV reader's header guess uses it too)."""
     try:
         float(text)
     except ValueError:
@@ -120,7 +121,7 @@ def target_task(name: str, kind: str, values: np.ndarray, missing: np.ndarray,
     if wanted == "regression":
         if kind != NUMERIC:
             first = next(i for i, value in enumerate(values)
-                         if not missing[i] and not _is_number(value))
+                         if not missing[i] and not is_number(value))
             raise DatasetError(f"{file}, line {lines[first]}: the target {name!r} holds "
                                f"{str(values[first])!r}; regression needs numbers (or use --task "
                                f"classify)")

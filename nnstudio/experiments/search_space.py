@@ -147,10 +147,10 @@ class Dimension:
     def text(self) -> str:
         """As written on the command line (and saved in a project's experiment section)."""
         if self.kind == "choice":
-            return f"{self.name}={','.join(_written(c) for c in self.choices)}"
+            return f"{self.name}={','.join(written(c) for c in self.choices)}"
         prefix = {("float", True): "log", ("float", False): "float",
                   ("int", True): "int-log", ("int", False): "int"}[self.kind, self.log]
-        return f"{self.name}={prefix}:{_written(self.low)}:{_written(self.high)}"
+        return f"{self.name}={prefix}:{written(self.low)}:{written(self.high)}"
 
     def grid_values(self, points: int = DEFAULT_GRID_POINTS) -> list[Any]:
         """The values a grid search tries: every choice, or ``points`` spread over the range
@@ -176,7 +176,8 @@ class Dimension:
         return list(self.choices) if self.kind == "choice" else [self.low, self.high]
 
 
-def _written(value: Any) -> str:
+def written(value: Any) -> str:
+    """A value as a --param writes it (true/false, 1e-05, 64)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -236,7 +237,7 @@ def parse_dimension(text: str, network: NetworkSpec) -> Dimension:
     else:
         if kind not in ("int", "float"):
             raise SearchSpaceError(f"--param {text}: {name} takes a list of values "
-                                   f"({', '.join(map(_written, _choices_of(rule)))}), "
+                                   f"({', '.join(map(written, _choices_of(rule)))}), "
                                    f"not a range")
         if len(parts) == 3:
             prefix, low_text, high_text = parts
@@ -371,7 +372,7 @@ class SearchSpace:
             candidate, _ = self.apply(network, training, values)
             analysis = candidate.analyze()
             if not analysis.ok:
-                where = ", ".join(f"{k}={_written(v)}" for k, v in values.items())
+                where = ", ".join(f"{k}={written(v)}" for k, v in values.items())
                 raise SearchSpaceError(f"--param {where} makes an invalid network: "
                                        f"{analysis.problems[0]}")
 

@@ -26,7 +26,7 @@ from nnstudio.running.training_process.child import (
     HEARTBEAT_SECONDS,
     Heart,
     apply_commands,
-    await_run,
+    serve_in_child,
 )
 from nnstudio.running.training_process.messages import Ended, Failed
 from nnstudio.spec.network import NetworkSpec
@@ -168,22 +168,4 @@ def run_trial_child(request: TrainRequest | None, events, commands) -> None:  # 
     started ahead with the engine imported, that waits for its ``Begin``. After each run it
     waits for the next ``Begin`` (the pool keeps it: no new process, no dataset loaded
     again), until the other end closes the pipe."""
-    import signal
-
-    from threadpoolctl import threadpool_limits
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if request is None:
-        request = await_run(commands.recv, events.send)
-        if request is None:
-            events.close()
-            return
-    try:
-        while request is not None:
-            with threadpool_limits(limits=request.blas_threads, user_api="blas"):
-                serve_train(request, events.send, commands.recv)
-            request = await_run(commands.recv, events.send)
-    except (BrokenPipeError, EOFError, OSError):
-        pass  # the parent went away
-    finally:
-        events.close()
+    serve_in_child(request, events, commands, serve_train, keep_serving=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from nnstudio.resources import resources_dir
 from nnstudio.spec.network import NetworkSpec, SpecError
-from nnstudio.spec.presets import load_preset
+from nnstudio.spec.presets import Preset, json_names, load_preset
 from nnstudio.spec.training import TrainingSpec
 
 COMPARISONS_DIR = resources_dir() / "comparisons"
@@ -35,13 +35,10 @@ class Variant:
 
 
 @dataclass
-class Comparison:
-    name: str
-    title: str
-    description: str
-    network: NetworkSpec
-    training: TrainingSpec
-    variants: list[Variant]
+class Comparison(Preset):
+    """A preset (its network and the settings every variant shares) with variants."""
+
+    variants: list[Variant] = field(default_factory=list)
 
 
 @dataclass
@@ -54,11 +51,11 @@ class VariantRun:
 
 
 def comparison_names() -> list[str]:
-    return sorted(p.stem for p in COMPARISONS_DIR.glob("*.json"))
+    return json_names(COMPARISONS_DIR)
 
 
 def load_comparison(name: str) -> Comparison:
-    path = COMPARISONS_DIR / f"{name}.json"
+    path = comparison_path(name)
     if not path.exists():
         raise SpecError(f"no side-by-side experiment named {name!r}; there are: "
                         f"{', '.join(comparison_names())}")

@@ -23,8 +23,13 @@ class Preset:
     training: TrainingSpec
 
 
+def json_names(folder: Path) -> list[str]:
+    """The names of the JSON files in a resource folder, sorted."""
+    return sorted(p.stem for p in folder.glob("*.json"))
+
+
 def preset_names() -> list[str]:
-    return sorted(p.stem for p in PRESETS_DIR.glob("*.json"))
+    return json_names(PRESETS_DIR)
 
 
 def preset_path(name: str) -> Path:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.app.builder.param_editors import ParamEditor, make_editor
-from nnstudio.experiments.search_space import Searchable
+from nnstudio.experiments.search_space import Dimension, Searchable, written
 from nnstudio.spec.catalogue import ACTIVATIONS, LAYER_TYPES, Param
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training_settings import TRAINING_SETTINGS
@@ -38,14 +38,6 @@ def rule_of(item: Searchable, network: NetworkSpec) -> Param:
         return Param("type", "choice", item.current, "the activation function",
                      choices=ACTIVATIONS)
     return LAYER_TYPES[network.node(item.node).type].param(name)
-
-
-def _written(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 class DimensionRow(QWidget):
@@ -101,7 +93,7 @@ class DimensionRow(QWidget):
 
     def _choice_text(self, value: Any) -> str:
         label = getattr(self.rule, "choice_label", None)
-        return label(value) if label is not None else _written(value)
+        return label(value) if label is not None else written(value)
 
     def _toggled(self, on: bool) -> None:
         self.body.setVisible(on)
@@ -136,13 +128,10 @@ class DimensionRow(QWidget):
             values = [self.choices.item(i).data(Qt.ItemDataRole.UserRole)
                       for i in range(self.choices.count())
                       if self.choices.item(i).checkState() == Qt.CheckState.Checked]
-            return f"{name}={','.join(_written(v) for v in values)}"
+            return Dimension(name, "choice", choices=tuple(values)).text()
         low, high = (editor.box.value() for editor in self.editors)
         log = self.log is not None and self.log.isChecked()
-        kind = self.item.kind
-        prefix = {("float", True): "log", ("float", False): "float",
-                  ("int", True): "int-log", ("int", False): "int"}[kind, log]
-        return f"{name}={prefix}:{_written(low)}:{_written(high)}"
+        return Dimension(name, self.item.kind, low, high, log).text()
 
 
 class DimensionEditors(QWidget):

@@ -13,13 +13,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from nnstudio.app.background import BackgroundJob
-from nnstudio.app.experiments.pool_runs import PoolRuns
+from nnstudio.app.experiments.pool_runs import PoolRunsPage, outcome_state
 from nnstudio.app.experiments.run_widgets import RunsTable
 from nnstudio.app.plots import style
 from nnstudio.app.plots.common import series_color
@@ -33,7 +32,6 @@ from nnstudio.experiments.ensemble import (
     save_ensemble,
     score_ensemble,
 )
-from nnstudio.experiments.local_pool import default_workers
 from nnstudio.experiments.trial_run import EpochProgress, TrainOutcome
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
@@ -42,14 +40,12 @@ COLUMNS = ("Member", "Seed", "State", "Epoch", "Val. accuracy", "Test accuracy",
 ENSEMBLE_COLOR = "#d62728"
 
 
-class EnsembleView(QWidget):
-    status = Signal(str)
+class EnsembleView(PoolRunsPage):
     ensemble_ready = Signal(object, object)  # network, [TrainedMember]: the pad's votes
 
     def __init__(self, document_snapshot, parent: QWidget | None = None) -> None:  # noqa: ANN001
-        super().__init__(parent)
+        super().__init__("Train ensemble", parent)
         self.document_snapshot = document_snapshot  # () -> (NetworkSpec, TrainingSpec)
-        self.runs: PoolRuns | None = None
         self.network: NetworkSpec | None = None
         self.training: TrainingSpec | None = None
         self.seeds: list[int] = []
@@ -61,16 +57,8 @@ class EnsembleView(QWidget):
         self.count.setRange(2, 64)
         self.count.setValue(5)
         self.count.setToolTip("How many networks vote: each trains from its own seed")
-        self.workers = QSpinBox()
-        self.workers.setRange(1, 64)
-        self.workers.setValue(default_workers())
-        self.run_button = QPushButton("Train ensemble")
         self.run_button.setToolTip("Train the network on the canvas several times from "
                                    "different seeds, in parallel, and let the copies vote")
-        self.run_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop)
         self.save_button = QPushButton("Save ensemble…")
         self.save_button.setToolTip("Save every member in a project (.nnstudio), or the "
                                     "averaged model as ONNX (.onnx)")
@@ -97,10 +85,7 @@ class EnsembleView(QWidget):
         controls.addWidget(self.stop_button)
         controls.addWidget(self.save_button)
         controls.addStretch(1)
-        splitter = QSplitter()
-        splitter.setOrientation(splitter.orientation().Vertical)
-        splitter.addWidget(plots)
-        splitter.addWidget(self.table)
+        splitter = self.plots_over_table(plots, self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(controls)
@@ -108,10 +93,6 @@ class EnsembleView(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- running -----------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.runs is not None and self.runs.running
-
     def start(self) -> None:
         if self.running:
             return
@@ -125,31 +106,23 @@ class EnsembleView(QWidget):
             self.table.set_cell(index, "Seed", seed)
             self.table.set_cell(index, "State", "waiting")
         self._draw_bars()
-        self.runs = PoolRuns(requests, self.workers.value(), self)
-        self.runs.run_started.connect(lambda i: self.table.set_cell(i, "State", "training"))
-        self.runs.epoch.connect(self._on_epoch)
-        self.runs.outcome.connect(self._on_outcome)
-        self.runs.ended.connect(self._on_ended)
-        self.runs.start()
-        self._set_running(True)
+        self.launch(requests)
         self.summary.setText(f"Training {len(requests)} members of "
                              f"“{self.network.name}” on {self.training.dataset}…")
 
-    def stop(self) -> None:
-        if self.runs is not None:
-            self.runs.stop()
-
     def shutdown(self) -> None:
-        if self.runs is not None:
-            self.runs.shutdown()
+        super().shutdown()
         if self.score_job is not None:
             self.score_job.wait()
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
-        self.stop_button.setEnabled(running)
+        super()._set_running(running)
         self.count.setEnabled(not running)
         self.save_button.setEnabled(not running and bool(self.members))
+
+    @Slot(int)
+    def _on_started(self, index: int) -> None:
+        self.table.set_cell(index, "State", "training")
 
     @Slot(int, object)
     def _on_epoch(self, index: int, progress: EpochProgress) -> None:
@@ -158,12 +131,10 @@ class EnsembleView(QWidget):
 
     @Slot(int, object)
     def _on_outcome(self, index: int, outcome: object) -> None:
+        self.table.set_cell(index, "State", outcome_state(outcome))
         if not isinstance(outcome, TrainOutcome):
-            stopped = type(outcome).__name__ == "RunStopped"
-            self.table.set_cell(index, "State", "stopped" if stopped else "failed")
             return
         self.members[index] = member_from_outcome(self.seeds[index], outcome)
-        self.table.set_cell(index, "State", outcome.reason)
         self.table.set_cell(index, "Test accuracy", outcome.test_accuracy, "percent")
         self.table.set_cell(index, "Time", outcome.seconds, "seconds")
         self._draw_bars()

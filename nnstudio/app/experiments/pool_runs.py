@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QPushButton, QSpinBox, QSplitter, QWidget
 
 from nnstudio.app.background import BackgroundJob
-from nnstudio.experiments.local_pool import LocalPool, RunFailed, RunStopped
-from nnstudio.experiments.trial_run import TrainRequest
+from nnstudio.experiments.local_pool import LocalPool, RunFailed, RunStopped, default_workers
+from nnstudio.experiments.trial_run import EpochProgress, TrainOutcome, TrainRequest
 
 
 class _PoolWorker(QObject):
@@ -90,3 +91,79 @@ class PoolRuns(QObject):
         if self.job.running:
             self.pool.stop()
             self.job.wait(timeout_ms)
+
+
+def outcome_state(outcome: object) -> str:
+    """A run's State once it is over: why it ended when it trained, else stopped or failed."""
+    if isinstance(outcome, TrainOutcome):
+        return outcome.reason
+    return "stopped" if isinstance(outcome, RunStopped) else "failed"
+
+
+class PoolRunsPage(QWidget):
+    """A page that trains a list of runs in the pool (the ensemble's members, the side-by-side
+    variants): its Workers box, its Run and Stop buttons, and the runs' signals handed to
+    ``_on_started``, ``_on_epoch``, ``_on_outcome`` and ``_on_ended``."""
+
+    status = Signal(str)
+
+    def __init__(self, run_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runs: PoolRuns | None = None
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 64)
+        self.workers.setValue(default_workers())
+        self.workers.setToolTip("Worker processes training at once (one per core by default)")
+        self.run_button = QPushButton(run_text)
+        self.run_button.clicked.connect(self.start)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+
+    @staticmethod
+    def plots_over_table(plots: QWidget, table: QWidget) -> QSplitter:
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(plots)
+        splitter.addWidget(table)
+        return splitter
+
+    @property
+    def running(self) -> bool:
+        return self.runs is not None and self.runs.running
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def launch(self, requests: Sequence[TrainRequest]) -> None:
+        """Train ``requests`` in the pool, ``workers`` at a time."""
+        self.runs = PoolRuns(requests, self.workers.value(), self)
+        self.runs.run_started.connect(self._on_started)
+        self.runs.epoch.connect(self._on_epoch)
+        self.runs.outcome.connect(self._on_outcome)
+        self.runs.ended.connect(self._on_ended)
+        self.runs.start()
+        self._set_running(True)
+
+    def stop(self) -> None:
+        if self.runs is not None:
+            self.runs.stop()
+
+    def shutdown(self) -> None:
+        if self.runs is not None:
+            self.runs.shutdown()
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+
+    def _on_started(self, index: int) -> None:
+        raise NotImplementedError
+
+    def _on_epoch(self, index: int, progress: EpochProgress) -> None:
+        raise NotImplementedError
+
+    def _on_outcome(self, index: int, outcome: object) -> None:
+        raise NotImplementedError
+
+    def _on_ended(self) -> None:
+        raise NotImplementedError

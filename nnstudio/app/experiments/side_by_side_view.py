@@ -5,22 +5,12 @@ each one is doing."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from nnstudio.app.experiments.pool_runs import PoolRuns
+from nnstudio.app.experiments.pool_runs import PoolRunsPage, outcome_state
 from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable
 from nnstudio.app.plots import style
 from nnstudio.app.plots.common import series_color
-from nnstudio.experiments.local_pool import default_workers
 from nnstudio.experiments.side_by_side import prepared_runs, variant_requests
 from nnstudio.experiments.trial_run import EpochProgress, TrainOutcome
 from nnstudio.spec.comparisons import Comparison, comparison_names, load_comparison
@@ -28,17 +18,15 @@ from nnstudio.spec.comparisons import Comparison, comparison_names, load_compari
 COLUMNS = ("Variant", "State", "Epoch", "Train loss", "Val. accuracy", "Test accuracy", "Time")
 
 
-class SideBySideView(QWidget):
+class SideBySideView(PoolRunsPage):
     """Pick a course experiment, Run, watch the variants' curves grow together."""
 
-    status = Signal(str)
     open_requested = Signal(object, object, object, str)  # network, training, weights, label
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Run side by side", parent)
         self.comparisons: dict[str, Comparison] = {n: load_comparison(n)
                                                    for n in comparison_names()}
-        self.runs: PoolRuns | None = None
         self.labels: list[str] = []
         self.curves: dict[int, dict[str, list]] = {}
         self.outcomes: dict[int, TrainOutcome] = {}
@@ -51,16 +39,6 @@ class SideBySideView(QWidget):
         for name, comparison in self.comparisons.items():
             self.choice.addItem(comparison.title, name)
         self.choice.currentIndexChanged.connect(self._show_description)
-        self.workers = QSpinBox()
-        self.workers.setRange(1, 64)
-        self.workers.setValue(default_workers())
-        self.workers.setToolTip("Worker processes training variants at once (one per core "
-                                "by default)")
-        self.run_button = QPushButton("Run side by side")
-        self.run_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop)
         self.open_button = QPushButton("Open this variant")
         self.open_button.setToolTip("Put the selected variant's network, settings and "
                                     "trained weights on the canvas as a new document")
@@ -87,10 +65,7 @@ class SideBySideView(QWidget):
         controls.addWidget(self.run_button)
         controls.addWidget(self.stop_button)
         controls.addWidget(self.open_button)
-        splitter = QSplitter()
-        splitter.setOrientation(splitter.orientation().Vertical)
-        splitter.addWidget(plots)
-        splitter.addWidget(self.table)
+        splitter = self.plots_over_table(plots, self.table)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -120,10 +95,6 @@ class SideBySideView(QWidget):
             f"{t.dataset}, seed {t.seed}: the same batches in the same order for each.")
 
     # -- running -----------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.runs is not None and self.runs.running
-
     def start(self) -> None:
         if self.running:
             return
@@ -142,26 +113,11 @@ class SideBySideView(QWidget):
             self.table.set_cell(index, "State", "waiting")
             self.loss.set_points(index, [], [], label)  # the legends in the variants' order
             self.accuracy.set_points(index, [], [], label)
-        self.runs = PoolRuns(requests, self.workers.value(), self)
-        self.runs.run_started.connect(self._on_started)
-        self.runs.epoch.connect(self._on_epoch)
-        self.runs.outcome.connect(self._on_outcome)
-        self.runs.ended.connect(self._on_ended)
-        self.runs.start()
-        self._set_running(True)
+        self.launch(requests)
         self.status.emit(f"Side by side: {comparison.title}, {len(requests)} variants")
 
-    def stop(self) -> None:
-        if self.runs is not None:
-            self.runs.stop()
-
-    def shutdown(self) -> None:
-        if self.runs is not None:
-            self.runs.shutdown()
-
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running)
-        self.stop_button.setEnabled(running)
+        super()._set_running(running)
         self.choice.setEnabled(not running)
         self._selection_changed()
 
@@ -184,16 +140,14 @@ class SideBySideView(QWidget):
 
     @Slot(int, object)
     def _on_outcome(self, index: int, outcome: object) -> None:
+        state = outcome_state(outcome)
+        self.table.set_cell(index, "State", state)
         if isinstance(outcome, TrainOutcome):
             self.outcomes[index] = outcome
-            self.table.set_cell(index, "State", outcome.reason)
             self.table.set_cell(index, "Test accuracy", outcome.test_accuracy, "percent")
             self.table.set_cell(index, "Time", outcome.seconds, "seconds")
-        else:
-            stopped = type(outcome).__name__ == "RunStopped"
-            self.table.set_cell(index, "State", "stopped" if stopped else "failed")
-            if not stopped:
-                self.status.emit(f"{self.labels[index]}: {outcome}")
+        elif state == "failed":
+            self.status.emit(f"{self.labels[index]}: {outcome}")
 
     @Slot()
     def _on_ended(self) -> None:

@@ -237,28 +237,37 @@ def await_run(receive: Callable[[], object], send: Callable[[object], None]) -> 
         refuse(command, "this process has no run yet", send)
 
 
-def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: ANN001
-    """The training process's entry point (see ``process``). Without a
-    request it is a spare, started ahead with everything imported (see ``await_run``)."""
+def serve_in_child(request: object | None, events, commands,  # noqa: ANN001
+                   serve: Callable[[object, Callable, Callable], None],
+                   keep_serving: bool = False) -> None:
+    """A child process's life around ``serve(request, send, receive)``: Ctrl+C left to the
+    parent, one BLAS thread, a spare (no request) waiting for its ``Begin`` first, the pipe
+    closed at the end; with ``keep_serving`` it waits for the next ``Begin`` after each run,
+    until the other end closes the pipe."""
     import signal
 
     from threadpoolctl import threadpool_limits
 
     # Ctrl+C in the terminal that started the app goes to the whole process group: the
-    # window decides when its training stops, not the keyboard.
+    # parent decides when its children stop, not the keyboard.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if request is None:
-        request = await_run(commands.recv, events.send)
-        if request is None:
-            events.close()
-            return
-    # One BLAS thread by default: a second one spins against the window's thread on a
-    # small machine and makes both the window and the training slower.
     try:
-        with threadpool_limits(limits=request.blas_threads, user_api="blas"):
-            serve_run(request, events.send, commands.recv)
+        if request is None:
+            request = await_run(commands.recv, events.send)
+        # One BLAS thread by default: a second one spins against the window's thread on a
+        # small machine and makes both the window and the training slower.
+        while request is not None:
+            with threadpool_limits(limits=request.blas_threads, user_api="blas"):
+                serve(request, events.send, commands.recv)
+            request = await_run(commands.recv, events.send) if keep_serving else None
     except (BrokenPipeError, EOFError, OSError):
-        pass  # the window went away: nobody to report to
+        pass  # the parent went away: nobody to report to
     finally:
         events.close()
+
+
+def run_child(request: RunRequest | None, events, commands) -> None:  # noqa: ANN001
+    """The training process's entry point (see ``process``). Without a
+    request it is a spare, started ahead with everything imported (see ``await_run``)."""
+    serve_in_child(request, events, commands, serve_run)
 
