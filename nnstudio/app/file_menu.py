@@ -124,7 +124,11 @@ class FileMenuMixin:
     def show_gallery(self) -> None:
         last = str(self.settings.value(app_settings.LAST_PRESET, DEFAULT_PRESET))
         gallery = PresetGallery(self, current=self.current_preset or last)
-        if gallery.exec() and gallery.chosen():
+        if not gallery.exec():
+            return
+        if gallery.chosen_comparison():  # a course experiment: run on the Experiments tab
+            self.experiments.show_side_by_side(gallery.chosen_comparison())
+        elif gallery.chosen():
             self.new_from_preset(gallery.chosen() or DEFAULT_PRESET)
 
     def open_dialog(self) -> None:

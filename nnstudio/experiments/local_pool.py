@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from nnstudio.experiments.trial_run import (
+    BatchLosses,
     EpochProgress,
     TrainOutcome,
     TrainRequest,
@@ -38,6 +39,7 @@ class RunStopped(Exception):
 
 OnStart = Callable[[int], None]  # the worker's pid
 OnEpoch = Callable[[EpochProgress], bool | None]  # True: stop this run (pruned)
+OnBatches = Callable[[BatchLosses], None]  # a request with batch_reports: its batches' losses
 
 
 def default_workers() -> int:
@@ -73,7 +75,8 @@ class LocalPool:
         return process
 
     def train(self, request: TrainRequest, on_start: OnStart | None = None,
-              on_epoch: OnEpoch | None = None) -> TrainOutcome:
+              on_epoch: OnEpoch | None = None,
+              on_batches: OnBatches | None = None) -> TrainOutcome:
         """Train ``request`` in a worker process; its outcome, or RunFailed/RunStopped."""
         with self._lock:
             if self._stopped:
@@ -95,6 +98,9 @@ class LocalPool:
                 if isinstance(message, EpochProgress):
                     if on_epoch is not None and on_epoch(message):
                         process.control.stop()
+                elif isinstance(message, BatchLosses):
+                    if on_batches is not None:
+                        on_batches(message)
                 elif isinstance(message, TrainOutcome):
                     outcome = message
                 elif isinstance(message, Failed) and failure is None:

@@ -49,6 +49,8 @@ def _same_shapes(first: dict, second: dict) -> bool:
 
 
 def variant_requests(runs: list[VariantRun]) -> list[TrainRequest]:
-    """What the worker pool trains: one request per variant."""
-    return [TrainRequest(run.network, run.training, label=run.label, run_id=index)
+    """What the worker pool trains: one request per variant, reporting its batches' losses
+    (the curves grow live, batch by batch)."""
+    return [TrainRequest(run.network, run.training, label=run.label, run_id=index,
+                         batch_reports=True)
             for index, run in enumerate(runs)]

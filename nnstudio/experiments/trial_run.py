@@ -11,24 +11,21 @@ and its error reporting, and sends ``EpochProgress`` after every epoch and one
 from __future__ import annotations
 
 import os
-import threading
-import traceback
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from nnstudio.data.dataset import Dataset
-from nnstudio.engine.events import Diverged, EpochEnd, Finished
+from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Started
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.running.session import create_session
 from nnstudio.running.training_process.child import (
-    EXPECTED_ERRORS,
     HEARTBEAT_SECONDS,
     Heart,
-    apply_commands,
+    serve_framed,
     serve_in_child,
 )
-from nnstudio.running.training_process.messages import Ended, Failed
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.training import TrainingSpec
 
@@ -44,6 +41,21 @@ class TrainRequest:
     paused: bool = False  # (as the training process reads a request; always False here)
     blas_threads: int = 1
     heartbeat_seconds: float = HEARTBEAT_SECONDS
+    batch_reports: bool = False  # also send the batches' losses (BatchLosses), in blocks
+
+
+# A run that reports its batches sends them at most this often: a few messages a second,
+# whatever the batch rate, so that following them live costs the training nothing.
+BATCH_REPORT_SECONDS = 0.25
+
+
+@dataclass
+class BatchLosses:
+    """The batches trained since the last report: where each stands in (fractional) epochs
+    (1.0 is the end of the first epoch) and its training loss."""
+
+    x: list[float] = field(default_factory=list)
+    losses: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -97,22 +109,43 @@ class TrainOutcome:
 
 def train(request: TrainRequest, dataset: Dataset | None = None,
           control: TrainerControl | None = None,
-          on_epoch: Callable[[EpochProgress], None] | None = None) -> TrainOutcome:
+          on_epoch: Callable[[EpochProgress], None] | None = None,
+          on_batches: Callable[[BatchLosses], None] | None = None) -> TrainOutcome:
     """Train ``request`` here (on ``dataset``, else the one its settings name), calling
-    ``on_epoch`` after every epoch; ``control.stop()`` ends it after the current batch."""
+    ``on_epoch`` after every epoch and ``on_batches`` with the batches' losses every
+    ``BATCH_REPORT_SECONDS`` (and before each epoch's report); ``control.stop()`` ends it
+    after the current batch."""
     session = create_session(request.spec, request.training, dataset=dataset, control=control)
     trainer = session.trainer
     finished: Finished | None = None
     diverged: Diverged | None = None
     epochs = request.training.epochs
+    per_epoch = 1
+    pending, reported = BatchLosses(), time.monotonic()
+
+    def report_batches() -> None:
+        nonlocal pending, reported
+        if on_batches is not None and pending.x:
+            on_batches(pending)
+        pending, reported = BatchLosses(), time.monotonic()
+
     for event in trainer.run():
-        if isinstance(event, EpochEnd) and on_epoch is not None:
+        if isinstance(event, Started):
+            per_epoch = max(1, event.batches_per_epoch)
+        elif isinstance(event, BatchEnd) and on_batches is not None:
+            pending.x.append(event.epoch + (event.batch + 1) / per_epoch)
+            pending.losses.append(float(event.loss))
+            if time.monotonic() - reported >= BATCH_REPORT_SECONDS:
+                report_batches()
+        elif isinstance(event, EpochEnd) and on_epoch is not None:
+            report_batches()
             on_epoch(EpochProgress(event.epoch, epochs, event.train_loss, event.train_accuracy,
                                    event.val_loss, event.val_accuracy, event.seconds))
         elif isinstance(event, Diverged):
             diverged = event
         elif isinstance(event, Finished):
             finished = event
+    report_batches()
     assert finished is not None
     history = finished.history
     test_loss, test_accuracy = trainer.evaluate(session.x_test, session.y_test)
@@ -128,21 +161,13 @@ def serve_train(request: TrainRequest, send: Callable[[object], None],
     """Train ``request``, sending EpochProgress, then TrainOutcome (or Failed), then Ended,
     with a heartbeat between them; a Stop from the other end stops after the current batch."""
     control = TrainerControl()
-    heart = Heart(send, request.heartbeat_seconds)
-    listener = threading.Thread(target=apply_commands, args=(receive, control, heart.send),
-                                name="nnstudio-commands", daemon=True)
-    listener.start()
-    heart.start()
-    try:
+
+    def body(heart: Heart) -> None:
         dataset = cached_dataset(request.training)
-        heart.send(train(request, dataset, control=control, on_epoch=heart.send))
-    except EXPECTED_ERRORS as error:
-        heart.send(Failed(str(error) or type(error).__name__))
-    except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
-        heart.send(Failed(f"{type(error).__name__}: {error}", traceback.format_exc()))
-    finally:
-        heart.stop()
-    heart.send(Ended())
+        heart.send(train(request, dataset, control=control, on_epoch=heart.send,
+                         on_batches=heart.send if request.batch_reports else None))
+
+    listener = serve_framed(send, receive, control, request.heartbeat_seconds, body)
     # The other end answers Ended with a Stop (it keeps this worker for another run) or
     # closes the pipe: either ends the command thread, before the next run reads the pipe.
     listener.join()

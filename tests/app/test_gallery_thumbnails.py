@@ -19,9 +19,9 @@ def group_pixels(pixmap, group: str) -> int:
 def test_every_preset_has_a_thumbnail_in_the_gallery(qtbot) -> None:
     gallery = PresetGallery(None)
     qtbot.addWidget(gallery)
-    assert gallery.list.count() == len(preset_names())
-    for row in range(gallery.list.count()):
-        icon = gallery.list.item(row).icon()
+    assert len(gallery.entries("preset")) == len(preset_names())
+    for item in gallery.entries("preset") + gallery.entries("comparison"):
+        icon = item.icon()
         assert not icon.isNull() and icon.availableSizes()[0] == THUMBNAIL
 
 

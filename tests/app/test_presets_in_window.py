@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from nnstudio.app.builder.gallery import PresetGallery
+from nnstudio.app.builder.gallery import (
+    EXPERIMENTS_HEADING,
+    KIND_ROLE,
+    NETWORKS_HEADING,
+    PresetGallery,
+)
 from nnstudio.spec.presets import load_preset, preset_names
 from nnstudio.spec.shapes import format_shape
 
@@ -43,17 +48,46 @@ def test_summary_order_matches_the_cli(window) -> None:  # noqa: ANN001
 
 def test_gallery_lists_presets_and_opens_the_choice(window, monkeypatch) -> None:  # noqa: ANN001
     gallery = PresetGallery(window, current="lenet5")
-    assert [gallery.list.item(i).text() for i in range(gallery.list.count())] == [
+    assert [item.text() for item in gallery.entries("preset")] == [
         load_preset(n).title for n in preset_names()]
     assert gallery.chosen() == "lenet5"
     assert "LeNet" in gallery.details.text()
     gallery.deleteLater()
 
     def pick(self: PresetGallery) -> int:
-        self.list.setCurrentRow(preset_names().index("xor-mlp"))
+        self.select("xor-mlp")
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(PresetGallery, "exec", pick)
     window.actions.new_from_preset.trigger()
     assert window.document.spec.name == load_preset("xor-mlp").network.name
     assert window.settings.value("choices/last_preset") == "xor-mlp"
+
+
+def test_gallery_offers_the_course_experiments_and_opens_one_side_by_side(
+        window, monkeypatch) -> None:  # noqa: ANN001
+    from nnstudio.spec.comparisons import comparison_names, load_comparison
+
+    gallery = PresetGallery(window)
+    headings = [gallery.list.item(i).text() for i in range(gallery.list.count())
+                if gallery.list.item(i).data(KIND_ROLE) is None]
+    assert headings == [NETWORKS_HEADING, EXPERIMENTS_HEADING]
+    assert [item.text() for item in gallery.entries("comparison")] == [
+        load_comparison(n).title for n in comparison_names()]
+    gallery.select("optimizers", "comparison")
+    assert gallery.chosen() is None and gallery.chosen_comparison() == "optimizers"
+    assert "Variants" in gallery.details.text() and "Nesterov" in gallery.details.text()
+    gallery.deleteLater()
+
+    def pick(self: PresetGallery) -> int:
+        self.select("optimizers", "comparison")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PresetGallery, "exec", pick)
+    name_before = window.document.spec.name
+    window.actions.new_from_preset.trigger()
+    experiments = window.experiments
+    assert window.training.tabs.currentIndex() == experiments.tab_index
+    assert experiments.pages.currentIndex() == experiments._index_of(experiments.side_by_side)
+    assert experiments.side_by_side.comparison().name == "optimizers"
+    assert window.document.spec.name == name_before  # the canvas keeps its network

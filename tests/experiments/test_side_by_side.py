@@ -71,3 +71,31 @@ def test_optimizer_variants_see_identical_batches_from_identical_weights() -> No
         seen.append(batches[:5])
     for first, second in zip(*seen, strict=True):
         assert np.array_equal(first, second)
+
+
+def test_a_run_reports_every_batch_loss_in_blocks_before_each_epoch() -> None:
+    from nnstudio.experiments.side_by_side import variant_requests
+    from nnstudio.experiments.trial_run import train
+    from tests.experiments.toy import toy_network, toy_training
+
+    runs = prepared_runs(load_comparison("optimizers"))
+    assert all(request.batch_reports for request in variant_requests(runs))
+    request = variant_requests(runs)[:1][0]
+    request.spec, request.training = toy_network(), toy_training(epochs=3)
+    reports: list = []
+    outcome = train(request, on_epoch=lambda p: reports.append(p),
+                    on_batches=lambda b: reports.append(b))
+    batches = [r for r in reports if hasattr(r, "losses")]
+    x = [v for b in batches for v in b.x]
+    losses = [v for b in batches for v in b.losses]
+    assert losses == pytest.approx(outcome.history["batch_loss"])
+    per_epoch = len(x) // 3
+    assert x == pytest.approx([(i + 1) / per_epoch for i in range(len(x))])
+    # Each epoch's report comes after all of that epoch's batches.
+    epochs_seen, batches_before = 0, 0
+    for report in reports:
+        if hasattr(report, "losses"):
+            batches_before += len(report.x)
+        else:
+            epochs_seen += 1
+            assert batches_before == epochs_seen * per_epoch

@@ -16,12 +16,18 @@ from PySide6.QtWidgets import QPushButton, QSpinBox, QSplitter, QWidget
 
 from nnstudio.app.background import BackgroundJob
 from nnstudio.experiments.local_pool import LocalPool, RunFailed, RunStopped, default_workers
-from nnstudio.experiments.trial_run import EpochProgress, TrainOutcome, TrainRequest
+from nnstudio.experiments.trial_run import (
+    BatchLosses,
+    EpochProgress,
+    TrainOutcome,
+    TrainRequest,
+)
 
 
 class _PoolWorker(QObject):
     run_started = Signal(int)  # the run's index
     epoch = Signal(int, object)  # index, EpochProgress
+    batches = Signal(int, object)  # index, BatchLosses (a request with batch_reports)
     outcome = Signal(int, object)  # index, TrainOutcome, or the RunFailed/RunStopped
     finished = Signal()
 
@@ -39,9 +45,12 @@ class _PoolWorker(QObject):
             def epoch(progress: object) -> None:  # None: the pool must not stop the run
                 self.epoch.emit(index, progress)
 
+            def batches(losses: object) -> None:
+                self.batches.emit(index, losses)
+
             try:
                 result = self.pool.train(self.requests[index], on_start=started,
-                                         on_epoch=epoch)
+                                         on_epoch=epoch, on_batches=batches)
             except (RunFailed, RunStopped) as error:
                 result = error
             self.outcome.emit(index, result)
@@ -61,6 +70,7 @@ class PoolRuns(QObject):
 
     run_started = Signal(int)
     epoch = Signal(int, object)
+    batches = Signal(int, object)
     outcome = Signal(int, object)
     ended = Signal()
 
@@ -71,6 +81,7 @@ class PoolRuns(QObject):
         worker = _PoolWorker(requests, self.pool)
         worker.run_started.connect(self.run_started)
         worker.epoch.connect(self.epoch)
+        worker.batches.connect(self.batches)
         worker.outcome.connect(self.outcome)
         self.job = BackgroundJob(worker, self)
         self.job.ended.connect(self.ended)
@@ -139,6 +150,7 @@ class PoolRunsPage(QWidget):
         self.runs = PoolRuns(requests, self.workers.value(), self)
         self.runs.run_started.connect(self._on_started)
         self.runs.epoch.connect(self._on_epoch)
+        self.runs.batches.connect(self._on_batches)
         self.runs.outcome.connect(self._on_outcome)
         self.runs.ended.connect(self._on_ended)
         self.runs.start()
@@ -161,6 +173,9 @@ class PoolRunsPage(QWidget):
 
     def _on_epoch(self, index: int, progress: EpochProgress) -> None:
         raise NotImplementedError
+
+    def _on_batches(self, index: int, losses: BatchLosses) -> None:
+        """A run's batches' losses, when its request asks for them: nothing by default."""
 
     def _on_outcome(self, index: int, outcome: object) -> None:
         raise NotImplementedError

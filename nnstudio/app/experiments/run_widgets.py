@@ -106,15 +106,17 @@ class RunsTable(QTableWidget):
 
 class OverlayPlot:
     """One plot with a curve per run, keyed by the run's index; ``emphasize(key)`` draws
-    that run bold and the others faint (or every run in its colour when key is None)."""
+    that run bold and the others faint (or every run in its colour when key is None).
+    ``symbols=False``: lines only (a curve with a point per batch)."""
 
     def __init__(self, plot: pg.PlotItem, title: str, left: str, bottom: str = "epoch",
                  with_legend: bool = True, faint: bool = False,
-                 legend_offset: tuple[int, int] = (-8, 8)) -> None:
+                 legend_offset: tuple[int, int] = (-8, 8), symbols: bool = True) -> None:
         self.plot = plot
         style.style_plot(plot, title, left, bottom, grid=True)
         self.legend = style.legend(plot, legend_offset) if with_legend else None
         self.faint = faint
+        self.symbols = symbols
         self.curves: dict[int, pg.PlotDataItem] = {}
         self.colors: dict[int, str] = {}
         self.emphasized: int | None = None
@@ -156,6 +158,8 @@ class OverlayPlot:
             curve.setSymbolBrush(style.brush(shown, 255 if bold else 90))
             curve.setSymbolPen(None)
             curve.setZValue(10 if bold else 0)
+        elif not self.symbols:
+            curve.setPen(style.pen(color, 2.0))
         else:
             curve.setPen(style.pen(color, 2.0))
             curve.setSymbol("o")

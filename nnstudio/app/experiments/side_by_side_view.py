@@ -1,6 +1,6 @@
 """Side by side: a course experiment's variants trained at once on identical batches, their
-curves overlaid live (training loss and validation accuracy per epoch) over a table of how
-each one is doing."""
+curves overlaid live (the training loss per batch, smoothed as the training dashboard smooths
+it, and the validation accuracy per epoch) over a table of how each one is doing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable
 from nnstudio.app.plots import style
 from nnstudio.app.plots.common import series_color
 from nnstudio.experiments.side_by_side import prepared_runs, variant_requests
-from nnstudio.experiments.trial_run import EpochProgress, TrainOutcome
+from nnstudio.experiments.trial_run import BatchLosses, EpochProgress, TrainOutcome
+from nnstudio.running.loss_series import Smoothed
 from nnstudio.spec.comparisons import Comparison, comparison_names, load_comparison
 
 COLUMNS = ("Variant", "State", "Epoch", "Train loss", "Val. accuracy", "Test accuracy", "Time")
@@ -29,6 +30,7 @@ class SideBySideView(PoolRunsPage):
                                                    for n in comparison_names()}
         self.labels: list[str] = []
         self.curves: dict[int, dict[str, list]] = {}
+        self.smoothing: dict[int, Smoothed] = {}
         self.outcomes: dict[int, TrainOutcome] = {}
         self.prepared: list = []
 
@@ -48,8 +50,8 @@ class SideBySideView(PoolRunsPage):
         self.description.setWordWrap(True)
 
         plots = style.layout_widget()
-        self.loss = OverlayPlot(plots.addPlot(row=0, col=0), "Training loss per epoch",
-                                "loss")
+        self.loss = OverlayPlot(plots.addPlot(row=0, col=0),
+                                "Training loss per batch (smoothed)", "loss", symbols=False)
         self.accuracy = OverlayPlot(plots.addPlot(row=0, col=1),
                                     "Validation accuracy per epoch", "accuracy",
                                     legend_offset=(-8, -8))
@@ -102,8 +104,9 @@ class SideBySideView(PoolRunsPage):
         self.prepared = prepared_runs(comparison)
         requests = variant_requests(self.prepared)
         self.labels = [run.label for run in self.prepared]
-        self.curves = {i: {"epoch": [], "train_loss": [], "val_accuracy": []}
+        self.curves = {i: {"epoch": [], "val_accuracy": [], "batch_x": [], "batch_loss": []}
                        for i in range(len(requests))}
+        self.smoothing = {i: Smoothed() for i in range(len(requests))}
         self.outcomes = {}
         self.loss.clear()
         self.accuracy.clear()
@@ -129,14 +132,19 @@ class SideBySideView(PoolRunsPage):
     def _on_epoch(self, index: int, progress: EpochProgress) -> None:
         curve = self.curves[index]
         curve["epoch"].append(progress.epoch + 1)
-        curve["train_loss"].append(progress.train_loss)
         curve["val_accuracy"].append(progress.val_accuracy)
-        label = self.labels[index]
-        self.loss.set_points(index, curve["epoch"], curve["train_loss"], label)
-        self.accuracy.set_points(index, curve["epoch"], curve["val_accuracy"], label)
+        self.accuracy.set_points(index, curve["epoch"], curve["val_accuracy"],
+                                 self.labels[index])
         self.table.set_cell(index, "Epoch", f"{progress.epoch + 1}/{progress.epochs}")
         self.table.set_cell(index, "Train loss", progress.train_loss)
         self.table.set_cell(index, "Val. accuracy", progress.val_accuracy, "percent")
+
+    @Slot(int, object)
+    def _on_batches(self, index: int, losses: BatchLosses) -> None:
+        curve, smoothing = self.curves[index], self.smoothing[index]
+        curve["batch_x"].extend(losses.x)
+        curve["batch_loss"].extend(smoothing.add(loss) for loss in losses.losses)
+        self.loss.set_points(index, curve["batch_x"], curve["batch_loss"], self.labels[index])
 
     @Slot(int, object)
     def _on_outcome(self, index: int, outcome: object) -> None:

@@ -196,25 +196,20 @@ class Heart:
                 return  # the window went away
 
 
-def serve_run(request: RunRequest, send: Callable[[object], None],
-              receive: Callable[[], object]) -> None:
-    """Train ``request``, sending every message through ``send`` (with a heartbeat between
-    them); ``Ended`` comes last."""
-    control = TrainerControl()
-    if request.paused:
-        control.pause()
-    heart = Heart(send, request.heartbeat_seconds)
+def serve_framed(send: Callable[[object], None], receive: Callable[[], object],
+                 control: TrainerControl, heartbeat_seconds: float,
+                 body: Callable[[Heart], None]) -> threading.Thread:
+    """One run's frame in a child process: a command thread acting on ``control``, a
+    heartbeat between the messages ``body`` sends through the heart, a ``Failed`` for an
+    error (with its traceback when it is a bug), and ``Ended`` last. Returns the command
+    thread, which ends when the other end answers ``Ended`` or closes the pipe."""
+    heart = Heart(send, heartbeat_seconds)
     listener = threading.Thread(target=apply_commands, args=(receive, control, heart.send),
                                 name="nnstudio-commands", daemon=True)
     listener.start()
     heart.start()
     try:
-        session, context = prepare_session(request, control)
-        heart.send(Ready(context))
-        watch = HealthWatch(session.network, session.trainer.x_val, control)
-        for message in in_blocks(watch.follow(session.trainer.run()),
-                                 holding=lambda: control.holding):
-            heart.send(message)
+        body(heart)
     except EXPECTED_ERRORS as error:  # the settings, the data or the machine: no bug
         heart.send(Failed(str(error) or type(error).__name__))
     except Exception as error:  # noqa: BLE001 - a bug: reported with its traceback
@@ -222,6 +217,26 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
     finally:
         heart.stop()
     heart.send(Ended())  # (through its lock: the command thread may be reporting)
+    return listener
+
+
+def serve_run(request: RunRequest, send: Callable[[object], None],
+              receive: Callable[[], object]) -> None:
+    """Train ``request``, sending every message through ``send`` (with a heartbeat between
+    them); ``Ended`` comes last."""
+    control = TrainerControl()
+    if request.paused:
+        control.pause()
+
+    def body(heart: Heart) -> None:
+        session, context = prepare_session(request, control)
+        heart.send(Ready(context))
+        watch = HealthWatch(session.network, session.trainer.x_val, control)
+        for message in in_blocks(watch.follow(session.trainer.run()),
+                                 holding=lambda: control.holding):
+            heart.send(message)
+
+    serve_framed(send, receive, control, request.heartbeat_seconds, body)
 
 
 def await_run(receive: Callable[[], object], send: Callable[[object], None]) -> RunRequest | None:
