@@ -113,8 +113,11 @@ class LocalPool:
                 if ended and outcome is not None and not stopped:
                     self._idle.append(process)  # ready for the next run
                     process = None
-            if process is not None and ended:
-                process.discard()  # (a run that ended well but is not kept)
+            if process is not None:
+                # Not kept for another run: a worker whose run failed (it reported Failed,
+                # then Ended, and waits for the next run), or one that ended as the pool
+                # stopped. Ended here, not left waiting until its pipe is collected.
+                process.discard()
         if outcome is not None:
             return outcome
         if stopped:

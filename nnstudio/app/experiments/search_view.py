@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app.experiments.choice_ticks import ChoiceTicks
 from nnstudio.app.experiments.dimension_editors import DimensionEditors
 from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable, cell_text
 from nnstudio.app.plots import style
@@ -193,6 +194,7 @@ class SearchView(QWidget):
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
         self.scatter_layout = self.plots.addLayout(row=1, col=0, colspan=2)
         self.scatters: dict[str, pg.PlotItem] = {}
+        self.scatter_ticks: dict[str, ChoiceTicks] = {}
         self.table = RunsTable(list(FIXED_COLUMNS) + list(SCORE_COLUMNS), sortable=True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _: self.open_selected())
@@ -355,12 +357,14 @@ class SearchView(QWidget):
         self.loss_plot.clear()
         self.scatter_layout.clear()
         self.scatters.clear()
+        self.scatter_ticks.clear()
         for index, name in enumerate(self.names):
             plot = self.scatter_layout.addPlot(row=index // SCATTER_COLUMNS,
                                                col=index % SCATTER_COLUMNS)
             style.style_plot(plot, name, "val. accuracy" if index % SCATTER_COLUMNS == 0
                              else "", grid=True)
             self.scatters[name] = plot
+            self.scatter_ticks[name] = ChoiceTicks(plot)
 
     def _show_params(self, number: int, params: dict[str, Any]) -> None:
         self.table.set_cell(number, "Trial", number)
@@ -462,12 +466,12 @@ class SearchView(QWidget):
             positive = all(v > 0 for v in values)
             log = positive and min(values) > 0 and max(values) / min(values) >= 50
             xs = [math.log10(v) for v in values] if log else list(values)
-            plot.getAxis("bottom").setTicks(None)
+            self.scatter_ticks[name].clear()
             plot.setLabel("bottom", "log10 scale" if log else "")
         else:
             labels = sorted({str(v) for v in values})
             xs = [labels.index(str(v)) for v in values]
-            plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+            self.scatter_ticks[name].set_labels(labels)  # cut short when the plot is narrow
             plot.setXRange(-0.5, len(labels) - 0.5)
         brushes = [style.brush("#d62728" if is_best else series_color(0), 230 if is_best else 150)
                    for _, _, is_best in points]
