@@ -1,6 +1,8 @@
 """The tick labels of a plot whose x axis lists choices (optimizer: adam, momentum, sgd):
 each label cut short, with an ellipsis, when the choices would not fit side by side at the
-plot's width, yet kept long enough to tell them apart; fitted again as the plot resizes."""
+plot's width, yet kept long enough to tell them apart, and only every second (third...)
+label where even that is too long; fitted again as the plot resizes. The axis's tooltip
+names them all."""
 
 from __future__ import annotations
 
@@ -28,10 +30,10 @@ def _shared(first: str, second: str) -> int:
     return count
 
 
-def fitted_labels(labels: Sequence[str], width_px: float, metrics: QFontMetrics) -> list[str]:
-    """``labels`` as they fit side by side in ``width_px``: whole where there is room, else
-    elided, never shorter than the prefix that tells one from the others."""
-    room = max(1, int(width_px / max(1, len(labels))) - GAP_PX)
+def fitted_labels(labels: Sequence[str], room_px: float, metrics: QFontMetrics) -> list[str]:
+    """``labels`` each in ``room_px``: whole where there is room, else elided, never shorter
+    than the prefix that tells one from the others."""
+    room = max(1, int(room_px))
     fitted = []
     for label in labels:
         if metrics.horizontalAdvance(label) <= room:
@@ -43,6 +45,29 @@ def fitted_labels(labels: Sequence[str], width_px: float, metrics: QFontMetrics)
             shown = label[:keep] + ("…" if keep < len(label) else "")
         fitted.append(shown)
     return fitted
+
+
+def fitted_ticks(labels: Sequence[str], width_px: float,
+                 metrics: QFontMetrics) -> list[tuple[int, str]]:
+    """(position, text) of the ticks under ``labels`` at x = 0, 1, 2... on an axis from
+    -0.5 to len - 0.5, ``width_px`` wide: every label, cut short if need be; where even the
+    short forms would run together, every second (third...) label only, each with room on
+    both sides (pyqtgraph drops a label that would stick out of its axis)."""
+    count = len(labels)
+    slot = width_px / max(1, count)
+    for every in range(1, count + 1):
+        room = slot * every - GAP_PX
+        shown = fitted_labels(labels, room, metrics)
+        ticks = [(i, shown[i]) for i in range(every // 2, count, every)
+                 if _inside(i, metrics.horizontalAdvance(shown[i]), slot, count)]
+        if ticks and all(metrics.horizontalAdvance(text) <= room for _, text in ticks):
+            return ticks
+    return []
+
+
+def _inside(position: int, text_px: float, slot: float, count: int) -> bool:
+    half = text_px / 2
+    return (position + 0.5) * slot >= half and (count - position - 0.5) * slot >= half
 
 
 class ChoiceTicks:
@@ -62,18 +87,18 @@ class ChoiceTicks:
         self.labels = []
         self.plot.getAxis("bottom").setTicks(None)
 
-    def shown(self) -> list[str]:
-        """The labels as the axis shows them now."""
+    def shown(self) -> list[tuple[int, str]]:
+        """The ticks as the axis shows them now: (position, text)."""
         return self.fitted(self.plot.getViewBox().width())
 
-    def fitted(self, width_px: float) -> list[str]:
+    def fitted(self, width_px: float) -> list[tuple[int, str]]:
         axis = self.plot.getAxis("bottom")
         font = axis.style.get("tickFont") or QFont(axis.font())
-        return fitted_labels(self.labels, width_px, QFontMetrics(font))
+        return fitted_ticks(self.labels, width_px, QFontMetrics(font))
 
     def fit(self, *_: object) -> None:
         if not self.labels:
             return
         axis = self.plot.getAxis("bottom")
-        axis.setTicks([list(enumerate(self.shown()))])
+        axis.setTicks([self.shown()])
         axis.setToolTip("  ·  ".join(self.labels))
