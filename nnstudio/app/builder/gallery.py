@@ -30,27 +30,30 @@ EXPERIMENTS_HEADING = "Course experiments: side by side"
 THUMBNAIL = QSize(160, 48)
 
 
-def preset_details(preset: Preset) -> str:
-    """Rich text: title, description, input, layers and parameters."""
+def preset_details(preset: Preset, with_training: bool = True) -> str:
+    """Rich text: title, description, input, layers and parameters (and the training
+    settings, ``with_training``)."""
     analysis = preset.network.analyze()
     inputs = [n for n in preset.network.nodes if n.type == "Input"]
     shape = format_shape(analysis.shapes.get(inputs[0].id)) if inputs else "?"
     t = preset.training
+    training = (f"<p><b>Training</b> {html.escape(t.optimizer)}, learning rate {t.lr:g}, "
+                f"batch {t.batch_size}, {t.epochs} epochs, loss {html.escape(t.loss)}</p>")
     return (f"<h3>{html.escape(preset.title)}</h3>"
             f"<p>{html.escape(preset.description)}</p>"
             f"<p><b>Input</b> {shape} · <b>{len(preset.network.nodes)}</b> layers · "
             f"<b>{analysis.total_params:,}</b> parameters</p>"
-            f"<p><b>Training</b> {html.escape(t.optimizer)}, learning rate {t.lr:g}, "
-            f"batch {t.batch_size}, {t.epochs} epochs, loss {html.escape(t.loss)}</p>")
+            + (training if with_training else ""))
 
 
 def comparison_details(comparison: Comparison) -> str:
     """A preset's details, then the variants trained side by side and where they run."""
     variants = ", ".join(html.escape(v.label) for v in comparison.variants)
-    return (preset_details(comparison)
+    t = comparison.training
+    return (preset_details(comparison, with_training=False)
             + f"<p><b>Variants</b> {variants}: trained at once on identical batches "
-              f"({html.escape(comparison.training.dataset)}, seed {comparison.training.seed}),"
-              f" their curves overlaid live.</p>"
+              f"({html.escape(t.dataset)}, seed {t.seed}, {t.epochs} epochs), their curves "
+              f"overlaid live.</p>"
               f"<p><i>Opens on the Experiments tab's Side by side page; the network on the "
               f"canvas stays as it is.</i></p>")
 
@@ -100,7 +103,7 @@ class PresetGallery(QDialog):
 
     def _add_heading(self, text: str) -> None:
         item = QListWidgetItem(text)
-        item.setFlags(Qt.ItemFlag.NoItemFlags)  # not selectable: a section's title
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: a section's title
         font = QFont(self.list.font())
         font.setBold(True)
         item.setFont(font)
