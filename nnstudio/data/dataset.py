@@ -48,13 +48,20 @@ class Dataset:
 
     @property
     def is_image(self) -> bool:
-        """Whether the inputs are greyscale images (N, H, W)."""
-        return self.x_train.ndim == 3
+        """Whether the inputs are images: greyscale (N, H, W) or colour (N, 3, H, W)."""
+        x = self.x_train
+        return x.ndim == 3 or (x.ndim == 4 and x.shape[1] in (1, 3))
+
+    @property
+    def is_colour(self) -> bool:
+        """Whether the inputs are colour images (N, 3, H, W)."""
+        return self.is_image and self.x_train.ndim == 4 and self.x_train.shape[1] == 3
 
     @property
     def input_shape(self) -> tuple[int, ...]:
-        """Shape of one sample as a network sees it: (1, 28, 28) for images, (2,) for 2-D sets."""
-        if self.is_image:
+        """Shape of one sample as a network sees it: (1, 28, 28) for greyscale images,
+        (3, H, W) for colour ones, (2,) for 2-D sets."""
+        if self.x_train.ndim == 3:
             return (1, *self.x_train.shape[1:])
         return tuple(self.x_train.shape[1:])
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnstudio.data.dataset import Dataset
+from nnstudio.app.plots.common import as_picture
+from nnstudio.data.dataset import Dataset, as_float
 from nnstudio.data.datasets import DATASETS, list_datasets, load_dataset
 from nnstudio.data.errors import DatasetError
 
@@ -52,8 +53,9 @@ class TestSamples:
         return int(dataset.y_test[index])
 
     def image(self, name: str, index: int) -> np.ndarray | None:
-        """The sample as a float image in [0, 1], or None for sets that are not images."""
+        """The sample as a float image in [0, 1], (H, W) or colour (H, W, 3), or None for
+        sets that are not images."""
         dataset = self.dataset(name)
         if not dataset.is_image:
             return None
-        return dataset.x_test[index].astype(np.float32) / 255.0
+        return as_picture(as_float(dataset.x_test[index: index + 1])[0])
