@@ -30,6 +30,9 @@ class Dataset:
     classes: list[str] = field(default_factory=list)
     task: str = "classification"
     description: str = ""
+    # (mean, std) of a numeric target learned standardized: the targets here are
+    # (y - mean) / std, and ``in_target_units`` gives values in the data's own units.
+    target_scale: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -76,6 +79,14 @@ class Dataset:
         if self.task == "classification":
             return self.num_classes
         return int(np.prod(self.y_train.shape[1:], dtype=np.int64))
+
+    def in_target_units(self, values: np.ndarray) -> np.ndarray:
+        """Targets or a network's outputs in the data's own units (a standardized numeric
+        target scaled back); as they are otherwise."""
+        if self.target_scale is None:
+            return values
+        mean, std = self.target_scale
+        return np.asarray(values, dtype=np.float64) * std + mean
 
     def split(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """The raw (inputs, targets) of ``"train"`` or ``"test"``."""

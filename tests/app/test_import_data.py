@@ -122,7 +122,7 @@ def test_a_bad_file_shows_its_line_and_import_stays_off(qtbot, window, tmp_path)
 def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     path = tmp_path / "line.csv"
     xs = np.linspace(-1, 1, 200)
-    path.write_text("x,y\n" + "".join(f"{x:.4f},{2 * x + 1:.4f}\n" for x in xs))
+    path.write_text("x,y\n" + "".join(f"{x:.4f},{2000 * x + 5000:.4f}\n" for x in xs))
     dialog = window.preview_data(str(path))
     qtbot.addWidget(dialog)
     changes = window.use_data(dialog.loaded)
@@ -130,6 +130,7 @@ def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     assert window.document.training.loss == "mse"
     training = window.document.training
     window.document.set_training(training.__class__(**{**training.to_json(), "epochs": 4}))
+    window.resize(1400, 900)
     controller = window.training.controller
     window.actions.train_start.trigger()
     qtbot.waitUntil(lambda: controller.state is RunState.IDLE and controller.last_finished
@@ -138,11 +139,18 @@ def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     board.refresh()
     view = board.predicted_view
     assert view.message_text() is None and view.scores is not None
+    true = view.points.getData()[0]  # in the target's own units, not standardized ones
+    assert 3000 <= true.min() and true.max() <= 7000
     assert board.confusion_view.message_text().startswith("The confusion matrix is shown for "
                                                           "classification")
     if SHOTS:
         window.training.tabs.setCurrentIndex(1)
-        window.grab().save(str(Path(SHOTS) / "import-regression-dashboard.png"))
+        for width, height in ((1024, 700), (1400, 900), (1920, 1080)):
+            window.resize(width, height)
+            board.refresh()
+            window.grab().save(str(Path(SHOTS) / f"import-regression-{width}x{height}.png"))
+            window.training.dashboard_widget.frames["Decision boundary"].grab().save(
+                str(Path(SHOTS) / f"import-regression-curve-{width}x{height}.png"))
 
 
 def test_dropping_a_file_opens_the_preview(qtbot, window, tmp_path, monkeypatch):
