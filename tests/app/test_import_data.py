@@ -125,9 +125,17 @@ def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     path.write_text("x,y\n" + "".join(f"{x:.4f},{2000 * x + 5000:.4f}\n" for x in xs))
     dialog = window.preview_data(str(path))
     qtbot.addWidget(dialog)
+    before = window.document.training
     changes = window.use_data(dialog.loaded)
     assert "softmax1 (Softmax) removed: a regression outputs numbers as they are" in changes
     assert window.document.training.loss == "mse"
+    window.document.undo_stack.undo()  # one step: the network, the loss and the dataset
+    assert window.document.training == before and window.data_source is None
+    assert window.document.spec.node("softmax1") is not None
+    assert window.training.panel.training().loss == before.loss
+    window.document.undo_stack.redo()
+    assert window.document.training.loss == "mse" and window.data_source is not None
+    assert window.training.panel.dataset.currentText() == "line.csv (imported)"
     training = window.document.training
     window.document.set_training(training.__class__(**{**training.to_json(), "epochs": 4}))
     window.resize(1400, 900)
