@@ -22,7 +22,7 @@ from nnstudio.app.data_preview import DataPreviewDialog
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource, check_source
 from nnstudio.data.table import is_table_file
-from nnstudio.data.user_data import Loaded
+from nnstudio.data.user_data import Loaded, load_source
 from nnstudio.spec.fit_ends import fit_ends, suggested_loss
 from nnstudio.spec.training import TrainingSpec
 
@@ -116,7 +116,8 @@ class DataImportMixin:
         self.document.set_training(training)
 
     def adopt_project_data(self, source: DataSource | None) -> None:
-        """A project's reference to its data, checked: missing or changed is said."""
+        """A project's reference to its data, checked (missing or changed is said) and
+        read, so the inspection views show its samples."""
         self.training.controller.data = source
         if source is None:
             return
@@ -128,6 +129,13 @@ class DataImportMixin:
             return
         if changed:
             self._report("The project's data have changed", changed)
+            return
+        try:  # the inspection views show its samples before a run
+            self.inspect.samples.adopt(load_source(source).imported.dataset)
+            self.inspect.current.changed.emit()
+        except DatasetError as error:
+            self.statusBar().showMessage(f"The project's data could not be read: {error}",
+                                         12000)
 
     # -- drops ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name

@@ -191,6 +191,34 @@ def test_reopening_a_project_whose_data_are_gone_says_which(qtbot, window, tmp_p
     assert said and "blobs.csv are missing" in said[0]
 
 
+def test_a_reopened_project_shows_its_data_in_look_inside_before_a_run(qtbot, window,
+                                                                        tmp_path,
+                                                                        settings_path):
+    from nnstudio.app.main_window import MainWindow
+    from nnstudio.app.settings import make_settings
+
+    dialog = window.preview_data(str(image_folder(tmp_path)))
+    qtbot.addWidget(dialog)
+    window.use_data(dialog.loaded)
+    project = tmp_path / "shapes.nnstudio"
+    assert window.save_to(str(project))
+    reopened = MainWindow(settings=make_settings(settings_path))
+    qtbot.addWidget(reopened, before_close_func=lambda w: w.document.mark_saved(w.document.path))
+    reopened.show()
+    assert reopened.open_file(str(project))
+    current = reopened.inspect.current
+    assert current.sample_count() == len(dialog.loaded.imported.dataset.x_test)
+    assert current.x() is not None and current.image().shape == (24, 24)
+    reopened.inspect.show_inside(reopened.inspect.inside)
+    reopened.inspect.inside.refresh()
+    assert reopened.inspect.inside.input_view.values.shape == (24, 24)
+    if SHOTS:
+        for width, height in ((1024, 700), (1400, 900), (1920, 1080)):
+            reopened.resize(width, height)
+            qtbot.wait(50)
+            reopened.grab().save(str(Path(SHOTS) / f"import-reopened-{width}x{height}.png"))
+
+
 @pytest.fixture(autouse=True)
 def _no_exec(monkeypatch):
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
