@@ -117,7 +117,8 @@ class TimelineUI(QObject):
         self._pending_branch = self.timeline.branch(index)
         note = (f", from {short_origin(self.timeline.origin)} at "
                 f"{checkpoint_label(checkpoint)}")
-        if not self.controller.start(spec, training, weights=checkpoint.weights, note=note):
+        if not self.controller.start(spec, training, weights=checkpoint.weights, note=note,
+                                     start_epoch=checkpoint.epoch):
             self._pending_branch = None
             return False
         return True
