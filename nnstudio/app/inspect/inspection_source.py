@@ -88,6 +88,8 @@ class InspectionSource(QObject):
         if self.saved_origin:
             return f"Trained weights {self.saved_origin}{at}"
         name = self._spec.name if self._spec is not None else "network"
+        if self._spec is not None and self._spec.weights:  # typed in, or the preset's own
+            return f"Hand-set weights of {name} (not trained)"
         return f"Untrained: the starting weights of {name}"
 
     # -- inputs --------------------------------------------------------------------------
