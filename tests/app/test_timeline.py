@@ -163,3 +163,26 @@ def test_the_recovery_file_keeps_the_timeline(qtbot, trained_path):
     recovered = load_project(window.autosaver.path)
     assert [c.step for c in recovered.checkpoints] == \
         [c.step for c in load_project(trained_path).checkpoints]
+
+
+def test_continuing_from_saved_weights_branches_the_saved_timeline(qtbot, trained_path,
+                                                                   tmp_path):
+    window = open_window(qtbot, trained_path)  # not interactive: Start continues
+    saved = list(window.timeline.timeline.checkpoints)
+    _, training = window.document.snapshot()
+    window.document.set_training(replace(training, epochs=1))
+    controller = window.training.controller
+    with qtbot.waitSignal(controller.run_finished, timeout=60000):
+        window.training.start()
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
+    branch = window.timeline.timeline
+    assert "from timeline.nnstudio at epoch 1" in branch.origin
+    assert branch.branch_point == len(saved) - 1
+    assert all(a is b for a, b in zip(branch.checkpoints[:len(saved)], saved, strict=True))
+    assert branch[-1].epoch == 2 and len(branch) > len(saved)
+    window.training.dashboard.refresh()
+    assert window.training.dashboard.loss_view.batch_epochs()[0] > 1  # begins at epoch 1
+    again = tmp_path / "continued.nnstudio"
+    assert window.save_to(str(again))
+    assert [c.epoch for c in load_project(again).checkpoints] == [c.epoch for c in branch]
+    shoot(window, "continued-from-saved")
