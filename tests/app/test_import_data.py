@@ -209,6 +209,7 @@ def test_a_reopened_project_shows_its_data_in_look_inside_before_a_run(qtbot, wi
     current = reopened.inspect.current
     assert current.sample_count() == len(dialog.loaded.imported.dataset.x_test)
     assert current.x() is not None and current.image().shape == (24, 24)
+    assert current.describe() == "test sample 0 (label circle)"  # its classes' names
     reopened.inspect.show_inside(reopened.inspect.inside)
     reopened.inspect.inside.refresh()
     assert reopened.inspect.inside.input_view.values.shape == (24, 24)

@@ -25,6 +25,11 @@ class TestSamples:
             self._datasets[dataset.name] = dataset
             self._features = {k: v for k, v in self._features.items() if k[0] != dataset.name}
 
+    def classes_in_memory(self, name: str) -> list[str]:
+        """The classes of set ``name`` if it is loaded already (never loads it)."""
+        dataset = self._datasets.get(name)
+        return list(dataset.classes) if dataset is not None else []
+
     def dataset(self, name: str) -> Dataset:
         """The set ``name``; raises DatasetError with a plain reason when it is not here."""
         if name not in self._datasets:
