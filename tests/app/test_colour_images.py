@@ -111,6 +111,7 @@ def test_colour_images_through_a_convolution_show_its_filters(qtbot, window, tmp
     filters = board.filters_view
     assert filters.sources and filters.sources[0].kind == "conv"
     assert filters.current_filters(filters.sources[0].node).shape[1] == 3
+    assert "one column per input channel (red, green, blue)" in filters.caption.text()
     assert board.activations_view.displayed_image("input").shape == (28, 28, 3)
     shoot(window, qtbot, "lenet5")
 

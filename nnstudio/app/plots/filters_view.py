@@ -35,7 +35,8 @@ class FilterSource:
     node: str
     kind: str  # "conv" or "dense"
     label: str
-    # What a Dense unit's inputs are, as (channels, height, width) of the image.
+    # The image a layer reads, (channels, height, width): a Dense unit's inputs, or the
+    # channels of the first Conv2D's kernels.
     image_shape: tuple[int, int, int] | None = None
 
 
@@ -46,6 +47,9 @@ def filter_sources(viewer: InspectionCopy, spec_types: dict[str, str],
     convs = [FilterSource(n, "conv", f"{n} (Conv2D)") for n in viewer.order
              if spec_types.get(n) == "Conv2D"]
     if convs:
+        if image_shape is not None and len(image_shape) == 3:  # the first reads the image
+            convs[0] = FilterSource(convs[0].node, "conv", convs[0].label,
+                                    (image_shape[0], image_shape[1], image_shape[2]))
         return convs
     weights = viewer.weights()
     for node in viewer.order:
@@ -98,8 +102,10 @@ def filter_picture(weights: np.ndarray, kind: str,
     if channels == 1:
         return tile_images(weights[:, 0]), f"{filters} kernels of {kh}×{kw}"
     image = tile_images(weights.reshape(filters * channels, kh, kw), columns=channels)
+    colours = " (red, green, blue)" if image_shape is not None and image_shape[0] == 3 \
+        and channels == 3 else ""
     return image, (f"{filters} filters × {channels} input channels, {kh}×{kw} each: "
-                   f"one row per filter, one column per input channel")
+                   f"one row per filter, one column per input channel{colours}")
 
 
 class FiltersView(LiveView):
