@@ -161,3 +161,14 @@ def test_a_target_in_the_thousands_is_learned_standardized_and_reported_in_its_u
     assert "(in the target's units), R² 0.9" in out
     code, out, err = run(capsys, "eval", str(project), "--json")
     assert json.loads(out)["test_rmse"] == pytest.approx(trained["test_rmse"], rel=1e-6)
+
+
+def test_a_folder_of_colour_images_trains_on_its_colours(capsys, tmp_path) -> None:
+    from tests.app.test_colour_images import colour_folder
+
+    folder = colour_folder(tmp_path, per_class=20)
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(folder),
+                         "--epochs", "15", "--json")
+    assert code == 0, err
+    assert "input shape 784 → 432" in err  # 3 colour channels of 12x12
+    assert json.loads(out.splitlines()[-1])["test_accuracy"] >= 0.9
