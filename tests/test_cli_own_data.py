@@ -135,3 +135,40 @@ def test_header_can_be_said_instead_of_detected(capsys, tmp_path) -> None:
     assert code == 0 and json.loads(out)["train"] + json.loads(out)["test"] == 6
     code, out, _ = run(capsys, "datasets", "inspect", str(path), "--header", "yes", "--json")
     assert code == 0 and json.loads(out)["columns"][0] == ["red", "categorical"]
+
+
+def test_a_target_in_the_thousands_is_learned_standardized_and_reported_in_its_units(
+        capsys, tmp_path) -> None:
+    rng = np.random.default_rng(4)
+    rooms, area = rng.uniform(1, 6, 300), rng.uniform(20, 150, 300)
+    price = 40_000 + 9_000 * rooms + 1_500 * area + rng.normal(0, 2_000, 300)
+    path = tmp_path / "prices.csv"
+    path.write_text("rooms,area,price\n" + "".join(
+        f"{r:.2f},{a:.1f},{p:.0f}\n" for r, a, p in zip(rooms, area, price, strict=True)))
+    project = tmp_path / "prices.nnstudio"
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(path),
+                         "--epochs", "60", "--lr", "0.003", "--save", str(project), "--json")
+    assert code == 0, err
+    trained = json.loads(out.splitlines()[-1])
+    assert trained["test_r2"] >= 0.95
+    # The saved preprocessing keeps the training rows' target statistics.
+    prep = open_file(project).data.preprocessing
+    assert 180_000 < prep["target_mean"] < 220_000 and prep["target_std"] > 10_000
+    code, out, err = run(capsys, "eval", str(project))
+    assert code == 0, err
+    rmse = float(out.split("RMSE ")[1].split()[0])
+    assert 1_000 < rmse < 12_000  # the noise is 2,000: in the target's units, not std's
+    assert "(in the target's units), R² 0.9" in out
+    code, out, err = run(capsys, "eval", str(project), "--json")
+    assert json.loads(out)["test_rmse"] == pytest.approx(trained["test_rmse"], rel=1e-6)
+
+
+def test_a_folder_of_colour_images_trains_on_its_colours(capsys, tmp_path) -> None:
+    from tests.app.test_colour_images import colour_folder
+
+    folder = colour_folder(tmp_path, per_class=20)
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(folder),
+                         "--epochs", "15", "--json")
+    assert code == 0, err
+    assert "input shape 784 → 432" in err  # 3 colour channels of 12x12
+    assert json.loads(out.splitlines()[-1])["test_accuracy"] >= 0.9

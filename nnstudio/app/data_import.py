@@ -17,12 +17,14 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from nnstudio.app import settings as app_settings
+from nnstudio.app.data_import_step import UseDataCommand
 from nnstudio.app.data_preview import DataPreviewDialog
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource, check_source
 from nnstudio.data.table import is_table_file
-from nnstudio.data.user_data import Loaded
+from nnstudio.data.user_data import Loaded, load_source
 from nnstudio.spec.fit_ends import fit_ends, suggested_loss
+from nnstudio.spec.training import TrainingSpec
 
 DATA_FILTER = ("Tables and arrays (*.csv *.tsv *.tab *.txt *.csv.gz *.tsv.gz *.npz *.npy);;"
                "All files (*)")
@@ -75,15 +77,22 @@ class DataImportMixin:
         return True
 
     def use_data(self, loaded: Loaded) -> list[str]:
-        """Train on ``loaded`` from now on: the network's ends follow it (one undo step),
-        the loss suits its task. Returns what changed in the network."""
+        """Train on ``loaded`` from now on: the network's ends follow it and the loss suits
+        its task, one undo step with the dataset chosen. Returns what changed in the
+        network."""
         dataset = loaded.imported.dataset
         doc = self.document
         fitted, changes = fit_ends(doc.spec, dataset.input_shape, dataset.output_size,
                                    dataset.task)
         kept = {node.id for node in fitted.nodes}
-        doc.undo_stack.beginMacro(f"Fit the network to {dataset.name}")
+        loss = suggested_loss(dataset.task)
+        controller = self.training.controller
+        doc.undo_stack.beginMacro(f"Train on {dataset.name}")
         try:
+            doc.undo_stack.push(UseDataCommand(
+                (doc.training, controller.data),
+                (replace(doc.training, dataset=dataset.name, data_dir="", loss=loss),
+                 loaded.source), self._train_with))
             gone = [node.id for node in doc.spec.nodes if node.id not in kept]
             if gone:
                 doc.remove(gone)
@@ -94,9 +103,6 @@ class DataImportMixin:
                         doc.set_param(node.id, name, value)
         finally:
             doc.undo_stack.endMacro()
-        self.training.controller.data = loaded.source
-        loss = suggested_loss(dataset.task)
-        doc.set_training(replace(doc.training, dataset=dataset.name, data_dir="", loss=loss))
         self.inspect.samples.adopt(dataset)  # the inspection views' samples, before a run
         follows = f"; the network follows it ({'; '.join(changes)})" if changes else ""
         self.statusBar().showMessage(
@@ -104,8 +110,14 @@ class DataImportMixin:
             f"{len(dataset.x_test):,} test samples{follows}; loss {loss}", 12000)
         return changes
 
+    def _train_with(self, training: TrainingSpec, data: DataSource | None) -> None:
+        """The settings and data reference of an import (or of before it, on Undo)."""
+        self.training.controller.data = data
+        self.document.set_training(training)
+
     def adopt_project_data(self, source: DataSource | None) -> None:
-        """A project's reference to its data, checked: missing or changed is said."""
+        """A project's reference to its data, checked (missing or changed is said) and
+        read, so the inspection views show its samples."""
         self.training.controller.data = source
         if source is None:
             return
@@ -117,6 +129,13 @@ class DataImportMixin:
             return
         if changed:
             self._report("The project's data have changed", changed)
+            return
+        try:  # the inspection views show its samples before a run
+            self.inspect.samples.adopt(load_source(source).imported.dataset)
+            self.inspect.current.changed.emit()
+        except DatasetError as error:
+            self.statusBar().showMessage(f"The project's data could not be read: {error}",
+                                         12000)
 
     # -- drops ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name

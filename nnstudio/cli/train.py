@@ -95,8 +95,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     test_loss, test_acc = trainer.evaluate(session.x_test, session.y_test)
     history = finished.history
     print(_history_table(history), file=log if args.json else sys.stdout)
+    fit = session.test_fit()
     summary = (f"Test: loss {test_loss:.4f}" + (f", accuracy {test_acc:.4f}"
                                                 if test_acc is not None else "")
+               + fit_text(fit)
                + f" ({len(session.x_test):,} samples); {finished.epochs_run} epochs in "
                  f"{finished.seconds:.1f} s ({finished.reason})")
     print(summary, file=log if args.json else sys.stdout)
@@ -111,7 +113,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({
             "network": opened.name, "dataset": session.dataset.name,
-            "test_accuracy": test_acc, "test_loss": test_loss,
+            "test_accuracy": test_acc, "test_loss": test_loss, **fit_json(fit),
             "epochs": finished.epochs_run, "seconds": round(finished.seconds, 3),
             "reason": finished.reason, "diverged": diverged.message if diverged else None,
             "final_train_loss": history["train_loss"][-1] if history["train_loss"] else None,
@@ -214,6 +216,15 @@ def _history_table(history: dict[str, list]) -> str:
     return "\n".join(lines)
 
 
+def fit_text(fit: tuple[float, float] | None) -> str:
+    """A numeric target's RMSE (in its own units) and R², for the summary line."""
+    return "" if fit is None else f", RMSE {fit[0]:.4g} (in the target's units), R² {fit[1]:.3f}"
+
+
+def fit_json(fit: tuple[float, float] | None) -> dict[str, float]:
+    return {} if fit is None else {"test_rmse": fit[0], "test_r2": fit[1]}
+
+
 def confusion_table(classes: list[str], matrix: list[list[int]]) -> str:
     """The confusion matrix as text: a header of the predicted classes over the columns and
     each row led by its true class; every column as wide as its name or its largest count."""
@@ -250,6 +261,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     loss, acc = session.trainer.evaluate(session.x_test, session.y_test)
     result: dict[str, Any] = {"network": opened.name, "dataset": dataset.name,
                               "test_loss": loss, "test_accuracy": acc,
+                              **fit_json(fit := session.test_fit()),
                               "samples": len(session.x_test),
                               "seconds": round(time.perf_counter() - start, 3)}
     if dataset.task == "classification":
@@ -261,7 +273,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(result))
     else:
         print(f"{opened.name} on {dataset.name} test set ({len(session.x_test):,} samples): "
-              f"loss {loss:.4f}" + (f", accuracy {acc:.4f}" if acc is not None else ""))
+              f"loss {loss:.4f}" + (f", accuracy {acc:.4f}" if acc is not None else "")
+              + fit_text(fit))
         if "confusion" in result:
             print("confusion matrix (rows: true class, columns: predicted class):")
             print(confusion_table(dataset.classes, result["confusion"]))

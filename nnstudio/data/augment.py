@@ -17,7 +17,7 @@ def augment_images(
     max_rotation_deg: float = 10,
     scale_range: tuple[float, float] = (0.9, 1.1),
 ) -> np.ndarray:
-    """Randomly shift, rotate and scale each image of a (N, H, W) or (N, 1, H, W) batch.
+    """Randomly shift, rotate and scale each image of a (N, H, W) or (N, C, H, W) batch.
 
     Shifts are uniform in [-max_shift, max_shift] pixels on each axis, rotations uniform in
     [-max_rotation_deg, max_rotation_deg], scale factors uniform in ``scale_range`` (above 1
@@ -25,11 +25,11 @@ def augment_images(
     With no shift, no rotation and scale 1 the images come back unchanged.
     """
     x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 4 and x.shape[1] == 1:
-        return augment_images(x[:, 0], rng, max_shift, max_rotation_deg, scale_range)[:, None]
-    if x.ndim != 3:
-        raise ValueError(f"augment_images expects (N, H, W) or (N, 1, H, W), not {x.shape}")
-    n, height, width = x.shape
+    if x.ndim == 3:
+        return augment_images(x[:, None], rng, max_shift, max_rotation_deg, scale_range)[:, 0]
+    if x.ndim != 4:
+        raise ValueError(f"augment_images expects (N, H, W) or (N, C, H, W), not {x.shape}")
+    n, channels, height, width = x.shape
     if n == 0:
         return x.copy()
 
@@ -50,7 +50,11 @@ def augment_images(
     dc = cols - centre_c - shift[:, 1, None, None]
     source_r = centre_r + cos * dr + sin * dc
     source_c = centre_c - sin * dr + cos * dc
-    return bilinear_sample(x, source_r, source_c)
+    # Every channel of an image moves the same way.
+    moved = bilinear_sample(x.reshape(n * channels, height, width),
+                            np.repeat(source_r, channels, axis=0),
+                            np.repeat(source_c, channels, axis=0))
+    return moved.reshape(x.shape)
 
 
 def bilinear_sample(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -30,6 +30,9 @@ class Dataset:
     classes: list[str] = field(default_factory=list)
     task: str = "classification"
     description: str = ""
+    # (mean, std) of a numeric target learned standardized: the targets here are
+    # (y - mean) / std, and ``in_target_units`` gives values in the data's own units.
+    target_scale: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -48,13 +51,20 @@ class Dataset:
 
     @property
     def is_image(self) -> bool:
-        """Whether the inputs are greyscale images (N, H, W)."""
-        return self.x_train.ndim == 3
+        """Whether the inputs are images: greyscale (N, H, W) or colour (N, 3, H, W)."""
+        x = self.x_train
+        return x.ndim == 3 or (x.ndim == 4 and x.shape[1] in (1, 3))
+
+    @property
+    def is_colour(self) -> bool:
+        """Whether the inputs are colour images (N, 3, H, W)."""
+        return self.is_image and self.x_train.ndim == 4 and self.x_train.shape[1] == 3
 
     @property
     def input_shape(self) -> tuple[int, ...]:
-        """Shape of one sample as a network sees it: (1, 28, 28) for images, (2,) for 2-D sets."""
-        if self.is_image:
+        """Shape of one sample as a network sees it: (1, 28, 28) for greyscale images,
+        (3, H, W) for colour ones, (2,) for 2-D sets."""
+        if self.x_train.ndim == 3:
             return (1, *self.x_train.shape[1:])
         return tuple(self.x_train.shape[1:])
 
@@ -69,6 +79,14 @@ class Dataset:
         if self.task == "classification":
             return self.num_classes
         return int(np.prod(self.y_train.shape[1:], dtype=np.int64))
+
+    def in_target_units(self, values: np.ndarray) -> np.ndarray:
+        """Targets or a network's outputs in the data's own units (a standardized numeric
+        target scaled back); as they are otherwise."""
+        if self.target_scale is None:
+            return values
+        mean, std = self.target_scale
+        return np.asarray(values, dtype=np.float64) * std + mean
 
     def split(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """The raw (inputs, targets) of ``"train"`` or ``"test"``."""

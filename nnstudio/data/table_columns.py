@@ -51,6 +51,10 @@ class TablePreprocessing:
     target: str
     task: str  # "classification" or "regression"
     classes: list[str] = field(default_factory=list)
+    # A numeric target is learned standardized, (y - mean) / std, with the training rows'
+    # statistics (a project saved before they were kept: 0 and 1, as it was trained).
+    target_mean: float = 0.0
+    target_std: float = 1.0
 
     @property
     def width(self) -> int:
@@ -64,7 +68,8 @@ class TablePreprocessing:
         try:
             features = [Column(**column) for column in data["features"]]
             return cls(features, str(data["target"]), str(data["task"]),
-                       [str(c) for c in data.get("classes", [])])
+                       [str(c) for c in data.get("classes", [])],
+                       float(data.get("target_mean", 0.0)), float(data.get("target_std", 1.0)))
         except (KeyError, TypeError, ValueError) as error:
             raise DatasetError(f"the saved table preprocessing is malformed ({error})") from None
 

@@ -74,7 +74,8 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
     if prep is None:
         fitted = [fit_column(table.names[i], kinds[i], cells[train, i], missing[train, i], file)
                   for i in features]
-        prep = TablePreprocessing(fitted, table.names[target], task, classes)
+        prep = TablePreprocessing(fitted, table.names[target], task, classes,
+                                  *target_statistics(y[train], task))
     elif [(c.name, c.kind) for c in prep.features] != [(table.names[i], kinds[i])
                                                        for i in features]:
         raise DatasetError(f"{file}: its columns are not the ones the project was trained on "
@@ -83,12 +84,24 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
         raise DatasetError(f"{file}: has no feature columns besides the target")
     x = np.concatenate([encode(column, cells[:, i], missing[:, i])
                         for column, i in zip(prep.features, features, strict=True)], axis=1)
+    scale = None
+    if task == "regression":
+        scale = (prep.target_mean, prep.target_std)
+        y = ((y - prep.target_mean) / prep.target_std).astype(np.float32)
     dataset = Dataset(file, x[train], y[train], x[test], y[test], classes, task,
-                      f"{len(cells):,} rows of {file}")
+                      f"{len(cells):,} rows of {file}", scale)
     described = [(name, f"{kind}{' (target)' if i == target else ''}")
                  for i, (name, kind) in enumerate(zip(table.names, kinds, strict=True))]
     return Imported(dataset, prep.to_json(), "table", described,
                     [table.names] + table.rows[:PREVIEW_ROWS], notes)
+
+
+def target_statistics(y: np.ndarray, task: str) -> tuple[float, float]:
+    """(mean, std) a numeric target is standardized with: the training rows'."""
+    if task != "regression" or not len(y):
+        return 0.0, 1.0
+    std = float(np.std(y, dtype=np.float64))
+    return float(np.mean(y, dtype=np.float64)), std if std > 0 else 1.0
 
 
 def _target_index(table: Table, target: str | None) -> int:

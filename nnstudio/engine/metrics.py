@@ -1,4 +1,4 @@
-"""Accuracy and confusion counts from network outputs."""
+"""Accuracy and confusion counts from network outputs; RMSE and R² of a numeric target."""
 
 from __future__ import annotations
 
@@ -37,3 +37,14 @@ def confusion_matrix(predicted: numpy.ndarray, actual: numpy.ndarray,
     counts = numpy.zeros((classes, classes), dtype=numpy.int64)
     numpy.add.at(counts, (actual.astype(int), predicted.astype(int)), 1)
     return counts
+
+
+def regression_scores(predicted: numpy.ndarray, true: numpy.ndarray) -> tuple[float, float]:
+    """(root mean squared error, R²) of ``predicted`` against ``true``."""
+    predicted = numpy.asarray(predicted, dtype=numpy.float64).reshape(len(true), -1)
+    true = numpy.asarray(true, dtype=numpy.float64).reshape(len(true), -1)
+    error = predicted - true
+    rmse = float(numpy.sqrt(numpy.mean(error**2)))
+    spread = float(numpy.sum((true - true.mean(axis=0)) ** 2))
+    r2 = 1.0 - float(numpy.sum(error**2)) / spread if spread > 0 else float("nan")
+    return rmse, r2

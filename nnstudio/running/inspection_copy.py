@@ -42,6 +42,8 @@ class RunContext:
     # What the samples measured every epoch (x_val, y_val) are: "validation", or "test"
     # when a run holds none out (validation split 0) and the views look at the test set.
     held_out: str = "validation"
+    # A branch's: the epoch of the checkpoint it continues from, where its curves begin.
+    start_epoch: float = 0.0
 
     @property
     def dataset_train_samples(self) -> int:

@@ -60,8 +60,9 @@ class RunSeries:
         self.batches.append(x, loss, self._loss.add(loss), lr,
                             self._accuracy.add(_number(accuracy)))
 
-    def add_epoch(self, event: EpochEnd) -> None:
-        values = {"epoch": event.epoch + 1, "train_loss": event.train_loss,
+    def add_epoch(self, event: EpochEnd, start_epoch: float = 0.0) -> None:
+        """One epoch's numbers; ``start_epoch``: where a branch's epochs begin."""
+        values = {"epoch": start_epoch + event.epoch + 1, "train_loss": event.train_loss,
                   "val_loss": event.val_loss, "train_accuracy": event.train_accuracy,
                   "val_accuracy": event.val_accuracy, "lr": event.lr}
         for name, value in values.items():

@@ -20,6 +20,7 @@ from nnstudio.data.source import DataSource
 from nnstudio.data.user_data import load_source
 from nnstudio.engine.backend import Device, get_device
 from nnstudio.engine.losses import Loss, make_loss
+from nnstudio.engine.metrics import regression_scores
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule, make_optimizer
 from nnstudio.engine.trainer import Trainer, TrainerConfig, TrainerControl
@@ -46,6 +47,15 @@ class Session:
     input_shape: tuple[int, ...]
     # How the weights given to create_session fit the network (None when none were given).
     weights_report: WeightReport | None = None
+
+    def test_fit(self) -> tuple[float, float] | None:
+        """(RMSE, R²) on the test split in the target's own units, for a numeric target
+        (None for classes)."""
+        if self.dataset.task != "regression" or not len(self.x_test):
+            return None
+        units = self.dataset.in_target_units
+        predicted = numpy.asarray(self.network.predict(self.x_test))
+        return regression_scores(units(predicted), units(self.y_test))
 
 
 def make_optimizer_for(training: TrainingSpec) -> Optimizer:

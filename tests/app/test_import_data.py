@@ -122,14 +122,23 @@ def test_a_bad_file_shows_its_line_and_import_stays_off(qtbot, window, tmp_path)
 def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     path = tmp_path / "line.csv"
     xs = np.linspace(-1, 1, 200)
-    path.write_text("x,y\n" + "".join(f"{x:.4f},{2 * x + 1:.4f}\n" for x in xs))
+    path.write_text("x,y\n" + "".join(f"{x:.4f},{2000 * x + 5000:.4f}\n" for x in xs))
     dialog = window.preview_data(str(path))
     qtbot.addWidget(dialog)
+    before = window.document.training
     changes = window.use_data(dialog.loaded)
     assert "softmax1 (Softmax) removed: a regression outputs numbers as they are" in changes
     assert window.document.training.loss == "mse"
+    window.document.undo_stack.undo()  # one step: the network, the loss and the dataset
+    assert window.document.training == before and window.data_source is None
+    assert window.document.spec.node("softmax1") is not None
+    assert window.training.panel.training().loss == before.loss
+    window.document.undo_stack.redo()
+    assert window.document.training.loss == "mse" and window.data_source is not None
+    assert window.training.panel.dataset.currentText() == "line.csv (imported)"
     training = window.document.training
     window.document.set_training(training.__class__(**{**training.to_json(), "epochs": 4}))
+    window.resize(1400, 900)
     controller = window.training.controller
     window.actions.train_start.trigger()
     qtbot.waitUntil(lambda: controller.state is RunState.IDLE and controller.last_finished
@@ -138,11 +147,18 @@ def test_a_regression_run_shows_predicted_against_true(qtbot, window, tmp_path):
     board.refresh()
     view = board.predicted_view
     assert view.message_text() is None and view.scores is not None
+    true = view.points.getData()[0]  # in the target's own units, not standardized ones
+    assert 3000 <= true.min() and true.max() <= 7000
     assert board.confusion_view.message_text().startswith("The confusion matrix is shown for "
                                                           "classification")
     if SHOTS:
         window.training.tabs.setCurrentIndex(1)
-        window.grab().save(str(Path(SHOTS) / "import-regression-dashboard.png"))
+        for width, height in ((1024, 700), (1400, 900), (1920, 1080)):
+            window.resize(width, height)
+            board.refresh()
+            window.grab().save(str(Path(SHOTS) / f"import-regression-{width}x{height}.png"))
+            window.training.dashboard_widget.frames["Decision boundary"].grab().save(
+                str(Path(SHOTS) / f"import-regression-curve-{width}x{height}.png"))
 
 
 def test_dropping_a_file_opens_the_preview(qtbot, window, tmp_path, monkeypatch):
@@ -173,6 +189,35 @@ def test_reopening_a_project_whose_data_are_gone_says_which(qtbot, window, tmp_p
                         lambda self, title, text: said.append(f"{title}: {text}"))
     assert window.open_file(str(project))
     assert said and "blobs.csv are missing" in said[0]
+
+
+def test_a_reopened_project_shows_its_data_in_look_inside_before_a_run(qtbot, window,
+                                                                        tmp_path,
+                                                                        settings_path):
+    from nnstudio.app.main_window import MainWindow
+    from nnstudio.app.settings import make_settings
+
+    dialog = window.preview_data(str(image_folder(tmp_path)))
+    qtbot.addWidget(dialog)
+    window.use_data(dialog.loaded)
+    project = tmp_path / "shapes.nnstudio"
+    assert window.save_to(str(project))
+    reopened = MainWindow(settings=make_settings(settings_path))
+    qtbot.addWidget(reopened, before_close_func=lambda w: w.document.mark_saved(w.document.path))
+    reopened.show()
+    assert reopened.open_file(str(project))
+    current = reopened.inspect.current
+    assert current.sample_count() == len(dialog.loaded.imported.dataset.x_test)
+    assert current.x() is not None and current.image().shape == (24, 24)
+    assert current.describe() == "test sample 0 (label circle)"  # its classes' names
+    reopened.inspect.show_inside(reopened.inspect.inside)
+    reopened.inspect.inside.refresh()
+    assert reopened.inspect.inside.input_view.values.shape == (24, 24)
+    if SHOTS:
+        for width, height in ((1024, 700), (1400, 900), (1920, 1080)):
+            reopened.resize(width, height)
+            qtbot.wait(50)
+            reopened.grab().save(str(Path(SHOTS) / f"import-reopened-{width}x{height}.png"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from a checkpoint as a branch, and the earlier run stays in the loss plot."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,18 @@ def open_window(qtbot, source: str) -> MainWindow:
     qtbot.addWidget(window, before_close_func=lambda w: w.document.mark_saved(w.document.path))
     window.show()
     return window
+
+
+def shoot(window: MainWindow, name: str) -> None:
+    """Screenshots of the dashboard when NNSTUDIO_SHOTS names a folder."""
+    folder = os.environ.get("NNSTUDIO_SHOTS")
+    if not folder:
+        return
+    window.training.tabs.setCurrentIndex(1)
+    for width, height in ((1024, 700), (1400, 900), (1920, 1080)):
+        window.resize(width, height)
+        window.training.dashboard.refresh()
+        window.grab().save(str(Path(folder) / f"{name}-{width}x{height}.png"))
 
 
 def headless_answer(project, weights: dict, digit: np.ndarray) -> np.ndarray:
@@ -130,8 +143,15 @@ def test_training_continues_from_a_checkpoint_as_a_branch(qtbot):
                 np.testing.assert_allclose(theirs.weights[node][name], array, rtol=1e-5,
                                            atol=1e-6)
     # The earlier run stays in the loss plot, to compare with the branch.
-    labels = window.training.dashboard.loss_view.overlay_labels()
+    loss_view = window.training.dashboard.loss_view
+    labels = loss_view.overlay_labels()
     assert any(label.startswith("run 1") for label in labels)
+    # The branch's curves begin at its branch epoch, after run 1's first 10 epochs.
+    window.training.dashboard.refresh()
+    batch_x = loss_view.batch_epochs()
+    assert 10 < batch_x[0] <= 11 and batch_x[-1] == pytest.approx(50)
+    np.testing.assert_array_equal(loss_view.epoch_series("epoch"), np.arange(11, 51))
+    shoot(window, "branch-loss")
     window.document.mark_saved(window.document.path)
     window.close()
 
@@ -143,3 +163,26 @@ def test_the_recovery_file_keeps_the_timeline(qtbot, trained_path):
     recovered = load_project(window.autosaver.path)
     assert [c.step for c in recovered.checkpoints] == \
         [c.step for c in load_project(trained_path).checkpoints]
+
+
+def test_continuing_from_saved_weights_branches_the_saved_timeline(qtbot, trained_path,
+                                                                   tmp_path):
+    window = open_window(qtbot, trained_path)  # not interactive: Start continues
+    saved = list(window.timeline.timeline.checkpoints)
+    _, training = window.document.snapshot()
+    window.document.set_training(replace(training, epochs=1))
+    controller = window.training.controller
+    with qtbot.waitSignal(controller.run_finished, timeout=60000):
+        window.training.start()
+    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
+    branch = window.timeline.timeline
+    assert "from timeline.nnstudio at epoch 1" in branch.origin
+    assert branch.branch_point == len(saved) - 1
+    assert all(a is b for a, b in zip(branch.checkpoints[:len(saved)], saved, strict=True))
+    assert branch[-1].epoch == 2 and len(branch) > len(saved)
+    window.training.dashboard.refresh()
+    assert window.training.dashboard.loss_view.batch_epochs()[0] > 1  # begins at epoch 1
+    again = tmp_path / "continued.nnstudio"
+    assert window.save_to(str(again))
+    assert [c.epoch for c in load_project(again).checkpoints] == [c.epoch for c in branch]
+    shoot(window, "continued-from-saved")

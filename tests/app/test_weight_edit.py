@@ -5,7 +5,9 @@ they were apart from the edited one."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -102,3 +104,22 @@ def test_editing_a_trained_network_keeps_its_other_trained_weights(qtbot):
     np.testing.assert_array_equal(edited["dense1"]["b"], trained["dense1"]["b"])
     assert editing.truth_table.loss_value != before
     assert window.training.weights is None  # Save keeps the edited network, not the old run
+
+
+def test_the_diagram_says_its_weights_were_set_by_hand(qtbot):
+    window = open_window(qtbot, "xor-mlp")
+    settle(qtbot, window)
+    header = window.inspect.diagram.header
+    assert header.text() == "Untrained: the starting weights of xor-mlp"
+    editing = window.weight_editing
+    assert editing.edit(edge_target(editing.chain(), (0, 0, 0)), 2.0)
+    settle(qtbot, window)
+    assert header.text() == "Hand-set weights of xor-mlp (not trained)"
+    folder = os.environ.get("NNSTUDIO_SHOTS")
+    for width, height in ((1024, 700), (1400, 900), (1920, 1080)) if folder else ():
+        window.resize(width, height)
+        settle(qtbot, window)
+        window.grab().save(str(Path(folder) / f"hand-set-diagram-{width}x{height}.png"))
+    window.actions.undo.trigger()
+    settle(qtbot, window)
+    assert header.text() == "Untrained: the starting weights of xor-mlp"

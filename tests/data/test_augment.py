@@ -68,5 +68,14 @@ def test_same_generator_state_same_result(digits):
 
 
 def test_rejects_other_shapes():
-    with pytest.raises(ValueError, match=r"\(N, H, W\) or \(N, 1, H, W\)"):
-        augment_images(np.zeros((4, 3, 28, 28), np.float32), np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"\(N, H, W\) or \(N, C, H, W\)"):
+        augment_images(np.zeros((4, 784), np.float32), np.random.default_rng(0))
+
+
+def test_colour_images_move_every_channel_alike():
+    grey = np.random.default_rng(1).random((5, 12, 12)).astype(np.float32)
+    colour = np.stack([grey, 0.5 * grey, grey ** 2], axis=1)
+    moved = augment_images(colour, np.random.default_rng(2))
+    alone = augment_images(grey, np.random.default_rng(2))
+    np.testing.assert_allclose(moved[:, 0], alone, atol=1e-6)
+    np.testing.assert_allclose(moved[:, 1], 0.5 * alone, atol=1e-6)

@@ -44,6 +44,7 @@ class InspectUI(QObject):
         document, controller = window.document, window.training.controller
         self.source = InspectionSource(self)
         self.samples = TestSamples()
+        self.source.own_classes = self.samples.classes_in_memory
         self.current = CurrentInput(self.source, self.samples, self)
 
         self.draw = DrawPanel(self.source)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.samples import TestSamples
+from nnstudio.app.plots.common import as_picture
 from nnstudio.data.errors import DatasetError
 
 DRAWING, SAMPLE, VALIDATION = "drawing", "sample", "validation"
@@ -139,18 +140,34 @@ class CurrentInput(QObject):
             return None
 
     def image(self) -> np.ndarray | None:
-        """What the input looks like, as a 2-D array (None for 2-D points)."""
+        """What the input looks like: (H, W), or (H, W, 3) in colour (None for 2-D points)."""
         if self.mode == DRAWING:
             return self.drawing
         if self.mode == VALIDATION:
             x, context = self._validation_x(), self.source.context
             if x is None or not context.is_image:
                 return None
-            return x.reshape(context.dataset.x_train.shape[1:3])
+            return as_picture(x.reshape(context.dataset.input_shape))
         try:
             return self.samples.image(self.source.dataset_name, self.index)
         except (DatasetError, IndexError):
             return None
+
+    def image_shape(self) -> tuple[int, ...] | None:
+        """(C, H, W) of the data's images (None when they are not images)."""
+        try:
+            dataset = self.samples.dataset(self.source.dataset_name)
+        except DatasetError:
+            return None
+        return dataset.input_shape if dataset.is_image else None
+
+    def as_image(self, values: np.ndarray) -> np.ndarray:
+        """One input's values (or their gradient) shaped as the data's image when they are
+        its pixels: a flat colour input reads as its three channels."""
+        shape = self.image_shape()
+        if shape is not None and values.size == np.prod(shape) and shape[0] > 1:
+            return values.reshape(shape)
+        return values
 
     def describe(self) -> str:
         if self.mode == DRAWING:

@@ -29,16 +29,19 @@ NUMBER_MIN_CELL = 40.0  # cells at least this wide print their value
 
 def colorize(values: np.ndarray, colormap: pg.ColorMap,
              levels: tuple[float, float]) -> QImage:
-    """``values`` (H, W) as an RGB image through ``colormap`` between ``levels``."""
+    """``values`` (H, W) as an RGB image through ``colormap`` between ``levels``; a colour
+    image (H, W, 3) in its own colours."""
     values = np.asarray(values, dtype=np.float32)
     low, high = levels
     span = high - low if high > low else 1.0
-    finite = np.isfinite(values)
     index = np.clip((np.nan_to_num(values) - low) / span * 255.0, 0, 255).astype(np.uint8)
-    rgb = lut(colormap)[index]
-    rgb[~finite] = GAP_COLOR
+    if values.ndim == 3:
+        rgb = index
+    else:
+        rgb = lut(colormap)[index]
+        rgb[~np.isfinite(values)] = GAP_COLOR
     rgb = np.ascontiguousarray(rgb)
-    height, width = values.shape
+    height, width = values.shape[:2]
     image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
     return image.copy()  # own the pixels: ``rgb`` dies with this function
 
@@ -95,7 +98,7 @@ class ArrayView(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         if self.values is None:
             return QSize(24, 24)
-        rows, cols = self.values.shape
+        rows, cols = self.values.shape[:2]
         width, height = cols * self.cell[0], rows * self.cell[1]
         shrink = min(1.0, self.max_size[0] / width, self.max_size[1] / height)
         return QSize(max(8, round(width * shrink)) + 2, max(8, round(height * shrink)) + 2)
@@ -114,7 +117,7 @@ class ArrayView(QWidget):
         """Where the picture goes: as large as fits, keeping the cells' aspect, centred."""
         if self.values is None:
             return QRectF()
-        rows, cols = self.values.shape
+        rows, cols = self.values.shape[:2]
         width, height = cols * self.cell[0], rows * self.cell[1]
         scale = min((self.width() - 2) / width, (self.height() - 2) / height)
         w, h = width * scale, height * scale
@@ -136,7 +139,7 @@ class ArrayView(QWidget):
     def _paint_numbers(self, painter: QPainter, target: QRectF) -> None:
         """Print the values in cells wide enough (short vectors of small networks)."""
         values = self.values
-        if not self.print_numbers:
+        if not self.print_numbers or values.ndim != 2:
             return
         rows, cols = values.shape
         width, height = target.width() / cols, target.height() / rows
@@ -162,7 +165,7 @@ class ArrayView(QWidget):
         target = self._target()
         if self.values is None or not target.contains(x, y):
             return None
-        rows, cols = self.values.shape
+        rows, cols = self.values.shape[:2]
         row = int((y - target.top()) / target.height() * rows)
         col = int((x - target.left()) / target.width() * cols)
         return min(row, rows - 1), min(col, cols - 1)
@@ -171,7 +174,11 @@ class ArrayView(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cell = self.cell_at(event.pos().x(), event.pos().y())
             text = ""
-            if cell is not None and self.values is not None:
+            if cell is not None and self.values is not None and self.values.ndim == 3:
+                red, green, blue = self.values[cell]
+                text = f"pixel ({cell[0]}, {cell[1]}): red {red:.2f}, green {green:.2f}, " \
+                       f"blue {blue:.2f}"
+            elif cell is not None and self.values is not None:
                 value = float(self.values[cell])
                 if np.isfinite(value):
                     text = (self.describe(*cell, value) if self.describe

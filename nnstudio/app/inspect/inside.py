@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -228,6 +229,9 @@ class LookInside(QWidget):
         self.grid.setColumnStretch(2, 1)
 
     # -- computing ------------------------------------------------------------------------
+    def _input_image(self, values: np.ndarray, is_input: bool) -> np.ndarray:
+        return self.current.as_image(values) if is_input else values
+
     def refresh(self) -> None:
         source = self.source
         self.header.setText(source.description())
@@ -267,7 +271,7 @@ class LookInside(QWidget):
         chosen = self.saliency_class.currentData()
         saliency_class = predicted if chosen in (None, CHOSEN) else int(chosen)
         saliency = viewer.saliency(x, min(saliency_class, max(len(probabilities) - 1, 0)))[0]
-        show_magnitude(self.saliency_view, saliency, image=True)
+        show_magnitude(self.saliency_view, self.current.as_image(saliency), image=True)
 
         activations = viewer.activations(x)
         chosen = self.target.currentData()
@@ -290,11 +294,13 @@ class LookInside(QWidget):
             is_input = node == viewer.order[0]
             values = activations.get(node)
             if values is not None:
-                show_activation(row.activation, values[0], image=is_input)
+                show_activation(row.activation, self._input_image(values[0], is_input),
+                                image=is_input)
             gradient = grads.get(node)
             notes = []
             if gradient is not None:
-                show_signed(row.gradient, gradient[0], image=is_input)
+                show_signed(row.gradient, self._input_image(gradient[0], is_input),
+                            image=is_input)
                 notes.append(f"‖∂L/∂out‖ = {norm(gradient[0]):.3g}")
             else:
                 clear(row.gradient)

@@ -5,6 +5,7 @@ its starting weights ("untrained")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -47,6 +48,9 @@ class InspectionSource(QObject):
         self._spec: NetworkSpec | None = None
         self._training = TrainingSpec()
         self._key = ""
+        # The classes of a person's own data set, by name, once it is in memory (set by
+        # whoever holds the samples; the built-in sets' are in DATASETS).
+        self.own_classes: Callable[[str], list[str]] = lambda name: []
 
     # -- what the views read -------------------------------------------------------------
     @property
@@ -66,7 +70,8 @@ class InspectionSource(QObject):
         """A name per output of the network: the dataset's classes when they fit."""
         width = self.output_width()
         names = list(self.context.classes) if self.context is not None else list(
-            DATASETS[self.dataset_name].classes if self.dataset_name in DATASETS else ())
+            DATASETS[self.dataset_name].classes if self.dataset_name in DATASETS
+            else self.own_classes(self.dataset_name))
         return names if len(names) == width else [str(i) for i in range(width)]
 
     def output_width(self) -> int:
@@ -88,6 +93,8 @@ class InspectionSource(QObject):
         if self.saved_origin:
             return f"Trained weights {self.saved_origin}{at}"
         name = self._spec.name if self._spec is not None else "network"
+        if self._spec is not None and self._spec.weights:  # typed in, or the preset's own
+            return f"Hand-set weights of {name} (not trained)"
         return f"Untrained: the starting weights of {name}"
 
     # -- inputs --------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnstudio.data.dataset import Dataset
+from nnstudio.app.plots.common import as_picture
+from nnstudio.data.dataset import Dataset, as_float
 from nnstudio.data.datasets import DATASETS, list_datasets, load_dataset
 from nnstudio.data.errors import DatasetError
 
@@ -23,6 +24,11 @@ class TestSamples:
         if self._datasets.get(dataset.name) is not dataset:
             self._datasets[dataset.name] = dataset
             self._features = {k: v for k, v in self._features.items() if k[0] != dataset.name}
+
+    def classes_in_memory(self, name: str) -> list[str]:
+        """The classes of set ``name`` if it is loaded already (never loads it)."""
+        dataset = self._datasets.get(name)
+        return list(dataset.classes) if dataset is not None else []
 
     def dataset(self, name: str) -> Dataset:
         """The set ``name``; raises DatasetError with a plain reason when it is not here."""
@@ -52,8 +58,9 @@ class TestSamples:
         return int(dataset.y_test[index])
 
     def image(self, name: str, index: int) -> np.ndarray | None:
-        """The sample as a float image in [0, 1], or None for sets that are not images."""
+        """The sample as a float image in [0, 1], (H, W) or colour (H, W, 3), or None for
+        sets that are not images."""
         dataset = self.dataset(name)
         if not dataset.is_image:
             return None
-        return dataset.x_test[index].astype(np.float32) / 255.0
+        return as_picture(as_float(dataset.x_test[index: index + 1])[0])

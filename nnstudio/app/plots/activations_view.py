@@ -98,7 +98,8 @@ class ActivationsView(LiveView):
         for node in viewer.order:
             shape = viewer.shapes.get(node)
             is_input_image = node == viewer.order[0] and context.is_image
-            card = LayerCard(node, spec.node(node).type, shape, is_input_image)
+            card = LayerCard(node, spec.node(node).type, shape, is_input_image,
+                             image_shape=context.dataset.input_shape)
             self.cards[node] = card
             if card.is_map:
                 self.grid.addWidget(card, row, col)

@@ -45,6 +45,19 @@ def tile_images(images: np.ndarray, columns: int | None = None, pad: int = 1,
     return grid
 
 
+def as_picture(sample: np.ndarray) -> np.ndarray | None:
+    """One image sample as a picture: (H, W) for greyscale, (H, W, 3) for colour, from
+    (H, W), (1, H, W) or (3, H, W) values; None for anything else."""
+    sample = np.asarray(sample)
+    if sample.ndim == 2:
+        return sample
+    if sample.ndim == 3 and sample.shape[0] == 1:
+        return sample[0]
+    if sample.ndim == 3 and sample.shape[0] == 3:
+        return np.ascontiguousarray(sample.transpose(1, 2, 0))
+    return None
+
+
 def wrap_strip(values: np.ndarray, max_width: int = 100, fill: float = math.nan) -> np.ndarray:
     """A vector as a heat strip: one row, or a few equal rows when it is long."""
     values = np.asarray(values, dtype=np.float32).ravel()

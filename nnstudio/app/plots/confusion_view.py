@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import class_names
-from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, sample_image
+from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, context_image
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
@@ -183,7 +183,7 @@ class ConfusionView(LiveView):
         self.cell_label.setText(f"True {name(true_class)}, predicted {name(predicted_class)}: "
                                 f"{len(samples)} samples{more}. Click one to look inside.")
         x = self.context.x_val
-        self.tiles.set_tiles([Tile(int(i), f"#{i}", sample_image(x[i]),
+        self.tiles.set_tiles([Tile(int(i), f"#{i}", context_image(x[i], self.context),
                                    f"{self._held_out()} sample {i}") for i in shown])
 
     def _held_out(self) -> str:

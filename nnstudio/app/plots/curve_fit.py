@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from nnstudio.app.plots import style
+from nnstudio.data.dataset import Dataset
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 POINTS = 200  # where the curve is evaluated, across the data and a margin
@@ -38,6 +39,7 @@ class FittedCurve:
         self._x_train = np.zeros((0, 1), dtype=np.float32)
         self._y_train = np.zeros((0, 1), dtype=np.float32)
         self.curve: pg.PlotDataItem | None = None
+        self.data: Dataset | None = None
 
     def clear(self) -> None:
         for item in self.items:
@@ -47,11 +49,12 @@ class FittedCurve:
 
     def show(self, context: RunContext) -> None:
         self.clear()
-        data = context.dataset
+        data = self.data = context.dataset
+        units = data.in_target_units  # the targets in the data's own units
         self._x_train = data.features("train", (1,))
-        self._y_train = np.asarray(data.targets("train"), dtype=np.float32).reshape(-1, 1)
+        self._y_train = np.asarray(units(data.targets("train")), np.float32).reshape(-1, 1)
         x_test = data.features("test", (1,))
-        y_test = np.asarray(data.targets("test"), dtype=np.float32).reshape(-1, 1)
+        y_test = np.asarray(units(data.targets("test")), np.float32).reshape(-1, 1)
         self.xs = curve_xs(np.concatenate([self._x_train, x_test])[:, 0])
         for x, y, color, name in ((x_test, y_test, TEST_COLOR, "test points"),
                                   (self._x_train, self._y_train, TRAIN_COLOR,
@@ -76,9 +79,10 @@ class FittedCurve:
 
     def update(self, viewer: InspectionCopy) -> str:
         """Redraw the curve from the newest weights; the caption to show."""
-        self.ys = np.asarray(viewer.predict(self.xs[:, None]), dtype=np.float32)[:, 0]
+        units = self.data.in_target_units if self.data is not None else np.asarray
+        self.ys = np.asarray(units(viewer.predict(self.xs[:, None])), np.float32)[:, 0]
         if self.curve is not None:
             self.curve.setData(self.xs, self.ys)
-        predicted = np.asarray(viewer.predict(self._x_train), dtype=np.float32)
+        predicted = np.asarray(units(viewer.predict(self._x_train)), dtype=np.float32)
         error = float(np.mean((predicted - self._y_train) ** 2))
         return f"Red: the network's output. Training points' mean squared error {error:.4g}."

@@ -1,6 +1,7 @@
 """Learned convolution kernels as images (blue positive, white zero, red negative), updating
 from each weight snapshot; for a network without convolutions, the first Dense layer's
-weights per unit as 28x28 pictures of what that neuron looks for."""
+weights per unit as pictures of what that neuron looks for (28x28, or the colour image's
+channels side by side)."""
 
 from __future__ import annotations
 
@@ -34,41 +35,77 @@ class FilterSource:
     node: str
     kind: str  # "conv" or "dense"
     label: str
+    # The image a layer reads, (channels, height, width): a Dense unit's inputs, or the
+    # channels of the first Conv2D's kernels.
+    image_shape: tuple[int, int, int] | None = None
 
 
-def filter_sources(viewer: InspectionCopy, spec_types: dict[str, str]) -> list[FilterSource]:
-    """Conv2D layers in order; else the first Dense layer fed a square image's pixels."""
+def filter_sources(viewer: InspectionCopy, spec_types: dict[str, str],
+                   image_shape: tuple[int, ...] | None = None) -> list[FilterSource]:
+    """Conv2D layers in order; else the first Dense layer fed an image's pixels (the data's
+    ``image_shape``, (C, H, W), or a square greyscale one)."""
     convs = [FilterSource(n, "conv", f"{n} (Conv2D)") for n in viewer.order
              if spec_types.get(n) == "Conv2D"]
     if convs:
+        if image_shape is not None and len(image_shape) == 3:  # the first reads the image
+            convs[0] = FilterSource(convs[0].node, "conv", convs[0].label,
+                                    (image_shape[0], image_shape[1], image_shape[2]))
         return convs
     weights = viewer.weights()
     for node in viewer.order:
         if spec_types.get(node) == "Dense" and "W" in weights.get(node, {}):
             inputs = weights[node]["W"].shape[0]
-            if as_square_image(np.zeros(inputs)) is not None and inputs >= 64:
-                return [FilterSource(node, "dense", f"{node} (Dense, per unit)")]
+            shape = _dense_image_shape(inputs, image_shape)
+            if shape is not None:
+                return [FilterSource(node, "dense", f"{node} (Dense, per unit)", shape)]
             break
     return []
 
 
-def filter_picture(weights: np.ndarray, kind: str) -> tuple[np.ndarray, str]:
-    """(tiled image, caption) for a conv kernel (F, C, kh, kw) or a Dense W (inputs, units)."""
+def _dense_image_shape(inputs: int, image_shape: tuple[int, ...] | None
+                       ) -> tuple[int, int, int] | None:
+    if image_shape is not None and len(image_shape) == 3 \
+            and int(np.prod(image_shape)) == inputs:
+        c, h, w = image_shape
+        return c, h, w
+    if as_square_image(np.zeros(inputs)) is not None and inputs >= 64:
+        side = int(round(np.sqrt(inputs)))
+        return 1, side, side
+    return None
+
+
+def filter_picture(weights: np.ndarray, kind: str,
+                   image_shape: tuple[int, int, int] | None = None) -> tuple[np.ndarray, str]:
+    """(tiled image, caption) for a conv kernel (F, C, kh, kw) or a Dense W (inputs, units)
+    read as images of ``image_shape`` (C, H, W; square greyscale when not given)."""
     if kind == "dense":
         units = weights.shape[1]
-        side = int(round(np.sqrt(weights.shape[0])))
-        images = weights.T[:MAX_UNITS].reshape(-1, side, side)
+        if image_shape is None:
+            side = int(round(np.sqrt(weights.shape[0])))
+            image_shape = (1, side, side)
+        channels, h, w = image_shape
+        images = weights.T[:MAX_UNITS].reshape(-1, channels, h, w)
         shown = f"the first {MAX_UNITS} of {units}" if units > MAX_UNITS else f"all {units}"
-        return tile_images(images), (
-            f"What each unit looks for: {shown} units' {weights.shape[0]} input weights drawn "
-            f"as {side}×{side} images ({POSITIVE_COLOUR}: ink there raises the unit, "
-            f"{NEGATIVE_COLOUR}: lowers it)")
+        if channels == 1:
+            return tile_images(images[:, 0]), (
+                f"What each unit looks for: {shown} units' {weights.shape[0]} input weights "
+                f"drawn as {h}×{w} images ({POSITIVE_COLOUR}: ink there raises the unit, "
+                f"{NEGATIVE_COLOUR}: lowers it)")
+        # Each unit's channels side by side, the units a little further apart.
+        per_unit = np.stack([tile_images(unit, columns=channels) for unit in images])
+        return tile_images(per_unit, pad=3), (
+            f"What each unit looks for: {shown} units' weights on the {channels} colour "
+            f"channels, each unit's red, green and blue {h}×{w} images side by side "
+            f"({POSITIVE_COLOUR}: that colour there raises the unit, {NEGATIVE_COLOUR}: "
+            f"lowers it)")
     filters, channels, kh, kw = weights.shape
     if channels == 1:
         return tile_images(weights[:, 0]), f"{filters} kernels of {kh}×{kw}"
     image = tile_images(weights.reshape(filters * channels, kh, kw), columns=channels)
+    colours = " (red, green, blue)" if image_shape is not None and image_shape[0] == 3 \
+        and channels == 3 else ""
     return image, (f"{filters} filters × {channels} input channels, {kh}×{kw} each: "
-                   f"one row per filter, one column per input channel")
+                   f"one row per filter, one column per input channel{colours}")
 
 
 class FiltersView(LiveView):
@@ -106,7 +143,8 @@ class FiltersView(LiveView):
 
     def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         types = {node.id: node.type for node in context.spec.nodes}
-        self.sources = filter_sources(viewer, types)
+        image_shape = context.dataset.input_shape if context.is_image else None
+        self.sources = filter_sources(viewer, types, image_shape)
         self._weights = viewer.weights()
         self._weights_version += 1
         self._drawn = None
@@ -144,7 +182,7 @@ class FiltersView(LiveView):
             return
         self._drawn = state
         weights = self.current_filters(source.node)
-        image, text = filter_picture(weights, source.kind)
+        image, text = filter_picture(weights, source.kind, source.image_shape)
         levels = symmetric_levels(weights)
         self.tiled.set_image(image, levels)
         self.colorbar.setLevels(levels)

@@ -14,6 +14,7 @@ from nnstudio.app.plots.common import (
     DIVERGING,
     INK,
     SEQUENTIAL,
+    as_picture,
     as_square_image,
     lut,
     symmetric_levels,
@@ -25,7 +26,8 @@ from nnstudio.app.plots.common import (
 MAP_HEIGHT = 150
 STRIP_ROW_HEIGHT = 16
 MAX_VALUE_TEXTS = 16  # strips this short show their values as numbers too
-LUTS = {"diverging": lut(DIVERGING), "sequential": lut(SEQUENTIAL), "ink": lut(INK)}
+LUTS = {"diverging": lut(DIVERGING), "sequential": lut(SEQUENTIAL), "ink": lut(INK),
+        "rgb": None}  # a colour image shows its own colours
 
 
 def shape_text(shape: tuple[int, ...] | None) -> str:
@@ -38,13 +40,15 @@ PROBABILITY_TYPES = ("Sigmoid", "Softmax")
 def activation_picture(values: np.ndarray, is_input_image: bool = False,
                        probabilities: bool = False) -> tuple[
         np.ndarray, str, tuple[float, float]]:
-    """(2-D image, colour map name, levels) for one sample's activation of any shape;
+    """(image, colour map name, levels) for one sample's activation of any shape (a colour
+    input image comes back (H, W, 3) with the map "rgb");
     ``probabilities`` fixes the levels at 0..1 so a sure 0.99 looks surer than a 0.06."""
     values = np.asarray(values, dtype=np.float32)
     if is_input_image:
-        image = values[0] if values.ndim == 3 else as_square_image(values)
+        image = as_picture(values) if values.ndim == 3 else as_square_image(values)
         if image is not None:
-            return image, "ink", (0.0, max(1.0, float(np.nanmax(image))))
+            return image, "rgb" if image.ndim == 3 else "ink", (
+                0.0, max(1.0, float(np.nanmax(image))))
     if values.ndim == 3:
         image = values[0] if values.shape[0] == 1 else tile_images(values)
     elif values.ndim == 2:
@@ -66,12 +70,16 @@ def is_map(shape: tuple[int, ...] | None, is_input_image: bool) -> bool:
 
 
 class LayerCard(QFrame):
+    """``image_shape`` (C, H, W): the input image whose pixels a flat input layer holds."""
+
     def __init__(self, node: str, type_name: str, shape: tuple[int, ...] | None,
-                 is_input_image: bool = False, parent: QWidget | None = None) -> None:
+                 is_input_image: bool = False, parent: QWidget | None = None,
+                 image_shape: tuple[int, ...] | None = None) -> None:
         super().__init__(parent)
         self.node = node
         self.is_input_image = is_input_image
-        self.is_map = is_map(shape, is_input_image)
+        self.image_shape = image_shape if is_input_image else None
+        self.is_map = is_map(shape, is_input_image) or self.image_shape is not None
         self.probabilities = type_name in PROBABILITY_TYPES
         self.base_title = f"<b>{node}</b>&nbsp; {type_name} &nbsp;{shape_text(shape)}"
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -151,6 +159,8 @@ class LayerCard(QFrame):
 
     def show_values(self, values: np.ndarray, note: str = "") -> None:
         """Draw one sample's activation (no batch axis); ``note`` goes after the title."""
+        if self.image_shape is not None and values.size == np.prod(self.image_shape):
+            values = values.reshape(self.image_shape)
         image, lut_name, levels = activation_picture(values, self.is_input_image,
                                                      self.probabilities)
         if lut_name != self._lut_name:

@@ -142,6 +142,7 @@ class LossView(LiveView):
         self.earlier: dict[int, RunItems] = {}
         self._runs_started = 0
         self._clock = EpochClock()
+        self._start_epoch = 0.0
         self._diverged_line: pg.InfiniteLine | None = None
         self._finished: Finished | None = None
         self._complete = False  # the current run's curves will not grow (a saved run)
@@ -162,6 +163,7 @@ class LossView(LiveView):
         for key, run in self.earlier.items():  # compare runs on the same data by default
             self.set_run_visible(key, run.dataset == context.training.dataset)
         self._clock = EpochClock(batches_per_epoch(context))
+        self._start_epoch = context.start_epoch  # a branch's curves begin at its checkpoint
         self._finished = None
         self._complete = False
         if self._diverged_line is not None:
@@ -365,14 +367,14 @@ class LossView(LiveView):
     def on_batch(self, event: BatchEnd) -> None:
         if self.current is None:
             return
-        x = self._clock.at_batch(event.epoch, event.batch)
+        x = self._start_epoch + self._clock.at_batch(event.epoch, event.batch)
         self.current.series.add_batch(x, event.loss, event.lr, event.accuracy)
         self.mark_dirty()
 
     def on_epoch(self, event: EpochEnd) -> None:
         if self.current is None:
             return
-        self.current.series.add_epoch(event)
+        self.current.series.add_epoch(event, self._start_epoch)
         self.mark_dirty()
 
     def on_finished(self, event: Finished) -> None:
@@ -380,7 +382,7 @@ class LossView(LiveView):
         self.mark_dirty()
 
     def on_diverged(self, event: Diverged) -> None:
-        x = self._clock.at_batch(event.epoch, event.batch)
+        x = self._start_epoch + self._clock.at_batch(event.epoch, event.batch)
         if self._diverged_line is None:
             self._diverged_line = pg.InfiniteLine(
                 pos=x, angle=90, pen=style.pen("#d62728", 1.5, style=DASH),

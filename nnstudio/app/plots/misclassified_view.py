@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.app.plots.common import class_names
-from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, sample_image
+from nnstudio.app.plots.sample_tiles import SampleTiles, Tile, context_image
 from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
@@ -105,7 +105,7 @@ class MisclassifiedView(LiveView):
         assert self.context is not None
         x = self.context.x_val
         tiles = [Tile(index, f"{self._name(true)} → {self._name(pred)}\n{100 * conf:.0f}%",
-                      sample_image(x[index]),
+                      context_image(x[index], self.context),
                       f"{self.context.held_out.capitalize()} sample {index}: true "
                       f"{self._name(true)}, predicted "
                       f"{self._name(pred)} with {100 * conf:.1f}% confidence")

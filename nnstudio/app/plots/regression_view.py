@@ -10,18 +10,10 @@ from PySide6.QtWidgets import QWidget
 from nnstudio.app.plots import style
 from nnstudio.app.plots.base import LiveView
 from nnstudio.engine.events import EpochEnd
+from nnstudio.engine.metrics import regression_scores
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
 
 MAX_POINTS = 5000
-
-
-def fit_scores(predicted: np.ndarray, true: np.ndarray) -> tuple[float, float]:
-    """(root mean squared error, R²) of ``predicted`` against ``true``."""
-    error = predicted - true
-    rmse = float(np.sqrt(np.mean(error**2)))
-    spread = float(np.sum((true - true.mean()) ** 2))
-    r2 = 1.0 - float(np.sum(error**2)) / spread if spread > 0 else float("nan")
-    return rmse, r2
 
 
 class PredictedView(LiveView):
@@ -64,13 +56,14 @@ class PredictedView(LiveView):
             return
         self.show_content()
         x, y = self.context.x_val[:MAX_POINTS], self.context.y_val[:MAX_POINTS]
-        true = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
-        predicted = np.asarray(self.viewer.predict(x), dtype=np.float64)
+        in_units = self.context.dataset.in_target_units  # the data's own units
+        true = np.asarray(in_units(y), dtype=np.float64).reshape(len(y), -1)[:, 0]
+        predicted = np.asarray(in_units(self.viewer.predict(x)), dtype=np.float64)
         predicted = predicted.reshape(len(x), -1)[:, 0]
         self.points.setData(true, predicted)
         low = float(min(true.min(), predicted.min()))
         high = float(max(true.max(), predicted.max()))
         self.diagonal.setData([low, high], [low, high])
-        self.scores = fit_scores(predicted, true)
+        self.scores = regression_scores(predicted, true)
         rmse, r2 = self.scores
         style.set_title(self.plot, f"RMSE {rmse:.3g} · R² {r2:.2f}")

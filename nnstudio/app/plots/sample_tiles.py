@@ -11,7 +11,8 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from nnstudio.app.plots import style
-from nnstudio.app.plots.common import as_square_image
+from nnstudio.app.plots.common import as_picture, as_square_image
+from nnstudio.running.inspection_copy import RunContext
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 
@@ -20,27 +21,38 @@ INDEX_ROLE = Qt.ItemDataRole.UserRole
 class Tile:
     index: int
     caption: str
-    image: np.ndarray | None = None  # (H, W) values in [0, 1], ink high
+    image: np.ndarray | None = None  # (H, W) values in [0, 1], ink high; or (H, W, 3) colour
     tooltip: str = ""
 
 
 def sample_image(sample: np.ndarray) -> np.ndarray | None:
-    """One sample as a greyscale (H, W) image, or None when it is not an image."""
+    """One sample as a greyscale (H, W) or colour (H, W, 3) image, or None when it is not
+    an image."""
     sample = np.asarray(sample)
-    if sample.ndim == 3 and sample.shape[0] == 1:
-        return sample[0]
-    if sample.ndim == 2:
-        return sample
     if sample.ndim == 1 and sample.size >= 64:
         return as_square_image(sample)
-    return None
+    return as_picture(sample)
+
+
+def context_image(sample: np.ndarray, context: RunContext) -> np.ndarray | None:
+    """One of a run's samples as a picture, a flat one read as the data's image."""
+    shape = context.dataset.input_shape
+    if context.is_image and np.size(sample) == np.prod(shape):
+        return as_picture(np.reshape(sample, shape))
+    return sample_image(sample)
 
 
 def ink_pixmap(image: np.ndarray, size: int) -> QPixmap:
-    """Dark ink on white, scaled smoothly to ``size`` pixels square."""
-    grey = np.ascontiguousarray(255 - np.clip(image * 255.0, 0, 255).astype(np.uint8))
-    h, w = grey.shape
-    qimage = QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
+    """Dark ink on white (a colour image in its colours), scaled smoothly to ``size``
+    pixels square."""
+    pixels = np.clip(image * 255.0, 0, 255).astype(np.uint8)
+    h, w = pixels.shape[:2]
+    if pixels.ndim == 3:
+        rgb = np.ascontiguousarray(pixels)
+        qimage = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+    else:
+        grey = np.ascontiguousarray(255 - pixels)
+        qimage = QImage(grey.data, w, h, w, QImage.Format.Format_Grayscale8).copy()
     return QPixmap.fromImage(qimage).scaled(
         size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 

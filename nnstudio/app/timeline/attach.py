@@ -117,10 +117,28 @@ class TimelineUI(QObject):
         self._pending_branch = self.timeline.branch(index)
         note = (f", from {short_origin(self.timeline.origin)} at "
                 f"{checkpoint_label(checkpoint)}")
-        if not self.controller.start(spec, training, weights=checkpoint.weights, note=note):
+        if not self.controller.start(spec, training, weights=checkpoint.weights, note=note,
+                                     start_epoch=checkpoint.epoch):
             self._pending_branch = None
             return False
         return True
+
+    def continue_saved(self, spec: NetworkSpec) -> tuple[str, float] | None:
+        """A run is about to continue from the opened project's saved weights: its
+        timeline will be a branch of the saved one at its newest checkpoint (those kept).
+        (The run's label note, its start epoch), or None without a saved timeline that
+        fits ``spec``."""
+        timeline = self.timeline
+        if not len(timeline) or self.controller.state.active \
+                or not weights_fit(spec, timeline[-1].weights):
+            return None
+        self._pending_branch = timeline.branch(len(timeline) - 1)
+        last = timeline[-1]
+        return f", from {short_origin(timeline.origin)} at {checkpoint_label(last)}", last.epoch
+
+    def drop_pending_branch(self) -> None:
+        """The run ``continue_saved`` prepared for did not start."""
+        self._pending_branch = None
 
     # -- reactions ---------------------------------------------------------------------------
     @Slot(object)

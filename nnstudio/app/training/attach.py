@@ -116,8 +116,15 @@ class TrainingUI(QObject):
         start_from = self._ask_start_weights(spec)
         if start_from is None:
             return
-        if self.controller.start(spec, training, weights=start_from or None):
+        timeline = getattr(self.window, "timeline", None)
+        # Continuing from saved weights branches the saved timeline, its checkpoints kept.
+        branch = timeline.continue_saved(spec) if start_from and timeline else None
+        note, start_epoch = branch or ("", 0.0)
+        if self.controller.start(spec, training, weights=start_from or None, note=note,
+                                 start_epoch=start_epoch):
             self.tabs.setCurrentIndex(DASHBOARD_TAB)
+        elif branch is not None:
+            timeline.drop_pending_branch()
 
     @Slot()
     def step(self) -> None:

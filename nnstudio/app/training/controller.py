@@ -115,10 +115,11 @@ class TrainingController(QObject):
 
     # -- commands ------------------------------------------------------------------------
     def start(self, spec: NetworkSpec, training: TrainingSpec, paused: bool = False,
-              weights: dict | None = None, note: str = "") -> bool:
+              weights: dict | None = None, note: str = "", start_epoch: float = 0.0) -> bool:
         """Train a copy of ``spec``: later edits to the canvas do not reach this run. With
         ``weights`` the run continues from them instead of fresh starting weights; ``note``
-        ends the run's label (", continued" by default when it has weights)."""
+        ends the run's label (", continued" by default when it has weights);
+        ``start_epoch``: where a branch's curves begin (its checkpoint's epoch)."""
         if self.state is RunState.UNRESPONSIVE:
             self._start_after_end = (spec, training, paused, weights)
             self.end_unresponsive()
@@ -154,7 +155,8 @@ class TrainingController(QObject):
         label = describe_run(run_id, training) + (note or (", continued" if weights else ""))
         data = self.data if self.data and self.data.name == training.dataset else None
         request = RunRequest(run_id, label, spec, training, paused=paused,
-                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights, data=data)
+                             snapshot_seconds=SNAPSHOT_SECONDS, weights=weights, data=data,
+                             start_epoch=start_epoch)
         process = self._take_spare()
         if process is None:
             process = TrainingProcess(request, silence_seconds=self.silence_seconds)

@@ -60,6 +60,8 @@ class RunRequest:
     heartbeat_seconds: float = HEARTBEAT_SECONDS
     # The person's own data (a table, image folder or arrays); None: training.dataset.
     data: DataSource | None = None
+    # A branch's: the epoch of the checkpoint it continues from (see RunContext).
+    start_epoch: float = 0.0
 
 
 def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Session, RunContext]:
@@ -83,7 +85,7 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
                          for_the_views(session.dataset), session.input_shape,
                          device.to_host(x_val), device.to_host(y_val),
                          list(session.dataset.classes), len(session.dataset.x_train),
-                         held_out)
+                         held_out, request.start_epoch)
     return session, context
 
 
