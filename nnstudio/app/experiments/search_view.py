@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.experiments.dimension_editors import DimensionEditors
 from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable, cell_text
 from nnstudio.app.plots import style
@@ -337,7 +338,7 @@ class SearchView(QWidget):
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #d62728;" if problem else "color: #5b6675;")
+        self.message.setStyleSheet(theme.text_style("error_text" if problem else "muted"))
         self.status.emit(text)
 
     # -- results -----------------------------------------------------------------------

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.ablation_state import AblationState
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.running.ablation import Evaluation
 
-MUTED = "color: #5b6675;"
 WORSE, BETTER = QColor("#fde2e2"), QColor("#dcf3e3")
 UNIT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -44,7 +44,7 @@ class AblationPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(theme.text_style())
         self.layer = QComboBox()
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.setToolTip("A Dense layer's units or a Conv2D layer's filters")
@@ -65,7 +65,7 @@ class AblationPanel(QWidget):
         self.summary.setStyleSheet("font-size: 12pt; font-weight: 600;")
         self.summary.setWordWrap(True)
         self.detail = QLabel()
-        self.detail.setStyleSheet(MUTED)
+        self.detail.setStyleSheet(theme.text_style())
         self.detail.setWordWrap(True)
         self.per_class = QTableWidget(0, 4)
         self.per_class.setHorizontalHeaderLabels(["class", "original", "now", "change"])
