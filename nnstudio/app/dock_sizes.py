@@ -6,12 +6,12 @@ the width)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea
 
 REFERENCE_WIDTH, REFERENCE_HEIGHT = 1400, 900
 WIDTHS = {"palette_dock": 210, "draw_dock": 320}  # at REFERENCE_WIDTH
 SIDE_WIDTH = 380  # any other dock at the left or the right
-NARROWEST = {"draw_dock": 250}  # the pad's buttons in one row
+NARROWEST = {"training_dock": 300}  # its settings' rows in full (they scroll inside)
 BOTTOM_HEIGHT = 230  # a dock below the centre (the timeline)
 SMALLEST_SCALE = 0.55  # below it a panel's own controls would not fit
 SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -19,6 +19,16 @@ SIDES = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidget
 
 def scale(length: int, reference: int) -> float:
     return max(SMALLEST_SCALE, min(1.0, length / reference))
+
+
+def least_width(dock: QDockWidget) -> int:
+    """The width a dock's panel needs to show its controls without scrolling sideways."""
+    content = dock.widget()
+    if isinstance(content, QScrollArea) and content.widget() is not None:
+        bar = content.verticalScrollBar().sizeHint().width()
+        return (content.widget().minimumSizeHint().width() + bar
+                + 2 * content.frameWidth())
+    return max(NARROWEST.get(dock.objectName(), 0), content.minimumSizeHint().width())
 
 
 def _shown(window: QMainWindow) -> list[tuple[QDockWidget, bool]]:
@@ -41,7 +51,7 @@ def default_sizes(window: QMainWindow) -> dict[str, int]:
     sizes = {}
     for dock, side in _shown(window):
         name = dock.objectName()
-        sizes[name] = (max(NARROWEST.get(name, 0), round(WIDTHS.get(name, SIDE_WIDTH) * across))
+        sizes[name] = (max(least_width(dock), round(WIDTHS.get(name, SIDE_WIDTH) * across))
                        if side else round(BOTTOM_HEIGHT * down))
     return sizes
 

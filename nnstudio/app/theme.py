@@ -194,6 +194,23 @@ QLabel#help {{ color: {c.muted}; }}
 QLabel#heading {{ font-size: 13pt; font-weight: 600; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; background: {c.error_fill}; }}
 QTreeView, QTableView, QListView {{ border: 1px solid {c.border}; }}
+""" + (dark_indicators(c) if c is DARK else "")
+
+
+def dark_indicators(c: Colors) -> str:
+    """Check boxes drawn with a visible edge: Fusion draws their edge darker than the
+    window, which on the dark theme hid the boxes of lists (Switch off's units)."""
+    from nnstudio.resources import resources_dir
+
+    check = (resources_dir() / "icons" / "check.svg").as_posix()
+    boxes = "QCheckBox::indicator, QAbstractItemView::indicator, QGroupBox::indicator"
+    checked = ", ".join(f"{b.strip()}:checked" for b in boxes.split(","))
+    disabled = ", ".join(f"{b.strip()}:disabled" for b in boxes.split(","))
+    return f"""
+{boxes} {{ border: 1px solid {c.edge}; border-radius: 3px; background: {c.base}; }}
+{checked} {{ background: {SELECTION_COLOR}; border-color: {SELECTION_COLOR};
+            image: url({check}); }}
+{disabled} {{ border-color: {c.mid}; background: {c.alt_base}; }}
 """
 
 

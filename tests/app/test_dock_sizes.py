@@ -30,7 +30,7 @@ def test_small_windows_give_the_centre_the_room_and_reset_gives_the_same(
     tabs.setCurrentIndex(window.inspect.tab_index)
     settle(qtbot)
     draw = window.docks["draw_dock"]
-    assert dock_sizes.NARROWEST["draw_dock"] <= draw.width() < 280
+    assert dock_sizes.least_width(draw) <= draw.width() < 320
     assert not window.docks["health_dock"].isVisible()  # Inside wants the room
     assert centre_share(window) > 0.65
     window.resizeDocks([draw], [400], Qt.Orientation.Horizontal)  # the person's choice
@@ -44,7 +44,7 @@ def test_small_windows_give_the_centre_the_room_and_reset_gives_the_same(
     assert draw.width() == chosen
     window.actions.reset_layout.trigger()
     settle(qtbot)
-    assert draw.width() < 280
+    assert draw.width() < 320
 
 
 def test_a_large_window_keeps_the_full_widths(window, qtbot) -> None:  # noqa: ANN001

@@ -186,9 +186,11 @@ class SearchView(QWidget):
         left_layout.addWidget(self.message)
 
         self.plots = style.layout_widget()
-        self.best_plot = OverlayPlot(self.plots.addPlot(row=0, col=0), "Best so far",
+        self.best_plot = OverlayPlot(self.plots.addPlot(
+            row=0, col=0, axisItems={"bottom": style.CompactAxis("bottom")}), "Best so far",
                                      "val. accuracy", "trial", with_legend=False)
-        self.loss_plot = OverlayPlot(self.plots.addPlot(row=0, col=1),
+        self.loss_plot = OverlayPlot(self.plots.addPlot(
+            row=0, col=1, axisItems={"bottom": style.CompactAxis("bottom")}),
                                      "Loss per epoch, every trial (best in red)", "loss",
                                      with_legend=False, faint=True)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
