@@ -15,7 +15,14 @@ import re
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTreeWidget,
+    QTreeWidgetItemIterator,
+)
 
 from nnstudio.app import theme
 
@@ -79,6 +86,39 @@ def restyle_widgets(swaps: dict[str, str]) -> None:
                 widget.setText(swap_text(text, swaps))
 
 
+def _item_texts(widget: object) -> list:
+    """The items of a list, table or tree widget (they keep a colour of their own)."""
+    if isinstance(widget, QListWidget):
+        return [widget.item(i) for i in range(widget.count())]
+    if isinstance(widget, QTableWidget):
+        return [widget.item(r, c) for r in range(widget.rowCount())
+                for c in range(widget.columnCount()) if widget.item(r, c) is not None]
+    if isinstance(widget, QTreeWidget):
+        items, walk = [], QTreeWidgetItemIterator(widget)
+        while walk.value() is not None:
+            items.append(walk.value())
+            walk += 1
+        return items
+    return []
+
+
+def restyle_items(swaps: dict[str, str]) -> None:
+    """Items coloured in the theme's words (a health note in muted grey) take the new ones."""
+    for widget in QApplication.allWidgets():
+        for item in _item_texts(widget):
+            columns = range(item.columnCount()) if hasattr(item, "columnCount") else (None,)
+            for column in columns:
+                brush = item.foreground() if column is None else item.foreground(column)
+                if brush.style() == Qt.BrushStyle.NoBrush:
+                    continue
+                color = swap_color(brush.color(), swaps)
+                if color != brush.color():
+                    if column is None:
+                        item.setForeground(color)
+                    else:
+                        item.setForeground(column, color)
+
+
 def restyle_plot_item(item: object, swaps: dict[str, str]) -> None:
     """One item of a plot's scene: axes, titles and legend boxes."""
     if isinstance(item, pg.AxisItem):
@@ -116,5 +156,6 @@ def follow(old: theme.Colors, new: theme.Colors) -> None:
         return
     swaps = color_swaps(old, new)
     restyle_widgets(swaps)
+    restyle_items(swaps)
     restyle_plots(swaps)
     notifier().changed.emit()

@@ -70,6 +70,23 @@ def test_the_swaps_take_each_theme_colour_to_the_other_theme_s() -> None:
         assert back[swaps[getattr(theme.LIGHT, role)]] == getattr(theme.LIGHT, role)
 
 
+def test_items_in_the_theme_s_words_follow_and_ink_on_pale_cells_stays(
+        qtbot, back_to_light) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QListWidget
+
+    from nnstudio.app.plots.style import INK
+
+    notes = QListWidget()
+    qtbot.addWidget(notes)
+    notes.addItem("no warnings")
+    notes.item(0).setForeground(QColor(theme.LIGHT.muted))
+    notes.addItem("-2.1%")
+    notes.item(1).setForeground(QColor(INK))
+    theme_follow.follow(theme.LIGHT, theme.DARK)
+    assert notes.item(0).foreground().color() == QColor(theme.DARK.muted)
+    assert notes.item(1).foreground().color() == QColor(INK)
+
+
 def test_switching_restyles_every_open_plot_the_diagram_and_the_words(
         window, qtbot, tmp_path, back_to_light) -> None:  # noqa: ANN001
     window.load_preset("xor-mlp")

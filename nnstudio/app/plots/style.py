@@ -21,7 +21,9 @@ TITLE_SIZE = "10pt"
 
 # OpenGL has no offscreen surface, and the views do not need it.
 pg.setConfigOption("useOpenGL", False)
-INK = "#1f2933"  # text on a light cell of a colour map, whatever the theme
+# Text on a light cell of a colour map, whatever the theme: a shade apart from the light
+# theme's text, so that a theme switch (theme_follow) never takes it for the theme's words.
+INK = "#1c252e"
 
 
 def use_colors(colors) -> None:  # noqa: ANN001 - theme.Colors (theme imports this module)
