@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataOptions, detect_kind
 from nnstudio.data.user_data import Loaded, import_data
@@ -96,7 +97,7 @@ class DataPreviewDialog(QDialog):
         outer.addWidget(self.progress)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b91c1c;")
+        self.error.setStyleSheet(theme.text_style("error_text"))
         self.error.setVisible(False)
         outer.addWidget(self.error)
 
@@ -234,7 +235,7 @@ class DataPreviewDialog(QDialog):
             f"{len(dataset.x_train):,} training and {len(dataset.x_test):,} test samples. "
             f"The network will take inputs of {shape} and give {dataset.output_size} "
             f"output{'s' if dataset.output_size != 1 else ''}; suggested loss: {loss}."
-            f"<br><span style='color:#6b7280'>{loaded.source.path} · SHA-256 "
+            f"<br><span style='color:{theme.MUTED_TEXT}'>{loaded.source.path} · SHA-256 "
             f"{loaded.source.sha256[:16]}…</span>")
         self._fill_targets(imported.columns)
         self._replace(self.sample_layout, self._samples(loaded))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 import nnstudio
+from nnstudio.app import theme
 
 CANVAS_GESTURES = (
     ("Add a layer where it is dropped (onto a connection: insert it)", "Drag from the palette"),
@@ -173,7 +174,7 @@ class ShortcutsDialog(QDialog):
             first = QTableWidgetItem(what if keys else what.upper())
             if not keys:
                 first.setFont(bold)
-                first.setForeground(QColor("#5b6675"))
+                first.setForeground(QColor(theme.MUTED_TEXT))
             self.table.setItem(r, 0, first)
             self.table.setItem(r, 1, QTableWidgetItem(keys))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -122,7 +122,8 @@ class MainWindow(FileMenuMixin, DataImportMixin, QMainWindow):
         from nnstudio.app.training.attach import BUILDER_DOCKS, DASHBOARD_TAB
 
         # Inside wants the room: only the digit pad stays beside it by default.
-        inside_aside = ("palette_dock", "summary_dock", "inspector_dock", "training_dock")
+        inside_aside = ("palette_dock", "summary_dock", "inspector_dock", "training_dock",
+                        "health_dock")
         self.tab_layouts = TabLayouts(self, self.training.tabs,
                                       aside={DASHBOARD_TAB: BUILDER_DOCKS,
                                              self.inspect.tab_index: inside_aside,

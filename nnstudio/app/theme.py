@@ -77,18 +77,23 @@ class Colors:
     hover: str
     dock_title: str
     axis: str
+    error_text: str  # a problem said in words
+    warning_text: str  # amber words: untrained weights, a path of strongest activations
+    ok_text: str  # green words: trained weights
 
 
 LIGHT = Colors(window="#eef1f5", base="#ffffff", alt_base="#f5f7fa", text="#1f2933",
                muted="#5b6675", placeholder="#8a94a3", button="#f7f8fa", mid="#c9ced6",
                dark="#a0a7b2", light="#ffffff", disabled="#9aa3ae", canvas="#f4f6f9",
                edge="#8792a2", error_fill="#fdeeee", bar="#f7f8fa", border="#d5dae1",
-               hover="#e3e8ef", dock_title="#e6eaf0", axis="#8792a2")
+               hover="#e3e8ef", dock_title="#e6eaf0", axis="#8792a2",
+               error_text="#b91c1c", warning_text="#b45309", ok_text="#15803d")
 DARK = Colors(window="#202429", base="#16191d", alt_base="#1c2025", text="#e3e7ec",
               muted="#a3adb9", placeholder="#6f7884", button="#2b3037", mid="#3b414a",
               dark="#101316", light="#3b414a", disabled="#6f7884", canvas="#1a1e23",
               edge="#7f8a98", error_fill="#3d2125", bar="#24292f", border="#363c45",
-              hover="#363c45", dock_title="#2b3037", axis="#7f8a98")
+              hover="#363c45", dock_title="#2b3037", axis="#7f8a98",
+              error_text="#f28b82", warning_text="#f0a45a", ok_text="#5cc98a")
 MODES = ("auto", "light", "dark")  # auto: as the desktop is
 THEME_SETTING = "view/theme"
 BASE_COLOR = LIGHT.base
@@ -120,6 +125,12 @@ def use(colors: Colors) -> None:
 
 def is_dark() -> bool:
     return current is DARK
+
+
+def text_style(role: str = "muted", extra: str = "") -> str:
+    """A label's style sheet with the current theme's colour for ``role`` (text, muted,
+    error_text, warning_text, ok_text); View > Theme swaps it for the other theme's."""
+    return f"color: {getattr(current, role)};{' ' + extra if extra else ''}"
 
 
 # The style's icons drawn in one dark ink: the dark theme redraws them in its text colour.
@@ -183,6 +194,23 @@ QLabel#help {{ color: {c.muted}; }}
 QLabel#heading {{ font-size: 13pt; font-weight: 600; }}
 QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOR}; background: {c.error_fill}; }}
 QTreeView, QTableView, QListView {{ border: 1px solid {c.border}; }}
+""" + (dark_indicators(c) if c is DARK else "")
+
+
+def dark_indicators(c: Colors) -> str:
+    """Check boxes drawn with a visible edge: Fusion draws their edge darker than the
+    window, which on the dark theme hid the boxes of lists (Switch off's units)."""
+    from nnstudio.resources import resources_dir
+
+    check = (resources_dir() / "icons" / "check.svg").as_posix()
+    boxes = "QCheckBox::indicator, QAbstractItemView::indicator, QGroupBox::indicator"
+    checked = ", ".join(f"{b.strip()}:checked" for b in boxes.split(","))
+    disabled = ", ".join(f"{b.strip()}:disabled" for b in boxes.split(","))
+    return f"""
+{boxes} {{ border: 1px solid {c.edge}; border-radius: 3px; background: {c.base}; }}
+{checked} {{ background: {SELECTION_COLOR}; border-color: {SELECTION_COLOR};
+            image: url({check}); }}
+{disabled} {{ border-color: {c.mid}; background: {c.alt_base}; }}
 """
 
 

@@ -1,13 +1,12 @@
 """View > Theme: follow the desktop (the default), or always light, or always dark. The
-choice is kept in the settings; the window's palette and canvas change at once, the plots
-and diagrams at their next start."""
+choice is kept in the settings; the window, the canvas and every open view change at once."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QActionGroup, QColor
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from nnstudio.app import theme
+from nnstudio.app import theme, theme_follow
 
 LABELS = {"auto": "Follow the &Desktop", "light": "&Light", "dark": "&Dark"}
 
@@ -33,11 +32,11 @@ def choose_theme(window: QWidget, mode: str) -> None:
     """Use ``mode`` from now on and keep it for the next start."""
     window.settings.setValue(theme.THEME_SETTING, mode)
     app = QApplication.instance()
+    old = theme.current
     colors = theme.apply_theme(app, mode)  # type: ignore[arg-type]
+    theme_follow.follow(old, colors)
     scene = getattr(window, "scene", None)
     if scene is not None:
         scene.setBackgroundBrush(QColor(colors.canvas))
         scene.update()
-    window.statusBar().showMessage(
-        f"{'Dark' if colors is theme.DARK else 'Light'} theme; the plots take it at the "
-        f"next start", 8000)
+    window.statusBar().showMessage(f"{'Dark' if colors is theme.DARK else 'Light'} theme", 8000)

@@ -17,6 +17,7 @@ from nnstudio.spec.training import TrainingSpec
 EXPERIMENTS_TAB_TITLE = "Experiments"
 BUILD_TAB = 0
 # The docks that step aside for the Experiments tab (the Draw panel stays, for the votes).
+# (The timeline follows the run on the canvas, not the search's trials.)
 DOCKS_ASIDE = ("palette_dock", "summary_dock", "inspector_dock", "training_dock", "health_dock",
                "timeline_dock")
 

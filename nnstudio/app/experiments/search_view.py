@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.experiments.choice_ticks import ChoiceTicks
 from nnstudio.app.experiments.dimension_editors import DimensionEditors
 from nnstudio.app.experiments.run_widgets import OverlayPlot, RunsTable, cell_text
@@ -186,9 +187,11 @@ class SearchView(QWidget):
         left_layout.addWidget(self.message)
 
         self.plots = style.layout_widget()
-        self.best_plot = OverlayPlot(self.plots.addPlot(row=0, col=0), "Best so far",
+        self.best_plot = OverlayPlot(self.plots.addPlot(
+            row=0, col=0, axisItems={"bottom": style.CompactAxis("bottom")}), "Best so far",
                                      "val. accuracy", "trial", with_legend=False)
-        self.loss_plot = OverlayPlot(self.plots.addPlot(row=0, col=1),
+        self.loss_plot = OverlayPlot(self.plots.addPlot(
+            row=0, col=1, axisItems={"bottom": style.CompactAxis("bottom")}),
                                      "Loss per epoch, every trial (best in red)", "loss",
                                      with_legend=False, faint=True)
         self.plots.ci.layout.setColumnStretchFactor(1, 2)
@@ -339,7 +342,7 @@ class SearchView(QWidget):
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #d62728;" if problem else "color: #5b6675;")
+        self.message.setStyleSheet(theme.text_style("error_text" if problem else "muted"))
         self.status.emit(text)
 
     # -- results -----------------------------------------------------------------------

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme, theme_follow
 from nnstudio.app.inspect.ablation_state import AblationState
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
+from nnstudio.app.plots.style import INK
 from nnstudio.running.ablation import Evaluation
 
-MUTED = "color: #5b6675;"
 WORSE, BETTER = QColor("#fde2e2"), QColor("#dcf3e3")
 UNIT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -44,7 +45,7 @@ class AblationPanel(QWidget):
         super().__init__(parent)
         self.state = state
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(theme.text_style())
         self.layer = QComboBox()
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.setToolTip("A Dense layer's units or a Conv2D layer's filters")
@@ -65,7 +66,7 @@ class AblationPanel(QWidget):
         self.summary.setStyleSheet("font-size: 12pt; font-weight: 600;")
         self.summary.setWordWrap(True)
         self.detail = QLabel()
-        self.detail.setStyleSheet(MUTED)
+        self.detail.setStyleSheet(theme.text_style())
         self.detail.setWordWrap(True)
         self.per_class = QTableWidget(0, 4)
         self.per_class.setHorizontalHeaderLabels(["class", "original", "now", "change"])
@@ -84,6 +85,7 @@ class AblationPanel(QWidget):
         self.apply_button.clicked.connect(state.apply)
         state.changed.connect(self.refresher.request)
         self.refresher.request()
+        theme_follow.notifier().changed.connect(self._fill_units)
 
     def _build_layout(self) -> None:
         choose = QHBoxLayout()
@@ -98,8 +100,10 @@ class AblationPanel(QWidget):
         left, right = QVBoxLayout(), QVBoxLayout()
         left.addWidget(QLabel("Accuracy per class"))
         left.addWidget(self.per_class, 1)
-        right.addWidget(QLabel("Confusion matrix now (true class down, predicted across), "
-                               "under each count its change"))
+        caption = QLabel("Confusion matrix now (true class down, predicted across), under "
+                         "each count its change")
+        caption.setWordWrap(True)  # else its width squeezes the table beside it
+        right.addWidget(caption)
         right.addWidget(self.confusion, 1)
         tables.addLayout(left, 2)
         tables.addLayout(right, 5)
@@ -136,7 +140,8 @@ class AblationPanel(QWidget):
             item = self.units.item(i)
             off = self.state.is_off(layer, i)
             item.setCheckState(Qt.CheckState.Checked if off else Qt.CheckState.Unchecked)
-            item.setForeground(QBrush(QColor("#c62828" if off else "#1f2933")))
+            item.setForeground(QBrush(QColor(theme.current.error_text if off
+                                             else theme.current.text)))
         self.units.blockSignals(False)
 
     @Slot(QListWidgetItem)
@@ -197,8 +202,13 @@ class AblationPanel(QWidget):
                 item = QTableWidgetItem(text)
                 if col == 3 and text:
                     item.setBackground(WORSE if change < 0 else BETTER)
+                    item.setForeground(QColor(INK))  # a pale cell in either theme
                 self.per_class.setItem(row, col, item)
         self.per_class.verticalHeader().hide()
+        # Every column in view: the table is as wide as its columns (four short ones).
+        self.per_class.resizeColumnsToContents()
+        self.per_class.setMinimumWidth(self.per_class.horizontalHeader().length()
+                                       + 2 * self.per_class.frameWidth() + 4)
 
     def _show_confusion(self, original: Evaluation, now: Evaluation) -> None:
         k = len(now.confusion)
@@ -218,4 +228,5 @@ class AblationPanel(QWidget):
                 if delta:
                     good = (delta > 0) == (r == c)
                     item.setBackground(BETTER if good else WORSE)
+                    item.setForeground(QColor(INK))
                 self.confusion.setItem(r, c, item)

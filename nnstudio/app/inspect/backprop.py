@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.backprop_steps import (
     COURSE_EXAMPLES,
     PHASES,
@@ -37,8 +38,6 @@ from nnstudio.app.inspect.inspection_source import InspectionSource
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.app.inspect.samples import TestSamples
 from nnstudio.data.errors import DatasetError
-
-MUTED = "color: #5b6675;"
 
 
 def default_target(chain: DenseChain, spec_name: str, x: np.ndarray,
@@ -64,7 +63,7 @@ class BackpropStepper(QWidget):
         self._network_key: tuple | None = None
 
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(theme.text_style())
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setMaximumWidth(640)
@@ -91,10 +90,10 @@ class BackpropStepper(QWidget):
         self.phase_title.setFont(title_font)
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
-        self.error_label.setStyleSheet("font-weight: 600; color: #b91c1c;")
+        self.error_label.setStyleSheet(theme.text_style("error_text", "font-weight: 600;"))
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
-        self.explanation.setStyleSheet(MUTED)
+        self.explanation.setStyleSheet(theme.text_style())
         self.scene = DiagramScene(self)
         self.view = DiagramView(self.scene)
         self.table = QTableWidget(0, 3)
@@ -287,7 +286,7 @@ class BackpropStepper(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 if c == 2:
-                    item.setForeground(QColor("#5b6675"))
+                    item.setForeground(QColor(theme.MUTED_TEXT))
                 self.table.setItem(r, c, item)
 
     def table_text(self) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme, theme_follow
 from nnstudio.app.inspect.dense_chain import DenseChain
 from nnstudio.app.plots.common import PLAYGROUND
 
@@ -45,7 +46,7 @@ NEGATIVE = QColor("#c0392b")
 MIN_EDGE_WIDTH, MAX_EDGE_WIDTH = 0.75, 8.0
 EDGE_LABEL_AT = 0.36  # edge labels sit this far along from the source: clear of crossings
 MAX_SCALE = 1.4
-TEXT = QColor("#1f2933")
+TEXT = QColor("#1f2933")  # on a neuron's pale fill, whatever the theme
 NEURON_BORDER = QColor("#4b5563")
 NeuronKey = tuple[int, int]  # column, index
 EdgeKey = tuple[int, int, int]  # layer, source, target
@@ -127,11 +128,13 @@ class LabelItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor("#cbd2da"), 0.8))
-        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.setPen(QPen(QColor(theme.current.border), 0.8))
+        box = QColor(theme.BASE_COLOR)
+        box.setAlpha(235)
+        painter.setBrush(box)
         painter.drawRoundedRect(self._size, 4, 4)
         painter.setFont(self.font)
-        painter.setPen(TEXT)
+        painter.setPen(QColor(theme.TEXT_COLOR))
         painter.drawText(self._size, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
@@ -218,9 +221,10 @@ class UnitButton(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(NEURON_BORDER, 1.2))
-        painter.setBrush(QColor("#f3f4f6") if self.isEnabled() else QColor("#ffffff"))
+        colors = theme.current
+        painter.setBrush(QColor(colors.button if self.isEnabled() else colors.base))
         painter.drawEllipse(self.boundingRect().adjusted(1, 1, -1, -1))
-        painter.setPen(QPen(TEXT if self.isEnabled() else QColor("#c0c6ce"), 2))
+        painter.setPen(QPen(QColor(colors.text if self.isEnabled() else colors.disabled), 2))
         arm = self.SIZE / 4
         painter.drawLine(QPointF(-arm, 0), QPointF(arm, 0))
         if self.sign > 0:
@@ -239,7 +243,8 @@ class DiagramScene(QGraphicsScene):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setBackgroundBrush(QColor("#ffffff"))
+        self.setBackgroundBrush(QColor(theme.BASE_COLOR))
+        theme_follow.notifier().changed.connect(self.follow_theme)
         self.chain: DenseChain | None = None
         self.neurons: dict[NeuronKey, NeuronItem] = {}
         self.edges: dict[EdgeKey, EdgeItem] = {}
@@ -249,6 +254,13 @@ class DiagramScene(QGraphicsScene):
         self.unit_buttons: dict[tuple[str, int], UnitButton] = {}
         # Called with (dense layer, +1 or -1) when a unit button is clicked; None: no buttons.
         self.on_units: Callable[[str, int], None] | None = None
+
+    def follow_theme(self) -> None:
+        """The page, the column captions and the label boxes in the theme's colours."""
+        self.setBackgroundBrush(QColor(theme.BASE_COLOR))
+        for caption in self.captions:
+            caption.setBrush(QColor(theme.MUTED_TEXT))
+        self.update()
 
     def set_chain(self, chain: DenseChain) -> None:
         """Lay out the neurons and edges (only when the structure changed)."""
@@ -283,7 +295,7 @@ class DiagramScene(QGraphicsScene):
             self.edge_labels[(layer, source, target)] = label
         for column, title in enumerate(column_titles(chain)):
             caption = QGraphicsSimpleTextItem(title)
-            caption.setBrush(QColor("#5b6675"))
+            caption.setBrush(QColor(theme.MUTED_TEXT))
             rect = caption.boundingRect()
             caption.setPos(column * COLUMN_GAP - rect.width() / 2, tallest + RADIUS + 26)
             self.addItem(caption)

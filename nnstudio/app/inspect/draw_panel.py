@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.current_input import PAD_VALUES, takes_digits
 from nnstudio.app.inspect.image_view import ArrayView
 from nnstudio.app.inspect.inspection_source import InspectionSource
@@ -22,9 +23,6 @@ from nnstudio.app.inspect.pad import BRUSH_RANGE, DigitPad
 from nnstudio.app.inspect.prediction import MAX_CLASSES, ProbabilityBars, class_probabilities
 from nnstudio.data.digit import preprocess_drawing
 
-UNTRAINED_STYLE = "color: #b45309;"
-TRAINED_STYLE = "color: #15803d;"
-PROBLEM_STYLE = "color: #d62728;"
 PREVIEW_SIZE = 112
 # The pad is ten times MNIST's 28 pixels; at half resolution a drawing is still five times
 # finer than the 20-pixel box it is shrunk into, and preprocessing costs a quarter.
@@ -39,8 +37,8 @@ def binned(canvas: np.ndarray, factor: int = CANVAS_BIN) -> np.ndarray:
 
 def status_style(source: InspectionSource) -> str:
     if source.viewer is None:
-        return PROBLEM_STYLE
-    return TRAINED_STYLE if source.trained else UNTRAINED_STYLE
+        return theme.text_style("error_text")
+    return theme.text_style("ok_text" if source.trained else "warning_text")
 
 
 class DrawPanel(QWidget):
@@ -65,7 +63,7 @@ class DrawPanel(QWidget):
         self.answer.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(PROBLEM_STYLE)
+        self.message.setStyleSheet(theme.text_style("error_text"))
         self.message.hide()
 
         self.brush = QSlider(Qt.Orientation.Horizontal)
@@ -93,7 +91,7 @@ class DrawPanel(QWidget):
 
         result = QGridLayout()
         caption = QLabel("28 × 28 input")
-        caption.setStyleSheet("color: #5b6675;")
+        caption.setStyleSheet(theme.text_style())
         result.addWidget(self.preview, 0, 0, Qt.AlignmentFlag.AlignTop)
         result.addWidget(caption, 1, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         result.addWidget(self.bars, 0, 1, 2, 1, Qt.AlignmentFlag.AlignTop)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.conv_layers import conv_nodes, response_node
 from nnstudio.app.inspect.current_input import CurrentInput
 from nnstudio.app.inspect.image_view import ArrayView
@@ -37,7 +38,6 @@ from nnstudio.app.inspect.top_samples import SAMPLES, MaximaCache, top_samples
 from nnstudio.app.plots.common import symmetric_levels, tile_images
 from nnstudio.data.errors import DatasetError
 
-MUTED = "color: #5b6675;"
 TILE_COLUMNS = 3
 TOP_K = 8
 SAMPLE_COLUMNS = 4
@@ -70,17 +70,17 @@ class FilterExplorer(QWidget):
         self._tiles_key: tuple | None = None
 
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(theme.text_style())
         self.layer = QComboBox()
         self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer.setToolTip("Which convolution layer's filters to show")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b45309;")
+        self.message.setStyleSheet(theme.text_style("warning_text"))
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(6)
         self.scale_label = QLabel()
-        self.scale_label.setStyleSheet(MUTED)
+        self.scale_label.setStyleSheet(theme.text_style())
         self.scale_label.setWordWrap(True)
 
         self.title = QLabel()
@@ -96,7 +96,7 @@ class FilterExplorer(QWidget):
         self.find_button.setToolTip(f"Runs the first {SAMPLES} test samples through the "
                                     "network (about a second)")
         self.samples_status = QLabel()
-        self.samples_status.setStyleSheet(MUTED)
+        self.samples_status.setStyleSheet(theme.text_style())
         self.samples_status.setWordWrap(True)
         self.sample_views = [ArrayView(cell=(2.0, 2.0), max_size=(54, 54))
                              for _ in range(TOP_K)]
@@ -141,7 +141,7 @@ class FilterExplorer(QWidget):
             else:
                 box.addWidget(view, 0, Qt.AlignmentFlag.AlignLeft)
             if caption is not None:
-                caption.setStyleSheet(MUTED)
+                caption.setStyleSheet(theme.text_style())
                 caption.setWordWrap(True)
                 caption.setMaximumWidth(DETAIL_WIDTH + 20)
                 box.addWidget(caption)
@@ -153,7 +153,7 @@ class FilterExplorer(QWidget):
         for i, (view, caption) in enumerate(zip(self.sample_views, self.sample_captions,
                                                 strict=True)):
             row, col = divmod(i, SAMPLE_COLUMNS)
-            caption.setStyleSheet(MUTED)
+            caption.setStyleSheet(theme.text_style())
             caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             samples.addWidget(view, 2 * row, col, Qt.AlignmentFlag.AlignHCenter)
             samples.addWidget(caption, 2 * row + 1, col, Qt.AlignmentFlag.AlignHCenter)
@@ -238,7 +238,8 @@ class FilterExplorer(QWidget):
         for channel, caption in enumerate(self.captions):
             off = state.is_off(conv, channel)
             caption.setText(f"#{channel} off" if off else f"#{channel}")
-            caption.setStyleSheet("color: #c62828; font-weight: 600;" if off else MUTED)
+            caption.setStyleSheet(theme.text_style("error_text", "font-weight: 600;") if off
+                                  else theme.text_style())
         self.switch_off.blockSignals(True)
         self.switch_off.setChecked(state.is_off(conv, self.channel))
         self.switch_off.blockSignals(False)
@@ -286,7 +287,7 @@ class FilterExplorer(QWidget):
                 tile.setToolTip(f"{conv} filter #{channel}: click to look at it")
                 tile.clicked.connect(lambda c=channel: self.select(c))
                 caption = QLabel(f"#{channel}")
-                caption.setStyleSheet(MUTED)
+                caption.setStyleSheet(theme.text_style())
                 row, col = divmod(channel, TILE_COLUMNS)
                 self.tile_grid.addWidget(tile, 2 * row, col, Qt.AlignmentFlag.AlignHCenter)
                 self.tile_grid.addWidget(caption, 2 * row + 1, col,

@@ -6,6 +6,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QRadioButton, QSpinBox, QWidget
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.current_input import (
     DRAWING,
     SAMPLE,
@@ -32,7 +33,7 @@ class InputChooser(QWidget):
         self.index.setToolTip("Which sample of the current dataset's test set")
         self.index.setMinimumWidth(80)
         self.detail = QLabel()
-        self.detail.setStyleSheet("color: #5b6675;")
+        self.detail.setStyleSheet(theme.text_style())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Input:"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.inspect.conv_layers import (
     conv_nodes,
     response_node,
@@ -44,9 +45,6 @@ from nnstudio.app.inspect.prediction import (
 from nnstudio.app.inspect.refresh import RefreshWhenVisible
 from nnstudio.spec.shapes import format_shape
 
-MUTED = "color: #5b6675;"
-PATH_COLOR = "#b45309"
-PATH_STYLE = f"border-left: 4px solid {PATH_COLOR}; padding-left: 6px;"
 TOP_K = 3
 LAYER_COLUMN = 250  # pixels for the layer names and notes, spacing included
 IMAGE_WIDTH_RANGE = (160, 420)  # each picture column: as wide as the view allows
@@ -95,7 +93,7 @@ class LookInside(QWidget):
         self.loss: float | None = None
 
         self.header = QLabel()
-        self.header.setStyleSheet(MUTED)
+        self.header.setStyleSheet(theme.text_style())
         self.chooser = InputChooser(current)
         self.input_view = ArrayView(cell=(5.0, 5.0), max_size=(140, 140))
         self.saliency_view = ArrayView(cell=(5.0, 5.0), max_size=(140, 140))
@@ -109,7 +107,7 @@ class LookInside(QWidget):
         self.loss_label = QLabel()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b45309;")
+        self.message.setStyleSheet(theme.text_style("warning_text"))
         self.path_label = QLabel()
         self.path_label.setObjectName("inside_path")
         self.path_label.setWordWrap(True)
@@ -134,7 +132,7 @@ class LookInside(QWidget):
             box = QVBoxLayout()
             box.addWidget(view, 0, Qt.AlignmentFlag.AlignHCenter)
             caption = QLabel(text)
-            caption.setStyleSheet(MUTED)
+            caption.setStyleSheet(theme.text_style())
             box.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
             box.addStretch(1)
             return box
@@ -164,7 +162,7 @@ class LookInside(QWidget):
         layout.addWidget(self.chooser)
         legend = QLabel("Colours: blue positive, red negative, white 0; values that are never "
                         "negative go from white (0) to blue. Hover a picture for its numbers.")
-        legend.setStyleSheet(MUTED)
+        legend.setStyleSheet(theme.text_style())
         legend.setWordWrap(True)
         layout.addWidget(legend)
         layout.addLayout(top)
@@ -205,10 +203,10 @@ class LookInside(QWidget):
         for r, node in enumerate(viewer.order, start=1):
             node_type = viewer.spec.node(node).type
             shape = viewer.shapes[node]
-            title = QLabel(f"<b>{node}</b><br><span style='color:#5b6675'>{node_type} · "
+            title = QLabel(f"<b>{node}</b><br><span style='color:{theme.MUTED_TEXT}'>{node_type} · "
                            f"{format_shape(shape) if shape else '?'}</span>")
             note = QLabel()
-            note.setStyleSheet(MUTED)
+            note.setStyleSheet(theme.text_style())
             left = QVBoxLayout()
             holder = QWidget()
             holder.setLayout(left)
@@ -288,7 +286,7 @@ class LookInside(QWidget):
         for layer, unit, value in self.path:
             on_path[layer] = on_path[response_node(viewer, layer)] = (layer, unit, value)
         self.path_label.setText("<b>Path of strongest activations:</b> " + " → ".join(
-            f"{layer} <span style='color:{PATH_COLOR}'><b>#{unit}</b></span>"
+            f"{layer} <span style='color:{theme.current.warning_text}'><b>#{unit}</b></span>"
             for layer, unit, _ in self.path) if self.path else "")
         for node, row in self.rows.items():
             is_input = node == viewer.order[0]
@@ -312,7 +310,9 @@ class LookInside(QWidget):
                 notes.append("  ".join(f"#{c} ({m:.2f})"
                                        for c, m in top_channels(values[0], TOP_K)))
             strongest = on_path.get(node)
-            row.title.setStyleSheet(PATH_STYLE if strongest else "")
+            row.title.setStyleSheet(
+                f"border-left: 4px solid {theme.current.warning_text}; padding-left: 6px;"
+                if strongest else "")
             if strongest is not None:
                 notes.append(f"▶ strongest: {strongest[0]} #{strongest[1]} "
                              f"({strongest[2]:.3g})")

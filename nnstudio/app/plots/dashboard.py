@@ -23,6 +23,7 @@ from nnstudio.app.plots.validation import ValidationResults
 from nnstudio.app.plots.view_help import explain_views
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
 from nnstudio.running.inspection_copy import InspectionCopy, RunContext
+from nnstudio.spec.training import TrainingSpec
 
 REFRESH_MS = 50
 
@@ -101,10 +102,11 @@ class Dashboard(QObject):
         for view in self._views.values():
             view.begin_run(context, viewer)
 
-    def show_saved_history(self, label: str, history: dict) -> None:
+    def show_saved_history(self, label: str, history: dict,
+                           training: TrainingSpec | None = None) -> None:
         """The curves of a run saved with the document (``history`` as in a project's
-        history.json), until the next run starts."""
-        self.loss_view.show_history(label, history)
+        history.json, ``training`` its settings), until the next run starts."""
+        self.loss_view.show_history(label, history, training)
         self._wake()
 
     @Slot(object)

@@ -49,9 +49,11 @@ class GradientsView(LiveView):
         self.layer_box.setToolTip("Which layer's weights and gradients to histogram")
         self.layer_box.currentIndexChanged.connect(lambda _: self.mark_dirty())
         self.weight_hist_widget = style.layout_widget()
-        self.weight_hist_plot = self.weight_hist_widget.addPlot()
+        self.weight_hist_plot = self.weight_hist_widget.addPlot(
+            axisItems={"bottom": style.CompactAxis("bottom")})
         self.grad_hist_widget = style.layout_widget()
-        self.grad_hist_plot = self.grad_hist_widget.addPlot()
+        self.grad_hist_plot = self.grad_hist_widget.addPlot(
+            axisItems={"bottom": style.CompactAxis("bottom")})
         # (No titles: the value axes name them, and the histograms keep their height.)
         style.style_plot(self.weight_hist_plot, left="count", bottom="weight value")
         style.style_plot(self.grad_hist_plot, left="count", bottom="gradient value")

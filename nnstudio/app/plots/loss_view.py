@@ -176,14 +176,16 @@ class LossView(LiveView):
         self._update_run_list()
         super().start_run(context, viewer)
 
-    def show_history(self, label: str, history: dict) -> None:
-        """A run saved with the document (``label``: "Saved in l5.nnstudio"): its curves
-        become the current run's, complete (no events follow)."""
+    def show_history(self, label: str, history: dict,
+                     training: TrainingSpec | None = None) -> None:
+        """A run saved with the document (``label``: "Saved in l5.nnstudio", ``training``:
+        the settings saved with it, its dataset among them): its curves become the current
+        run's, complete (no events follow)."""
         if self.current is not None:
             self._retire_current()
         color = series_color(self._runs_started)
         self._runs_started += 1
-        self.current = RunItems(RunSeries(label, color))
+        self.current = RunItems(RunSeries(label, color), training=training)
         self.current.series.add_history(history)
         self._add_current_curves(self.current)
         self._finished = None

@@ -9,7 +9,7 @@ import types
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QLabel, QSizePolicy, QWidget
 
 TEXT = "#1f2933"
@@ -21,7 +21,9 @@ TITLE_SIZE = "10pt"
 
 # OpenGL has no offscreen surface, and the views do not need it.
 pg.setConfigOption("useOpenGL", False)
-INK = "#1f2933"  # text on a light cell of a colour map, whatever the theme
+# Text on a light cell of a colour map, whatever the theme: a shade apart from the light
+# theme's text, so that a theme switch (theme_follow) never takes it for the theme's words.
+INK = "#1c252e"
 
 
 def use_colors(colors) -> None:  # noqa: ANN001 - theme.Colors (theme imports this module)
@@ -165,6 +167,43 @@ class LogAxis(pg.AxisItem):
 
     def logTickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802
         return [f"{10 ** float(v) * scale:.3g}" for v in values]
+
+
+def compact_number(value: float, spacing: float) -> str:
+    """A tick label as short as the spacing allows: 0.002, 40, 2e-4, 1.5e+6."""
+    if value == 0 or abs(value) < spacing * 1e-6:
+        return "0"
+    if 1e-3 <= spacing and abs(value) < 1e5:
+        decimals = max(0, -math.floor(math.log10(spacing) + 1e-9))
+        return f"{value:.{decimals}f}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+class CompactAxis(pg.AxisItem):
+    """A linear axis with only as many ticks as their labels have room for (a narrow
+    histogram wrote "0.0020.004"), labelled by ``compact_number``."""
+
+    GAP = 14  # px between two labels
+
+    def tickSpacing(self, minVal, maxVal, size):  # noqa: ANN001, ANN201, N802, N803
+        span = abs(maxVal - minVal)
+        if span == 0 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        metrics = QFontMetrics(self.style.get("tickFont") or tick_font())
+        if self.orientation in ("top", "bottom"):
+            guess = span / 4
+            room = max(metrics.horizontalAdvance(compact_number(v, guess))
+                       for v in (minVal, maxVal, -span / 3)) + self.GAP
+        else:
+            room = metrics.height() * 2
+        raw = span * min(1.0, room / size)  # the least step whose labels fit
+        magnitude = 10 ** math.floor(math.log10(raw))
+        major = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+        return [(major, 0)]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: ANN001, ANN201, N802
+        return [compact_number(v * scale, spacing * scale) for v in values]
 
 
 def log_plot(layout: pg.GraphicsLayout, row: int, col: int) -> pg.PlotItem:

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnstudio.app import theme
 from nnstudio.app.timeline.timelapse import TimelapsePlot
 from nnstudio.running.checkpoints import Timeline, checkpoint_label
 
-MUTED = "color: #5b6675;"
 PREFERRED_HEIGHT = 180
 EMPTY_TEXT = ("No checkpoints yet: a run keeps its weights at the start, during the first "
               "epoch and after every epoch.")
@@ -46,7 +46,7 @@ class TimelinePanel(QWidget):
                                       "branch); the earlier runs stay in the loss plot")
         self.lapse_caption = QLabel()
         self.lapse_caption.setWordWrap(True)
-        self.lapse_caption.setStyleSheet(MUTED)
+        self.lapse_caption.setStyleSheet(theme.text_style())
         self.lapse_legend = QLabel()
         self.lapse_legend.setObjectName("timelapse_legend")
         self.lapse_legend.setWordWrap(True)

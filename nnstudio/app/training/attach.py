@@ -209,7 +209,8 @@ class TrainingUI(QObject):
         self.weights, self.history = weights, dict(history or {})
         self.saved_origin = ""
         if self.history:
-            self.dashboard.show_saved_history(origin[:1].upper() + origin[1:], self.history)
+            self.dashboard.show_saved_history(origin[:1].upper() + origin[1:], self.history,
+                                              self.window.document.snapshot()[1])
         if not weights:
             return
         spec, training = self.window.document.snapshot()

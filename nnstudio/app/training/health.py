@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from nnstudio.app import theme
 from nnstudio.app.builder.canvas import NetworkScene
 from nnstudio.app.builder.health_badges import BADGE_COLORS, show_health
 from nnstudio.engine.events import BatchEnd, Diverged, EpochEnd, Finished, Snapshot
@@ -67,7 +68,7 @@ class HealthPanel(QWidget):
         item.setData(NODE_ROLE, signal.node)
         item.setForeground(QBrush(QColor(BADGE_COLORS[signal.level][1])))
         if prefix:
-            item.setForeground(QBrush(QColor("#5b6675")))
+            item.setForeground(QBrush(QColor(theme.MUTED_TEXT)))
         self.list.addItem(item)
 
     def warning_lines(self) -> list[str]:

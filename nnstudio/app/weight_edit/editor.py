@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from nnstudio.app import theme
 from nnstudio.app.weight_edit.edits import WeightTarget
 
 HINT = "Click an edge to edit its weight, or a neuron to edit its bias; Enter applies, " \
@@ -22,7 +23,7 @@ class WeightEditor(QWidget):
         self.target: WeightTarget | None = None
         self.label = QLabel(HINT)
         self.label.setObjectName("weight_editor_label")
-        self.label.setStyleSheet("color: #5b6675;")
+        self.label.setStyleSheet(theme.text_style())
         self.field = QLineEdit()
         self.field.setObjectName("weight_editor_field")
         self.field.setValidator(QDoubleValidator())
@@ -41,7 +42,7 @@ class WeightEditor(QWidget):
         self.target = target
         if target is None:
             self.label.setText(HINT)
-            self.label.setStyleSheet("color: #5b6675;")
+            self.label.setStyleSheet(theme.text_style())
             self.field.setVisible(False)
             return
         self.label.setText(f"Set {target.describe()} to")

@@ -80,3 +80,32 @@ def test_runs_with_the_same_settings_say_so(dashboard, circles_run) -> None:
     run_through(dashboard, circles_run, 1, "run 1")
     run_through(dashboard, circles_run, 2, "run 2")
     assert {row.differs for row in dashboard.loss_view.run_list.rows()} == {"same settings"}
+
+
+def saved_history(run) -> dict:  # noqa: ANN001 - a RecordedRun
+    """What a project's history.json would hold for ``run``."""
+    epochs = run.of_type(EpochEnd)
+    return {"epoch": [e.epoch for e in epochs], "train_loss": [e.train_loss for e in epochs],
+            "val_loss": [e.val_loss for e in epochs],
+            "val_accuracy": [e.val_accuracy for e in epochs],
+            "batch_loss": [e.train_loss for e in epochs]}
+
+
+def test_a_run_saved_in_a_project_names_its_dataset_and_stays_beside_a_new_run(
+        dashboard, circles_run) -> None:
+    view = dashboard.loss_view
+    dashboard.show_saved_history("Saved in c.nnstudio", saved_history(circles_run),
+                                 circles_run.training)
+    run_through(dashboard, circles_run, 1, "run 1: adam lr 0.03")
+    rows = {row.name: row for row in view.run_list.rows()}
+    saved = rows["Saved in c.nnstudio"]
+    assert saved.dataset == "circles" and saved.shown  # same data: compared by default
+    spirals = replace(circles_run, training=replace(circles_run.training, dataset="spirals"))
+    run_through(dashboard, spirals, 2, "run 2")
+    assert not {row.name: row for row in view.run_list.rows()}["Saved in c.nnstudio"].shown
+
+
+def test_the_window_gives_a_saved_run_the_project_s_settings(window, circles_run) -> None:  # noqa: ANN001
+    window.training.load_saved(None, saved_history(circles_run), "saved in c.nnstudio")
+    current = window.training.dashboard.loss_view.current
+    assert current.dataset == window.document.training.dataset != "?"

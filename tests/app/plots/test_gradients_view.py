@@ -42,3 +42,25 @@ def test_gradient_histogram_when_snapshots_carry_gradients(dashboard, cnn_run) -
     dashboard.refresh()
     assert view.grad_stack.currentWidget() is view.grad_hist_widget
     assert view.grad_hist.yData.sum() == last.weights["dense1"]["W"].size
+
+
+def test_narrow_histograms_label_their_values_apart(dashboard) -> None:
+    """A narrow gradient histogram wrote "0.0020.004": as many ticks as labels have room."""
+    from PySide6.QtGui import QFontMetrics
+
+    from nnstudio.app.plots.style import CompactAxis, compact_number
+
+    axis = dashboard.gradients_view.grad_hist_plot.getAxis("bottom")
+    assert isinstance(axis, CompactAxis)
+    metrics = QFontMetrics(axis.style["tickFont"])
+    for low, high, width in ((-0.006, 0.006, 120), (-0.013, 0.011, 90), (-2e-5, 3e-5, 100),
+                             (-1.5, 2.0, 200), (0.0, 400.0, 60)):
+        spacing, offset = axis.tickSpacing(low, high, width)[0]
+        values = [v for v in np.arange(np.ceil(low / spacing) * spacing, high + 1e-12, spacing)]
+        labels = axis.tickStrings(values, 1.0, spacing)
+        assert len(values) >= 1
+        pixels_apart = width * spacing / (high - low)
+        widest = max(metrics.horizontalAdvance(label) for label in labels)
+        assert widest < pixels_apart, (low, high, labels)
+    assert compact_number(0.004, 0.002) == "0.004" and compact_number(2e-4, 1e-4) == "2e-4"
+    assert compact_number(0.0, 0.5) == "0"
