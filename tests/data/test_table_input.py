@@ -144,3 +144,19 @@ def test_a_changed_column_is_refused_with_the_saved_preprocessing(tmp_path: Path
     with pytest.raises(DatasetError, match="people.csv: its columns are not the ones the "
                                            "project was trained on"):
         load_source(source)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a,b,y\n" + "1,2,x\n3,4,y\n" * 5 + "inf,2,x\n",
+     "huge.csv, line 12: 'inf' in column 'a' is not a finite number"),
+    ("a,b,y\n" + "1,2,x\n3,4,y\n" * 5 + "1e309,2,x\n",
+     "huge.csv, line 12: '1e309' in column 'a' is not a finite number"),
+    ("a,b,y\n" + "1e300,2,x\n-1e300,4,y\n" * 5,
+     "huge.csv: column 'a' holds numbers too large to standardize"),
+])
+def test_numbers_too_large_are_refused_naming_the_column(
+        tmp_path: Path, text: str, message: str, recwarn: pytest.WarningsRecorder) -> None:
+    with pytest.raises(DatasetError) as caught:
+        import_data(write(tmp_path, "huge.csv", text))
+    assert message in str(caught.value)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
