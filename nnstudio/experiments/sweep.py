@@ -164,9 +164,17 @@ class Sweep:
 
     # -- control -------------------------------------------------------------------------------
     def start(self) -> None:
-        """Run in a background thread; the listener hears how it goes."""
-        self._thread = threading.Thread(target=self.run, name="nnstudio-sweep", daemon=True)
+        """Run in a background thread; the listener hears how it goes (a failure too: it is
+        in ``result``, not raised)."""
+        self._thread = threading.Thread(target=self._run_in_background, name="nnstudio-sweep",
+                                        daemon=True)
         self._thread.start()
+
+    def _run_in_background(self) -> None:
+        try:
+            self.run()
+        except Exception:  # noqa: BLE001, S110 - run() put it in result and told the listener
+            pass
 
     def stop(self) -> None:
         """End the sweep now: running trials are killed and recorded as interrupted."""

@@ -154,3 +154,21 @@ def test_train_all_trains_an_ensemble_in_worker_processes_and_leaves_none_behind
     assert not pool._idle and not pool._running
     with pytest.raises(RunStopped):
         pool.train(requests[0])
+
+
+def test_a_background_sweep_that_fails_reports_it_without_a_traceback(
+        tmp_path, monkeypatch) -> None:
+    network, training = toy_network(), toy_training()
+    HereSweep(network, training, SearchSpace.parse(network, ["lr=0.01,0.02"], training),
+              strategy="grid", trials=2, study=str(tmp_path / "s.db")).run()
+    unhandled: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", unhandled.append)
+    record = Record()
+    other = HereSweep(network, training, SearchSpace.parse(network, ["lr=0.01,0.03"], training),
+                      strategy="grid", trials=2, study=str(tmp_path / "s.db"), listener=record)
+    other.start()
+    other.wait()
+    other._thread.join()
+    assert other.result.reason == "failed" and "searched another space" in other.result.message
+    assert record.of("SweepFinished") == [other.result]
+    assert unhandled == []
