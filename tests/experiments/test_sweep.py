@@ -172,3 +172,12 @@ def test_a_background_sweep_that_fails_reports_it_without_a_traceback(
     assert other.result.reason == "failed" and "searched another space" in other.result.message
     assert record.of("SweepFinished") == [other.result]
     assert unhandled == []
+
+
+def test_a_study_file_that_is_no_database_is_named_in_one_line(tmp_path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database at all\n" * 100)
+    with pytest.raises(StudyError) as caught:
+        StudyStore(junk)
+    assert str(caught.value) == f"--study {junk}: cannot open the database (file is not a " \
+                                f"database)"
