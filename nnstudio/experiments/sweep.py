@@ -251,6 +251,12 @@ class Sweep:
             study = self.store.create_or_resume(self.setup(), strategy.sampler(),
                                                 make_pruner(self.pruner))
             interrupted = self.store.fail_interrupted(study)
+            earlier = len(study.get_trials(deepcopy=False))
+            if earlier and strategy.reseeded_on_resume:  # new draws, not its first ones again
+                strategy = make_strategy(self.strategy, self.space,
+                                         self.training.seed + earlier, self.trials,
+                                         pool.workers)
+                study.sampler = strategy.sampler()
             strategy.resume(study)
             if not isinstance(strategy, ParticleSwarmStrategy):
                 for trial in interrupted:  # their settings run again first

@@ -181,3 +181,15 @@ def test_a_study_file_that_is_no_database_is_named_in_one_line(tmp_path) -> None
         StudyStore(junk)
     assert str(caught.value) == f"--study {junk}: cannot open the database (file is not a " \
                                 f"database)"
+
+
+@pytest.mark.parametrize("strategy", ["random", "pso"])
+def test_a_resumed_study_tries_new_settings_not_its_first_ones_again(strategy, tmp_path) -> None:
+    network, training = toy_network(), toy_training(epochs=1)
+    space = SearchSpace.parse(network, ["lr=log:1e-3:1e-1"], training)
+    study = str(tmp_path / "s.db")
+    HereSweep(network, training, space, strategy=strategy, trials=2, study=study).run()
+    rows = HereSweep(network, training, space, strategy=strategy, trials=4,
+                     study=study).run().rows
+    tried = [row.params["lr"] for row in rows]
+    assert len(tried) == 4 and len(set(tried)) == 4, tried
