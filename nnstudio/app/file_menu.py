@@ -15,6 +15,7 @@ from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
 from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
+from nnstudio.experiments.ensemble import member_problem
 from nnstudio.files import documents
 from nnstudio.running.build import weights_fit
 from nnstudio.running.weight_check import same_weights
@@ -59,10 +60,11 @@ class FileMenuMixin:
         self.disk_stamp = (self.document.path, stamp)
         self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
-        self.opened_members = list(opened.members)
-        if opened.members:  # an ensemble: its members on the Experiments tab's Ensemble page
+        self.opened_members = self._members_that_fit(opened, Path(path).name)
+        if self.opened_members:  # an ensemble: its members on the Experiments tab's page
             self.experiments.ensemble.show_saved(opened.network, opened.training,
-                                                 opened.members, f"saved in {Path(path).name}")
+                                                 self.opened_members,
+                                                 f"saved in {Path(path).name}")
         problem = self.experiments.search.show_plan(opened.experiment)
         if problem:
             self.statusBar().showMessage(f"{Path(path).name}: its experiment section was not "
@@ -74,6 +76,16 @@ class FileMenuMixin:
         self._after_load()
         self.adopt_project_data(opened.data)  # says when the project's data are not there
         return True
+
+    def _members_that_fit(self, opened: documents.Opened, name: str) -> list:
+        """The opened ensemble's members, or none (said in a dialog) when one does not fit."""
+        problem = member_problem(opened.network, [m.weights for m in opened.members]) \
+            if opened.members else ""
+        if problem:
+            self._report("The ensemble was not loaded",
+                         f"{name}: {problem}. The network opens without its ensemble.")
+            return []
+        return list(opened.members)
 
     def kept_with_project(self, weights: dict | None) -> dict:
         """What a project keeps beside the network, settings, weights and history (File >
