@@ -160,3 +160,23 @@ def test_numbers_too_large_are_refused_naming_the_column(
         import_data(write(tmp_path, "huge.csv", text))
     assert message in str(caught.value)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_reading_a_table_takes_a_few_times_its_size_not_ten(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from nnstudio.data.table import read_table
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(40_000, 12))
+    lines = ["a,b,c,d,e,f,g,h,i,j,k,l,label"] + [
+        ",".join(f"{v:.4f}" for v in row) + f",k{i % 3}" for i, row in enumerate(values)]
+    path = write(tmp_path, "wide.csv", "\n".join(lines) + "\n")
+    tracemalloc.start()
+    try:
+        table = read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert table.rows.shape == (40_000, 13) and table.lines[-1] == 40_001
+    assert peak < 10 * path.stat().st_size, f"{peak / path.stat().st_size:.1f} times the file"
