@@ -17,7 +17,7 @@ from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
 from nnstudio.experiments.ensemble import member_problem
 from nnstudio.files import documents
-from nnstudio.running.build import weights_fit
+from nnstudio.running.build import first_misfit, weights_fit
 from nnstudio.running.weight_check import same_weights
 from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
@@ -69,7 +69,8 @@ class FileMenuMixin:
         if problem:
             self.statusBar().showMessage(f"{Path(path).name}: its experiment section was not "
                                          f"loaded ({problem})", 10000)
-        self.timeline.load(opened.checkpoints, f"saved in {Path(path).name}")
+        self.timeline.load(self._checkpoints_that_fit(opened, Path(path).name),
+                           f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
@@ -86,6 +87,17 @@ class FileMenuMixin:
                          f"{name}: {problem}. The network opens without its ensemble.")
             return []
         return list(opened.members)
+
+    def _checkpoints_that_fit(self, opened: documents.Opened, name: str) -> list:
+        """The opened timeline, or none (said in a dialog) when a checkpoint does not fit."""
+        misfit = first_misfit(opened.network, [c.weights for c in opened.checkpoints]) \
+            if opened.checkpoints else None
+        if misfit is not None:
+            self._report("The timeline was not loaded",
+                         f"{name}: checkpoint {misfit[0] + 1}'s weights do not fit the network "
+                         f"({misfit[1]}). The network opens without its timeline.")
+            return []
+        return list(opened.checkpoints)
 
     def kept_with_project(self, weights: dict | None) -> dict:
         """What a project keeps beside the network, settings, weights and history (File >
