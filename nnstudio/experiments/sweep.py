@@ -155,6 +155,8 @@ class Sweep:
         if changes:
             self.training = replace(self.training, **changes)
         make_pruner(self.pruner)  # a bad name is refused now, not in the thread
+        if self.strategy == "grid":
+            self.space.grid()  # and a grid too large to run
         self.store = StudyStore(self.study, self.study_name)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
