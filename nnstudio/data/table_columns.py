@@ -96,6 +96,11 @@ def column_kind(name: str, values: np.ndarray, missing: np.ndarray, lines: np.nd
                 f"{file}, line {lines[~missing][first]}: {str(present[first])!r} in column "
                 f"{name!r} is not a finite number; fix it or leave it empty as a missing value")
         return NUMERIC
+    comma = np.strings.replace(present, ",", ".", count=1)
+    if (np.strings.find(present, ".") < 0).all() and all(map(_is_number, comma)):
+        raise DatasetError(f"{file}: column {name!r} holds numbers written with a decimal comma "
+                           f"({str(present[0])!r}); save the file with decimal points "
+                           f"({str(comma[0])})")
     bad = np.array([not _is_number(value) for value in present])
     if bad.sum() <= (1 - NUMERIC_SHARE) * present.size:
         first = int(np.argmax(bad))

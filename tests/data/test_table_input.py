@@ -180,3 +180,11 @@ def test_reading_a_table_takes_a_few_times_its_size_not_ten(tmp_path: Path) -> N
         tracemalloc.stop()
     assert table.rows.shape == (40_000, 13) and table.lines[-1] == 40_001
     assert peak < 10 * path.stat().st_size, f"{peak / path.stat().st_size:.1f} times the file"
+
+
+def test_numbers_with_a_decimal_comma_are_named_not_taken_as_words(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i},5;{i * 2},25;{i % 2}" for i in range(1, 31))
+    with pytest.raises(DatasetError) as caught:
+        import_data(write(tmp_path, "euro.csv", "a;b;label\n" + rows + "\n"))
+    assert str(caught.value) == ("euro.csv: column 'a' holds numbers written with a decimal "
+                                 "comma ('1,5'); save the file with decimal points (1.5)")
