@@ -377,3 +377,14 @@ def test_train_save_to_a_json_file_writes_a_document_that_opens(capsys, tmp_path
     assert document["format"] == "nnstudio.document" and document["training"]["lr"] == 0.25
     code, out, _ = run(capsys, "summary", str(saved), "--json")
     assert code == 0 and json.loads(out)["total_params"] == 9
+
+
+def test_a_sweep_grid_too_large_to_run_is_refused_before_anything_runs(capsys, tmp_path) -> None:
+    study = tmp_path / "g.db"
+    code = main(["sweep", "spirals-mlp", "--strategy", "grid", "--grid-points", "100000",
+                 "--param", "lr=log:1e-3:1e-1", "--param", "momentum=float:0.1:0.9",
+                 "--param", "dense1.units=int:1:100000", "--study", str(study)])
+    assert code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith(
+        "nnstudio: error: --grid-points 100000: a grid of")
+    assert not study.exists()

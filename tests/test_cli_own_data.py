@@ -172,3 +172,21 @@ def test_a_folder_of_colour_images_trains_on_its_colours(capsys, tmp_path) -> No
     assert code == 0, err
     assert "input shape 784 → 432" in err  # 3 colour channels of 12x12
     assert json.loads(out.splitlines()[-1])["test_accuracy"] >= 0.9
+
+
+@pytest.mark.parametrize("command", [["sweep", "--param", "lr=log:1e-3:1e-1", "--trials", "1"],
+                                     ["ensemble", "--members", "2"]])
+def test_sweep_and_ensemble_refuse_a_project_on_own_data_before_training(
+        capsys, tmp_path, monkeypatch, command: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # where a sweep would put its study
+    project = tmp_path / "own.nnstudio"
+    code, _, err = run(capsys, "train", "mlp-784-100-10", "--data", str(blobs_csv(tmp_path)),
+                     "--epochs", "1", "--save", str(project))
+    assert code == 0
+    code, _, err = run(capsys, command[0], str(project), *command[1:], "--epochs", "1")
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        f"nnstudio: error: own.nnstudio trains on its own data (blobs.csv); `nnstudio "
+        f"{command[0]}` runs on a named dataset only: give --dataset NAME, or train with "
+        f"`nnstudio train --data`")
+    assert not list(tmp_path.glob("*.db"))

@@ -34,9 +34,17 @@ from nnstudio.data import idx as idx_module
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.folders import STANDARD_FILES, read_idx_folder
 from nnstudio.data.idx import read_idx, write_idx
+from nnstudio.data.source import DataOptions, DataSource
+from nnstudio.engine.events import Checkpoint
 from nnstudio.files import project as project_module
 from nnstudio.files.documents import DocumentError, document_json, load_document, open_source
-from nnstudio.files.project import Project, ProjectError, load_project, save_project
+from nnstudio.files.project import (
+    EnsembleMember,
+    Project,
+    ProjectError,
+    load_project,
+    save_project,
+)
 from nnstudio.running.build import build_network
 from nnstudio.spec.presets import load_preset, preset_names, preset_path
 from nnstudio.storage import weights_archive
@@ -95,7 +103,12 @@ json_values = st.recursive(
     | st.dictionaries(st.sampled_from(["format", "version", "network", "training", "nodes",
                                        "edges", "id", "type", "params", "pos", "shape",
                                        "units", "weights", "source", "target", "W", "b",
-                                       "lr", "epochs", "dataset"]) | st.text(max_size=5),
+                                       "lr", "epochs", "dataset", "members", "seed",
+                                       "test_accuracy", "step", "epoch", "path", "kind",
+                                       "sha256", "options", "image_size", "test_fraction",
+                                       "preprocessing", "features", "target", "task",
+                                       "classes", "mean", "std", "categories"])
+                      | st.text(max_size=5),
                       children, max_size=4),
     max_leaves=20)
 
@@ -174,6 +187,26 @@ def good_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
+@pytest.fixture(scope="module")
+def rich_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """A project with every newer part: an ensemble (format 2) of three members, a
+    timeline of checkpoints, a reference to a table of data and a search."""
+    preset = load_preset("xor-mlp")
+    members = [EnsembleMember(seed, build_network(preset.network, preset.training,
+                                                  seed=seed).get_weights(), 0.5 + seed / 10)
+               for seed in (1, 2, 3)]
+    checkpoints = [Checkpoint(step, step / 4, members[step % 3].weights) for step in range(4)]
+    data = DataSource("/elsewhere/people.csv", "table", "ab" * 32, DataOptions(target="y"),
+                      {"features": [{"name": "a", "kind": "numeric", "mean": 1.0, "std": 2.0}],
+                       "target": "y", "task": "classification", "classes": ["no", "yes"]})
+    path = tmp_path_factory.mktemp("rich") / "rich.nnstudio"
+    save_project(path, Project(preset.network, preset.training, members[0].weights, {}, "xor",
+                               {}, members, {"strategy": "tpe", "params": ["lr=log:1e-3:1"]},
+                               data, checkpoints))
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 def zip_members(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
@@ -197,13 +230,34 @@ def npy_member(data: st.DataObject) -> bytes:
     return buffer.getvalue() + payload
 
 
+NEWER_PARTS = ("ensemble", "checkpoints", "data", "experiment")  # project.json's sections
+NEWER_MEMBERS = ("members/1.npz", "members/2.npz", "checkpoints.npz")
+
+
 def mutate_project(good: dict[str, bytes], data: st.DataObject) -> bytes:
     members = dict(good)
+    newer = "ensemble" in json.loads(members["project.json"])
     how = data.draw(st.sampled_from(["json", "history", "weights", "npy", "members", "bytes",
-                                     "bomb"]))
+                                     "bomb"] + (["section", "member weights", "member npy",
+                                                 "member gone"] if newer else [])))
     if how == "json":
         members["project.json"] = json.dumps(
             mutate_json(json.loads(members["project.json"]), data)).encode()
+    elif how == "section":  # the ensemble, the timeline, the data reference, the search
+        meta = json.loads(members["project.json"])
+        part = data.draw(st.sampled_from(NEWER_PARTS), label="section")
+        meta[part] = mutate_json(meta[part], data)
+        members["project.json"] = json.dumps(meta).encode()
+    elif how == "member weights":
+        name = data.draw(st.sampled_from(NEWER_MEMBERS), label="damaged member")
+        members[name] = mutate_bytes(members[name], data)
+    elif how == "member npy":  # arrays of other names, shapes and types
+        name = data.draw(st.sampled_from(NEWER_MEMBERS), label="replaced member")
+        key = data.draw(st.sampled_from(["dense1/W.npy", "0/dense1/W.npy", "9/dense2/b.npy",
+                                         "x/dense1/W.npy", "W.npy"]))
+        members[name] = zip_members({key: npy_member(data)})
+    elif how == "member gone":
+        members.pop(data.draw(st.sampled_from(NEWER_MEMBERS), label="missing member"))
     elif how == "history":
         members["history.json"] = json.dumps(
             mutate_json(json.loads(members["history.json"]), data)).encode()
@@ -230,8 +284,10 @@ def mutate_project(good: dict[str, bytes], data: st.DataObject) -> bytes:
 
 @settings(FUZZ, max_examples=1200)
 @given(data=st.data())
-def test_fuzz_project_loader(good_project: dict[str, bytes], data: st.DataObject) -> None:
-    raw = mutate_project(good_project, data)
+def test_fuzz_project_loader(good_project: dict[str, bytes], rich_project: dict[str, bytes],
+                             data: st.DataObject) -> None:
+    start = data.draw(st.sampled_from([good_project, rich_project]), label="start from")
+    raw = mutate_project(start, data)
     with guarded({"fuzzed.nnstudio": raw}) as folder:
         project = load_checked(lambda: load_project(folder / "fuzzed.nnstudio"),
                                ProjectError, "fuzzed.nnstudio")
@@ -239,6 +295,10 @@ def test_fuzz_project_loader(good_project: dict[str, bytes], data: st.DataObject
         assert isinstance(project.history, dict) and isinstance(project.layout, dict)
         for arrays in (project.weights or {}).values():
             assert all(a.dtype.kind in "fiu" for a in arrays.values())
+        for weights in [m.weights for m in project.members] + [
+                c.weights for c in project.checkpoints]:
+            for arrays in weights.values():
+                assert all(a.dtype.kind in "fiu" for a in arrays.values())
 
 
 # -- network and document JSON --------------------------------------------------------------
@@ -343,9 +403,14 @@ def test_fuzz_idx_loaders(good_idx: dict[str, np.ndarray], data: st.DataObject) 
 
 
 def test_the_fuzzers_start_from_files_that_load(good_project: dict[str, bytes],
+                                                rich_project: dict[str, bytes],
                                                 good_idx: dict[str, np.ndarray]) -> None:
     with guarded({"good.nnstudio": zip_members(good_project)}) as folder:
         assert load_project(folder / "good.nnstudio").weights
+    with guarded({"rich.nnstudio": zip_members(rich_project)}) as folder:
+        rich = load_project(folder / "rich.nnstudio")
+    assert len(rich.members) == 3 and len(rich.checkpoints) == 4
+    assert rich.data is not None and rich.data.options.target == "y" and rich.experiment
     for document in GOOD_DOCUMENTS:
         with guarded({"good.json": json.dumps(document).encode()}) as folder:
             open_source(str(folder / "good.json"))
@@ -354,3 +419,18 @@ def test_the_fuzzers_start_from_files_that_load(good_project: dict[str, bytes],
              STANDARD_FILES.items()}
     with guarded(files) as folder:
         assert read_idx_folder(folder, "mnist", 10)["x_train"].shape == (6, 28, 28)
+
+
+@pytest.mark.parametrize("options", [
+    {"image_size": 5}, {"image_size": ["a", "b"]}, {"image_size": [1, 2, 3]},
+    {"image_size": [True, 2]}, {"test_fraction": "x"}, {"skip_rows": "x"}, {"skip_rows": -3},
+    {"header": "x"}, {"target": [1]}, {"seed": "x"}, {"seed": 1.5}, {"delimiter": 7},
+    {"task": 3}, {"missing": None}])
+def test_a_malformed_data_reference_is_refused_naming_the_project(
+        rich_project: dict[str, bytes], options: dict[str, Any]) -> None:
+    meta = json.loads(rich_project["project.json"])
+    meta["data"]["options"] = {**meta["data"]["options"], **options}
+    files = {**rich_project, "project.json": json.dumps(meta).encode()}
+    with guarded({"odd.nnstudio": zip_members(files)}) as folder, \
+            pytest.raises(ProjectError, match=r"odd.nnstudio: the saved data options"):
+        load_project(folder / "odd.nnstudio")

@@ -15,8 +15,9 @@ from nnstudio.app import dialogs
 from nnstudio.app import settings as app_settings
 from nnstudio.app.builder.gallery import PresetGallery
 from nnstudio.app.image_file import save_png
+from nnstudio.experiments.ensemble import member_problem
 from nnstudio.files import documents
-from nnstudio.running.build import weights_fit
+from nnstudio.running.build import first_misfit, weights_fit
 from nnstudio.running.weight_check import same_weights
 from nnstudio.spec.edit_rules import new_network
 from nnstudio.spec.presets import DEFAULT_PRESET, load_preset
@@ -59,21 +60,44 @@ class FileMenuMixin:
         self.disk_stamp = (self.document.path, stamp)
         self.training.load_saved(opened.weights, opened.history,
                                  f"saved in {Path(path).name}")
-        self.opened_members = list(opened.members)
-        if opened.members:  # an ensemble: its members on the Experiments tab's Ensemble page
+        self.opened_members = self._members_that_fit(opened, Path(path).name)
+        if self.opened_members:  # an ensemble: its members on the Experiments tab's page
             self.experiments.ensemble.show_saved(opened.network, opened.training,
-                                                 opened.members, f"saved in {Path(path).name}")
+                                                 self.opened_members,
+                                                 f"saved in {Path(path).name}")
         problem = self.experiments.search.show_plan(opened.experiment)
         if problem:
             self.statusBar().showMessage(f"{Path(path).name}: its experiment section was not "
                                          f"loaded ({problem})", 10000)
-        self.timeline.load(opened.checkpoints, f"saved in {Path(path).name}")
+        self.timeline.load(self._checkpoints_that_fit(opened, Path(path).name),
+                           f"saved in {Path(path).name}")
         if self.persist:
             app_settings.add_recent_file(self.settings, path)
             app_settings.set_last_dir(self.settings, path)
         self._after_load()
         self.adopt_project_data(opened.data)  # says when the project's data are not there
         return True
+
+    def _members_that_fit(self, opened: documents.Opened, name: str) -> list:
+        """The opened ensemble's members, or none (said in a dialog) when one does not fit."""
+        problem = member_problem(opened.network, [m.weights for m in opened.members]) \
+            if opened.members else ""
+        if problem:
+            self._report("The ensemble was not loaded",
+                         f"{name}: {problem}. The network opens without its ensemble.")
+            return []
+        return list(opened.members)
+
+    def _checkpoints_that_fit(self, opened: documents.Opened, name: str) -> list:
+        """The opened timeline, or none (said in a dialog) when a checkpoint does not fit."""
+        misfit = first_misfit(opened.network, [c.weights for c in opened.checkpoints]) \
+            if opened.checkpoints else None
+        if misfit is not None:
+            self._report("The timeline was not loaded",
+                         f"{name}: checkpoint {misfit[0] + 1}'s weights do not fit the network "
+                         f"({misfit[1]}). The network opens without its timeline.")
+            return []
+        return list(opened.checkpoints)
 
     def kept_with_project(self, weights: dict | None) -> dict:
         """What a project keeps beside the network, settings, weights and history (File >

@@ -122,3 +122,16 @@ def with_own_data(opened: Any, training: Any, args: argparse.Namespace) -> tuple
         training = replace(training, loss=loss)
     training = replace(training, dataset=dataset.name, data_dir="")
     return replace(opened, network=network), training, loaded
+
+
+def refuse_own_data(opened: Any, training: Any, command: str) -> None:
+    """``sweep`` and ``ensemble`` train in worker processes that load a dataset by name:
+    a project on the person's own data is refused before anything runs (unless --dataset
+    names another), rather than failing in every worker."""
+    from nnstudio.cli.common import CliError
+
+    if opened.data is not None and training.dataset == opened.data.name:
+        source = opened.path.name if opened.path else opened.name
+        raise CliError(f"{source} trains on its own data ({opened.data.name}); `nnstudio "
+                       f"{command}` runs on a named dataset only: give --dataset NAME, or "
+                       f"train with `nnstudio train --data`")

@@ -38,6 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_ensemble(args: argparse.Namespace) -> int:
     from nnstudio.cli.common import CliError, check_writable_destination
+    from nnstudio.cli.data_options import refuse_own_data
     from nnstudio.data.datasets import load_dataset
     from nnstudio.experiments.ensemble import MemberFailed, score_ensemble, train_members
     from nnstudio.files.documents import open_source
@@ -50,6 +51,7 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
         check_writable_destination(args.save, "--save")
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
+    refuse_own_data(opened, training, "ensemble")
     dataset = load_dataset(training.dataset, data_dir=args.data_dir or training.data_dir or None)
     if dataset.task != "classification":
         raise CliError(f"{opened.name}: an ensemble votes on classes, but {dataset.name} is a "

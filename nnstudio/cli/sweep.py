@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nnstudio.cli.data_options import refuse_own_data
 from nnstudio.cli.options import non_negative_int, positive_int
 from nnstudio.cli.settings import add_setting_options, settings_from_args
 from nnstudio.progress import ProgressBar, format_seconds
@@ -88,6 +89,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
+    refuse_own_data(opened, training, "sweep")
     plan = ExperimentPlan.from_json(opened.experiment) if opened.experiment else \
         ExperimentPlan()
     params = args.param or plan.params

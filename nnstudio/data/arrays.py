@@ -36,6 +36,10 @@ def load_arrays(path: str | Path, options: DataOptions,
     else:
         raise DatasetError(f"{name}: holds {', '.join(sorted(arrays)) or 'nothing'}; it needs "
                            f"arrays named x and y (or x_train, y_train, x_test, y_test)")
+    split = "_train" if x_train is not x_test else ""
+    _check_pair(name, f"x{split}", x_train, f"y{split}", y_train)
+    if split:
+        _check_pair(name, "x_test", x_test, "y_test", y_test)
     y_all = np.concatenate([np.asarray(y_train).ravel(), np.asarray(y_test).ravel()])
     wanted = options.task
     classify = wanted == "classification" or (wanted is None and y_all.dtype.kind in "iub")
@@ -64,6 +68,20 @@ def load_arrays(path: str | Path, options: DataOptions,
     columns = [("x", f"{x_train.dtype} {'x'.join(map(str, x_train.shape[1:]))}"),
                ("y", f"{task} (target)")]
     return Imported(dataset, {"classes": values}, "arrays", columns)
+
+
+def _check_pair(name: str, x_name: str, x: np.ndarray, y_name: str, y: np.ndarray) -> None:
+    """Inputs and targets that can train: numbers, finite, one target per sample."""
+    for key, array in ((x_name, x), (y_name, y)):
+        if array.dtype.kind not in "biuf":
+            what = "text" if array.dtype.kind in "US" else "values"
+            raise DatasetError(f"{name}: {key} holds {what} ({array.dtype}); the "
+                               f"{'inputs' if key == x_name else 'targets'} must be numbers")
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise DatasetError(f"{name}: {key} holds NaN or infinite values")
+    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
+        raise DatasetError(f"{name}: {x_name} has {len(x) if x.ndim else 0} samples but "
+                           f"{y_name} has {len(y) if y.ndim else 0}")
 
 
 def _read(path: Path) -> dict[str, np.ndarray]:

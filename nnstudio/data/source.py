@@ -8,6 +8,7 @@ is named with what was expected, so nobody trains or evaluates on other data unk
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -73,12 +74,35 @@ class DataOptions:
         if not isinstance(data, dict):
             raise DatasetError("the saved data options must be a JSON object")
         known = {key: value for key, value in data.items() if key in cls.__dataclass_fields__}
+        for key, value in known.items():
+            if not _SAVED_OPTION_CHECKS[key](value):
+                raise DatasetError(f"the saved data options are malformed ({key}: "
+                                   f"{json.dumps(value)[:40]})")
         if known.get("image_size") is not None:
             known["image_size"] = tuple(known["image_size"])
         try:
             return cls(**known)
-        except TypeError as error:
+        except (TypeError, DatasetError) as error:
             raise DatasetError(f"the saved data options are malformed ({error})") from None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# What a saved option may hold, checked before DataOptions is built from a project file.
+_SAVED_OPTION_CHECKS: dict[str, Any] = {
+    "target": lambda v: v is None or isinstance(v, str) or _whole(v),
+    "task": lambda v: v is None or isinstance(v, str),
+    "image_size": lambda v: v is None or (isinstance(v, list) and len(v) == 2
+                                          and all(_whole(side) for side in v)),
+    "missing": lambda v: isinstance(v, str),
+    "test_fraction": lambda v: _whole(v) or isinstance(v, float),
+    "seed": lambda v: _whole(v) and v >= 0,
+    "header": lambda v: v is None or isinstance(v, bool),
+    "skip_rows": lambda v: _whole(v) and v >= 0,
+    "delimiter": lambda v: v is None or isinstance(v, str),
+}
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,12 @@ import csv
 import gzip
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+
+import numpy as np
 
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.table_columns import is_number
@@ -28,17 +31,20 @@ SNIFFED_DELIMITERS = ",;\t|"
 SAMPLE_BYTES = 64 * 1024
 HEADER_PROBE_ROWS = 50
 PROGRESS_EVERY_ROWS = 4096
+# Rows held as Python strings at once: the rest are NumPy text, several times smaller.
+CHUNK_ROWS = 4096
 
 
 @dataclass
 class Table:
-    """A file's rows as text: ``names`` (from the header, or "column 1"...), ``rows`` and
-    ``lines`` (the 1-based line of the file each row starts on)."""
+    """A file's rows as text: ``names`` (from the header, or "column 1"...), ``rows`` (an
+    (N, columns) array of the stripped cells) and ``lines`` (the 1-based line of the file
+    each row starts on)."""
 
     path: Path
     names: list[str]
-    rows: list[list[str]]
-    lines: list[int]
+    rows: np.ndarray
+    lines: np.ndarray
     delimiter: str
     header: bool
 
@@ -69,8 +75,20 @@ def read_table(path: str | os.PathLike[str], *, header: bool | None = None,
             if delimiter is None:
                 delimiter = _delimiter(path, sample)
             raw.seek(0)
-            rows, lines = _read_rows(_text(raw, path), delimiter, skip_rows, raw.tell, size,
-                                     progress)
+            rows = _read_rows(_text(raw, path), delimiter, skip_rows, raw.tell, size,
+                              progress)
+            first = list(islice(rows, HEADER_PROBE_ROWS + 1))
+            if not first:
+                raise DatasetError(f"{name}: the file is empty (no rows)")
+            if header is None:
+                header = _has_header([row for row, _ in first], sample)
+            head = first[0][0]
+            if header:
+                names = [value.strip() or f"column {i + 1}" for i, value in enumerate(head)]
+                first = first[1:]
+            else:
+                names = [f"column {i + 1}" for i in range(len(head))]
+            cells, lines = _cells(name, names, header, iter(first), rows)
         except UnicodeDecodeError as error:
             raise DatasetError(f"{name}: not UTF-8 text ({error.reason} at byte "
                                f"{error.start}); save it as UTF-8 CSV") from None
@@ -78,21 +96,11 @@ def read_table(path: str | os.PathLike[str], *, header: bool | None = None,
             raise DatasetError(f"{name}: cannot read the file ({error})") from None
         except csv.Error as error:
             raise DatasetError(f"{name}: not a readable table ({error})") from None
-    if not rows:
-        raise DatasetError(f"{name}: the file is empty (no rows)")
-    if header is None:
-        header = _has_header(rows, sample)
-    if header:
-        names = [value.strip() or f"column {i + 1}" for i, value in enumerate(rows[0])]
-        rows, lines = rows[1:], lines[1:]
-        if not rows:
-            raise DatasetError(f"{name}: has a header but no rows of data")
-    else:
-        names = [f"column {i + 1}" for i in range(len(rows[0]))]
-    _check_widths(name, names, rows, lines, header)
+    if not len(cells):
+        raise DatasetError(f"{name}: has a header but no rows of data")
     if progress is not None:
         progress(size, size)
-    return Table(path, names, rows, lines, delimiter, header)
+    return Table(path, names, cells, lines, delimiter, header)
 
 
 def _text(raw: io.BufferedReader, path: Path) -> io.TextIOWrapper:
@@ -129,22 +137,37 @@ def _delimiter(path: Path, sample: str) -> str:
 
 def _read_rows(text: io.TextIOBase, delimiter: str, skip_rows: int,
                position: Callable[[], int], size: int,
-               progress: ReadProgress | None) -> tuple[list[list[str]], list[int]]:
+               progress: ReadProgress | None) -> Iterator[tuple[list[str], int]]:
+    """Each row that holds a value, with the line it starts on."""
     reader = csv.reader(text, delimiter=delimiter)
-    rows: list[list[str]] = []
-    lines: list[int] = []
     line = 1
+    count = 0
     for row in reader:
         if reader.line_num <= skip_rows:
             line = reader.line_num + 1
             continue
         if row and any(field.strip() for field in row):  # blank lines are no rows
-            rows.append(row)
-            lines.append(line)
+            yield row, line
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY_ROWS == 0:
+                progress(min(position(), size), size)
         line = reader.line_num + 1
-        if progress is not None and len(rows) % PROGRESS_EVERY_ROWS == 0:
-            progress(min(position(), size), size)
-    return rows, lines
+
+
+def _cells(name: str, names: list[str], header: bool, *parts: Iterator[tuple[list[str], int]]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``parts`` as one (N, columns) array of stripped text, converted a chunk at
+    a time (a file's rows as Python lists take ten times the file's size)."""
+    chunks, lines = [], []
+    rows = (pair for part in parts for pair in part)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        _check_widths(name, names, chunk, header)
+        chunks.append(np.strings.strip(np.array([row for row, _ in chunk], dtype=str)
+                                       .reshape(len(chunk), len(names))))
+        lines.append(np.array([line for _, line in chunk], dtype=np.int64))
+    if not chunks:
+        return np.empty((0, len(names)), dtype=str), np.empty(0, dtype=np.int64)
+    return np.concatenate(chunks), np.concatenate(lines)
 
 
 def _has_header(rows: list[list[str]], sample: str) -> bool:
@@ -165,11 +188,11 @@ def _has_header(rows: list[list[str]], sample: str) -> bool:
         return False
 
 
-def _check_widths(name: str, names: list[str], rows: list[list[str]], lines: list[int],
+def _check_widths(name: str, names: list[str], rows: list[tuple[list[str], int]],
                   header: bool) -> None:
     width = len(names)
     what = "the header has" if header else "the first row has"
-    for row, line in zip(rows, lines, strict=True):
+    for row, line in rows:
         if len(row) != width:
             raise DatasetError(f"{name}, line {line}: {len(row)} fields where {what} {width}; "
                                f"every row needs one value per column")

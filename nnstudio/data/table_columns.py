@@ -90,10 +90,22 @@ def column_kind(name: str, values: np.ndarray, missing: np.ndarray, lines: np.nd
     if present.size == 0:
         raise DatasetError(f"{file}: column {name!r} holds no values (all missing)")
     try:
-        present.astype(np.float64)
-        return NUMERIC
+        parsed = present.astype(np.float64)
     except ValueError:
         pass
+    else:
+        infinite = ~np.isfinite(parsed)
+        if infinite.any():
+            first = int(np.argmax(infinite))
+            raise DatasetError(
+                f"{file}, line {lines[~missing][first]}: {str(present[first])!r} in column "
+                f"{name!r} is not a finite number; fix it or leave it empty as a missing value")
+        return NUMERIC
+    comma = np.strings.replace(present, ",", ".", count=1)
+    if (np.strings.find(present, ".") < 0).all() and all(map(is_number, comma)):
+        raise DatasetError(f"{file}: column {name!r} holds numbers written with a decimal comma "
+                           f"({str(present[0])!r}); save the file with decimal points "
+                           f"({str(comma[0])})")
     bad = np.array([not is_number(value) for value in present])
     if bad.sum() <= (1 - NUMERIC_SHARE) * present.size:
         first = int(np.argmax(bad))
@@ -155,7 +167,11 @@ def fit_column(name: str, kind: str, values: np.ndarray, missing: np.ndarray,
         raise DatasetError(f"{file}: column {name!r} has no values in the training split")
     if kind == NUMERIC:
         column = present.astype(np.float64)
-        mean, std = float(column.mean()), float(column.std())
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = float(column.mean()), float(column.std())
+        if not (np.isfinite(mean) and np.isfinite(std)):
+            raise DatasetError(f"{file}: column {name!r} holds numbers too large to standardize "
+                               f"(up to {np.abs(column).max():.3g}); rescale it")
         return Column(name, NUMERIC, mean, std if std > 0 else 1.0, fill=repr(mean))
     categories, counts = np.unique(present, return_counts=True)
     if len(categories) > MAX_CATEGORIES:

@@ -40,9 +40,9 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
                        skip_rows=options.skip_rows, progress=progress)
     file = table.path.name
     target = _target_index(table, options.target)
-    cells = np.strings.strip(np.array(table.rows, dtype=str))
+    cells = table.rows
     missing = missing_mask(cells)
-    lines = np.asarray(table.lines)
+    lines = table.lines
     kinds = [column_kind(name, cells[:, i], missing[:, i], lines, file)
              for i, name in enumerate(table.names)]
     task = target_task(table.names[target], kinds[target], cells[:, target],
@@ -93,7 +93,7 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
     described = [(name, f"{kind}{' (target)' if i == target else ''}")
                  for i, (name, kind) in enumerate(zip(table.names, kinds, strict=True))]
     return Imported(dataset, prep.to_json(), "table", described,
-                    [table.names] + table.rows[:PREVIEW_ROWS], notes)
+                    [table.names] + table.rows[:PREVIEW_ROWS].tolist(), notes)
 
 
 def target_statistics(y: np.ndarray, task: str) -> tuple[float, float]:

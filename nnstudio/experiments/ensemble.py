@@ -25,7 +25,7 @@ from nnstudio.engine.voting import (
 from nnstudio.experiments.local_pool import LocalPool, train_all
 from nnstudio.experiments.trial_run import TrainOutcome, TrainRequest, train
 from nnstudio.files.project import EnsembleMember
-from nnstudio.running.build import build_network
+from nnstudio.running.build import build_network, first_misfit
 from nnstudio.spec.network import NetworkSpec
 from nnstudio.spec.outputs import ends_in_probabilities
 from nnstudio.spec.training import TrainingSpec
@@ -101,6 +101,16 @@ def train_members(network: NetworkSpec, training: TrainingSpec, count: int,
         if on_member is not None:
             on_member(index, members[-1])
     return members
+
+
+def member_problem(network: NetworkSpec, members: Sequence[Weights]) -> str:
+    """Why ``members`` cannot vote as ``network``'s ensemble (empty when they can): the first
+    member whose weights miss a layer, do not fit one, or are not finite."""
+    misfit = first_misfit(network, members)
+    if misfit is None:
+        return ""
+    index, why = misfit
+    return f"member {index + 1}'s weights do not fit the network ({why})"
 
 
 class EnsemblePredictor:

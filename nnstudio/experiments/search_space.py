@@ -38,6 +38,7 @@ NOT_SEARCHED = ("dataset", "data_dir", "backend")
 SEARCHED_KINDS = ("int", "float", "choice", "bool")
 TYPE_PARAM = "type"  # NODE.type: an activation layer's type
 DEFAULT_GRID_POINTS = 3
+MAX_GRID_TRIALS = 100_000
 
 
 class SearchSpaceError(ValueError):
@@ -377,8 +378,18 @@ class SearchSpace:
                                        f"{analysis.problems[0]}")
 
     def grid(self) -> dict[str, list[Any]]:
-        """{name: the values a grid search tries}."""
-        return {d.name: d.grid_values(self.grid_points) for d in self.dimensions}
+        """{name: the values a grid search tries}; a grid of more than MAX_GRID_TRIALS
+        combinations is refused (listing them all would take hours and gigabytes)."""
+        points = min(self.grid_points, MAX_GRID_TRIALS + 1)  # (more can never fit)
+        grid = {d.name: d.grid_values(points) for d in self.dimensions}
+        size = math.prod(len(v) for v in grid.values())
+        if size > MAX_GRID_TRIALS:
+            raise SearchSpaceError(
+                f"--grid-points {self.grid_points}: a grid of {size:,} trials ("
+                + " x ".join(str(len(v)) for v in grid.values())
+                + f"); a grid search runs at most {MAX_GRID_TRIALS:,}: give fewer "
+                  f"--grid-points or fewer values")
+        return grid
 
     def grid_size(self) -> int:
         return math.prod(len(v) for v in self.grid().values())

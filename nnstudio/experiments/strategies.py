@@ -55,6 +55,9 @@ class Strategy:
     ``tell``, which the sweep calls under its lock (one at a time)."""
 
     name = "tpe"
+    # A resumed study's strategy is seeded with seed + its trials so far: the same seed
+    # again would draw the settings it already tried.
+    reseeded_on_resume = True
 
     def __init__(self, space: SearchSpace, seed: int, trials: int, workers: int) -> None:
         self.space = space
@@ -92,6 +95,7 @@ class GridStrategy(Strategy):
     random order; at most that many trials."""
 
     name = "grid"
+    reseeded_on_resume = False  # Optuna's grid goes on with the points not yet visited
 
     def sampler(self) -> optuna.samplers.BaseSampler:
         return _AskTellGridSampler(self.space.grid(), seed=self.seed)

@@ -131,8 +131,10 @@ class StudyStore:
         try:
             self.storage = optuna.storages.RDBStorage(self.url)
         except Exception as error:  # noqa: BLE001 - SQLAlchemy's many errors: one message
-            raise StudyError(f"--study {self.location}: cannot open the database "
-                             f"({type(error).__name__}: {error})") from None
+            cause = getattr(error, "orig", None)  # the database's own words, without the SQL
+            raise StudyError(f"--study {self.location}: cannot open the database ("
+                             + (str(cause) if cause is not None
+                                else f"{type(error).__name__}: {error}") + ")") from None
         metadata = sqlalchemy.MetaData()
         self._weights = sqlalchemy.Table(
             WEIGHTS_TABLE, metadata,

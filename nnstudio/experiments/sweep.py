@@ -155,6 +155,8 @@ class Sweep:
         if changes:
             self.training = replace(self.training, **changes)
         make_pruner(self.pruner)  # a bad name is refused now, not in the thread
+        if self.strategy == "grid":
+            self.space.grid()  # and a grid too large to run
         self.store = StudyStore(self.study, self.study_name)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -164,9 +166,17 @@ class Sweep:
 
     # -- control -------------------------------------------------------------------------------
     def start(self) -> None:
-        """Run in a background thread; the listener hears how it goes."""
-        self._thread = threading.Thread(target=self.run, name="nnstudio-sweep", daemon=True)
+        """Run in a background thread; the listener hears how it goes (a failure too: it is
+        in ``result``, not raised)."""
+        self._thread = threading.Thread(target=self._run_in_background, name="nnstudio-sweep",
+                                        daemon=True)
         self._thread.start()
+
+    def _run_in_background(self) -> None:
+        try:
+            self.run()
+        except Exception:  # noqa: BLE001, S110 - run() put it in result and told the listener
+            pass
 
     def stop(self) -> None:
         """End the sweep now: running trials are killed and recorded as interrupted."""
@@ -243,6 +253,12 @@ class Sweep:
             study = self.store.create_or_resume(self.setup(), strategy.sampler(),
                                                 make_pruner(self.pruner))
             interrupted = self.store.fail_interrupted(study)
+            earlier = len(study.get_trials(deepcopy=False))
+            if earlier and strategy.reseeded_on_resume:  # new draws, not its first ones again
+                strategy = make_strategy(self.strategy, self.space,
+                                         self.training.seed + earlier, self.trials,
+                                         pool.workers)
+                study.sampler = strategy.sampler()
             strategy.resume(study)
             if not isinstance(strategy, ParticleSwarmStrategy):
                 for trial in interrupted:  # their settings run again first

@@ -7,7 +7,7 @@ spec (the XOR gates, the worked backpropagation example) are copied in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy
@@ -115,6 +115,21 @@ def _initialize(layer: L.Layer, spec: NetworkSpec, node_id: str, layer_init: str
     shape = tuple(layer.params["W"].shape)
     weights = init(shape, fan_in, fan_out, rng, numpy, numpy.float64, training.init_scale)
     layer.params["W"] = numpy.asarray(weights, dtype=numpy.float32)
+
+
+def first_misfit(spec: NetworkSpec, weights: Sequence[Any]) -> tuple[int, str] | None:
+    """The first of several sets of weights (an ensemble's members, a timeline's
+    checkpoints) that cannot stand for ``spec``'s network: its index and why (a missing
+    layer, a wrong shape, NaN); None when all fit. The network is built once."""
+    try:
+        network = build_network(spec)
+    except BuildError as error:
+        return 0, str(error)
+    for index, each in enumerate(weights):
+        report = check_weights(network, each)
+        if not report.ok:
+            return index, report.error_message() or report.missing_note()
+    return None
 
 
 def weights_fit(spec: NetworkSpec, weights: Any) -> bool:

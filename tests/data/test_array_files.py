@@ -51,3 +51,24 @@ def test_pickled_arrays_are_not_loaded(tmp_path: Path) -> None:
     np.savez(path, x=np.array([{"a": 1}], dtype=object), y=np.zeros(1))
     with pytest.raises(DatasetError, match="pickled.npz: cannot read the arrays"):
         import_data(path)
+
+
+@pytest.mark.parametrize(("arrays", "message"), [
+    ({"x": np.zeros((10, 3)), "y": np.arange(7) % 2},
+     "bad.npz: x has 10 samples but y has 7"),
+    ({"x_train": np.zeros((10, 3)), "y_train": np.arange(10) % 2, "x_test": np.zeros((4, 3)),
+      "y_test": np.arange(5) % 2}, "bad.npz: x_test has 4 samples but y_test has 5"),
+    ({"x": np.array([["a", "b"]] * 10), "y": np.arange(10) % 2},
+     "bad.npz: x holds text (<U1); the inputs must be numbers"),
+    ({"x": np.full((10, 3), np.nan), "y": np.arange(10) % 2},
+     "bad.npz: x holds NaN or infinite values"),
+    ({"x": np.zeros((10, 3)), "y": np.r_[np.zeros(9), np.inf]},
+     "bad.npz: y holds NaN or infinite values"),
+])
+def test_arrays_that_cannot_train_are_refused_naming_the_file(
+        tmp_path: Path, arrays: dict, message: str) -> None:
+    path = tmp_path / "bad.npz"
+    np.savez(path, **arrays)
+    with pytest.raises(DatasetError) as caught:
+        import_data(path)
+    assert message in str(caught.value)

@@ -144,3 +144,47 @@ def test_a_changed_column_is_refused_with_the_saved_preprocessing(tmp_path: Path
     with pytest.raises(DatasetError, match="people.csv: its columns are not the ones the "
                                            "project was trained on"):
         load_source(source)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a,b,y\n" + "1,2,x\n3,4,y\n" * 5 + "inf,2,x\n",
+     "huge.csv, line 12: 'inf' in column 'a' is not a finite number"),
+    ("a,b,y\n" + "1,2,x\n3,4,y\n" * 5 + "1e309,2,x\n",
+     "huge.csv, line 12: '1e309' in column 'a' is not a finite number"),
+    ("a,b,y\n" + "1e300,2,x\n-1e300,4,y\n" * 5,
+     "huge.csv: column 'a' holds numbers too large to standardize"),
+])
+def test_numbers_too_large_are_refused_naming_the_column(
+        tmp_path: Path, text: str, message: str, recwarn: pytest.WarningsRecorder) -> None:
+    with pytest.raises(DatasetError) as caught:
+        import_data(write(tmp_path, "huge.csv", text))
+    assert message in str(caught.value)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_reading_a_table_takes_a_few_times_its_size_not_ten(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from nnstudio.data.table import read_table
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(40_000, 12))
+    lines = ["a,b,c,d,e,f,g,h,i,j,k,l,label"] + [
+        ",".join(f"{v:.4f}" for v in row) + f",k{i % 3}" for i, row in enumerate(values)]
+    path = write(tmp_path, "wide.csv", "\n".join(lines) + "\n")
+    tracemalloc.start()
+    try:
+        table = read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert table.rows.shape == (40_000, 13) and table.lines[-1] == 40_001
+    assert peak < 10 * path.stat().st_size, f"{peak / path.stat().st_size:.1f} times the file"
+
+
+def test_numbers_with_a_decimal_comma_are_named_not_taken_as_words(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i},5;{i * 2},25;{i % 2}" for i in range(1, 31))
+    with pytest.raises(DatasetError) as caught:
+        import_data(write(tmp_path, "euro.csv", "a;b;label\n" + rows + "\n"))
+    assert str(caught.value) == ("euro.csv: column 'a' holds numbers written with a decimal "
+                                 "comma ('1,5'); save the file with decimal points (1.5)")

@@ -154,3 +154,42 @@ def test_train_all_trains_an_ensemble_in_worker_processes_and_leaves_none_behind
     assert not pool._idle and not pool._running
     with pytest.raises(RunStopped):
         pool.train(requests[0])
+
+
+def test_a_background_sweep_that_fails_reports_it_without_a_traceback(
+        tmp_path, monkeypatch) -> None:
+    network, training = toy_network(), toy_training()
+    HereSweep(network, training, SearchSpace.parse(network, ["lr=0.01,0.02"], training),
+              strategy="grid", trials=2, study=str(tmp_path / "s.db")).run()
+    unhandled: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", unhandled.append)
+    record = Record()
+    other = HereSweep(network, training, SearchSpace.parse(network, ["lr=0.01,0.03"], training),
+                      strategy="grid", trials=2, study=str(tmp_path / "s.db"), listener=record)
+    other.start()
+    other.wait()
+    other._thread.join()
+    assert other.result.reason == "failed" and "searched another space" in other.result.message
+    assert record.of("SweepFinished") == [other.result]
+    assert unhandled == []
+
+
+def test_a_study_file_that_is_no_database_is_named_in_one_line(tmp_path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_text("not a database at all\n" * 100)
+    with pytest.raises(StudyError) as caught:
+        StudyStore(junk)
+    assert str(caught.value) == f"--study {junk}: cannot open the database (file is not a " \
+                                f"database)"
+
+
+@pytest.mark.parametrize("strategy", ["random", "pso"])
+def test_a_resumed_study_tries_new_settings_not_its_first_ones_again(strategy, tmp_path) -> None:
+    network, training = toy_network(), toy_training(epochs=1)
+    space = SearchSpace.parse(network, ["lr=log:1e-3:1e-1"], training)
+    study = str(tmp_path / "s.db")
+    HereSweep(network, training, space, strategy=strategy, trials=2, study=study).run()
+    rows = HereSweep(network, training, space, strategy=strategy, trials=4,
+                     study=study).run().rows
+    tried = [row.params["lr"] for row in rows]
+    assert len(tried) == 4 and len(set(tried)) == 4, tried
