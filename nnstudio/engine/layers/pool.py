@@ -53,8 +53,8 @@ class MaxPool2D(_Pool2D):
             # Contiguous copies of the offsets: strided once here, then the maximum and
             # every comparison of the backward pass run over contiguous memory.
             views = [view.copy(order="K") for view in views]
-        y = views[0].copy(order="K")
-        for view in views[1:]:
+        y = xp.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy(order="K")
+        for view in views[2:]:
             xp.maximum(y, view, out=y)
         self.views, self.y = views, y
         return y
