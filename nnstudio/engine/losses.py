@@ -63,7 +63,8 @@ class MSE(Loss):
 
     def forward(self, output: Any, target: Any) -> Any:
         self.diff = output - target_matrix(output, target)
-        return 0.5 * (self.diff * self.diff).sum() / len(output)
+        # ||d||^2 as one dot product: two NumPy calls fewer on the course's batches of 10.
+        return array_module(output).vdot(self.diff, self.diff) * (0.5 / len(output))
 
     def backward(self) -> Any:
         return self.diff / len(self.diff)

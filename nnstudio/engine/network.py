@@ -8,7 +8,7 @@ from typing import Any
 import numpy
 
 from nnstudio.engine.backend import CPU, Device
-from nnstudio.engine.layers import Layer, Softmax
+from nnstudio.engine.layers import Layer, MaxPool2D, ReLU, Softmax
 from nnstudio.engine.layers.conv import Conv2D
 from nnstudio.engine.losses import Loss
 from nnstudio.engine.optimizers import Parameter
@@ -21,6 +21,20 @@ class Node:
     name: str
     layer: Layer | None  # None for the input node
     inputs: list[str] = field(default_factory=list)
+
+
+def relu_pool_pairs(nodes: list[Node],
+                    consumers: dict[str, list[str]]) -> list[tuple[ReLU, MaxPool2D]]:
+    """The ReLUs that feed only a max-pool, with that pool: the pool's backward pass may
+    apply the ReLU's derivative (see MaxPool2D.masks_relu)."""
+    by_name = {node.name: node for node in nodes}
+    pools = []
+    for node in nodes:
+        if isinstance(node.layer, MaxPool2D) and len(node.inputs) == 1:
+            source = by_name[node.inputs[0]]
+            if isinstance(source.layer, ReLU) and consumers[source.name] == [node.name]:
+                pools.append((source.layer, node.layer))
+    return pools
 
 
 class Network:
@@ -49,6 +63,8 @@ class Network:
         self._training_mode: bool | None = None
         # (name, layer, input names) per layer node: the forward pass without lookups.
         self._plan = [(n.name, n.layer, tuple(n.inputs)) for n in nodes[1:]]
+        self._backward_plan = self._plan[::-1]
+        self._fused_pools = relu_pool_pairs(nodes, self.consumers)
         self.to(device, dtype)
         self.want_input_grad(False)
 
@@ -146,23 +162,22 @@ class Network:
 
     def backward(self, grad_output: Any, start: str | None = None) -> None:
         """Backpropagate dL/d(output of ``start``) (default: the output node) to every layer."""
-        start = start or self.output_name
-        grads: dict[str, Any] = {start: grad_output}
-        started = False
-        for node in reversed(self.nodes):
-            if node.name == start:
-                started = True
-            if not started or node.layer is None:
+        grads: dict[str, Any] = {start or self.output_name: grad_output}
+        # A ReLU's gradient is masked by its max-pool, on the 4x smaller pooled gradient,
+        # unless every node's output gradient is kept (it would differ under ties at 0).
+        for relu, pool in self._fused_pools:
+            relu.masked_by_consumer = pool.masks_relu = not self.capture
+        capture = self.capture
+        for name, layer, sources in self._backward_plan:
+            dy = grads.pop(name, None)
+            if dy is None:  # after the start, or this branch does not reach the loss
                 continue
-            dy = grads.pop(node.name, None)
-            if dy is None:  # this branch does not reach the loss
-                continue
-            if self.capture:
-                self.output_grads[node.name] = dy
-            dxs = node.layer.backward(dy)
-            if not isinstance(dxs, tuple):
+            if capture:
+                self.output_grads[name] = dy
+            dxs = layer.backward(dy)
+            if len(sources) == 1:
                 dxs = (dxs,)
-            for source, dx in zip(node.inputs, dxs, strict=True):
+            for source, dx in zip(sources, dxs, strict=True):
                 if dx is None:
                     continue
                 grads[source] = dx if source not in grads else grads[source] + dx
