@@ -10,6 +10,7 @@ items (the network diagram) connect to ``notifier().changed``.
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pyqtgraph as pg
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTreeWidget,
     QTreeWidgetItemIterator,
+    QWidget,
 )
 
 from nnstudio.app import theme
@@ -75,8 +77,13 @@ def _swap_pen(pen: QPen, swaps: dict[str, str]) -> QPen:
     return pen
 
 
+def open_widgets() -> list[QWidget]:
+    """Every widget of the application (windows, docks, dialogs not shown yet)."""
+    return QApplication.allWidgets()
+
+
 def restyle_widgets(swaps: dict[str, str]) -> None:
-    for widget in QApplication.allWidgets():
+    for widget in open_widgets():
         sheet = widget.styleSheet()
         if sheet and HEX.search(sheet):
             widget.setStyleSheet(swap_text(sheet, swaps))
@@ -104,7 +111,7 @@ def _item_texts(widget: object) -> list:
 
 def restyle_items(swaps: dict[str, str]) -> None:
     """Items coloured in the theme's words (a health note in muted grey) take the new ones."""
-    for widget in QApplication.allWidgets():
+    for widget in open_widgets():
         for item in _item_texts(widget):
             columns = range(item.columnCount()) if hasattr(item, "columnCount") else (None,)
             for column in columns:
@@ -142,7 +149,7 @@ def restyle_plot_item(item: object, swaps: dict[str, str]) -> None:
 
 
 def restyle_plots(swaps: dict[str, str]) -> None:
-    for widget in QApplication.allWidgets():
+    for widget in open_widgets():
         if not isinstance(widget, pg.GraphicsView):
             continue
         widget.setBackground(swap_color(widget.backgroundBrush().color(), swaps))
@@ -155,7 +162,15 @@ def follow(old: theme.Colors, new: theme.Colors) -> None:
     if old is new:
         return
     swaps = color_swaps(old, new)
-    restyle_widgets(swaps)
-    restyle_items(swaps)
-    restyle_plots(swaps)
+    # The walk holds wrappers of every widget: a garbage collection in the middle would delete
+    # a forgotten window's widgets under it (a crash), so the collector waits until it ends.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        restyle_widgets(swaps)
+        restyle_items(swaps)
+        restyle_plots(swaps)
+    finally:
+        if collecting:
+            gc.enable()
     notifier().changed.emit()
