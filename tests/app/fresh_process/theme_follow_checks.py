@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from nnstudio.app import theme, theme_follow, theme_menu
-from tests.app.test_dark_theme import contrast
+from tests.app.fresh_process.dark_theme_checks import contrast
 
 COLOR = re.compile(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})")
 
