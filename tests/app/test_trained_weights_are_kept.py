@@ -25,12 +25,16 @@ def train_once(qtbot, window, reason: str = "completed") -> None:  # noqa: ANN00
     if reason == "stopped":
         window.document.set_training(replace(window.document.training, epochs=100000))
         window.document.mark_saved(window.document.path)
-    with qtbot.waitSignal(controller.run_finished, timeout=60000) as finished:
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    controller.problem.connect(lambda title, text: messages.append(f"{title}: {text}"))
+    with qtbot.waitSignal(controller.run_finished, timeout=60000, raising=False) as finished:
         window.actions.train_start.trigger()
-        if reason == "stopped":
-            qtbot.waitUntil(lambda: controller.state is RunState.RUNNING, timeout=30000)
+        if reason == "stopped":  # Stop while the process still prepares the run
+            assert controller.state is RunState.STARTING
             window.actions.train_stop.trigger()
-    assert finished.args[0].reason == reason
+    assert finished.signal_triggered, f"no end of the run in 60 s: {messages}"
+    assert finished.args[0].reason == reason, messages
     qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=20000)
 
 
