@@ -222,11 +222,18 @@ def apply_theme(app: QApplication, mode: str = "auto") -> Colors:
     readable font size; returns the colours chosen."""
     colors = resolve(mode)
     use(colors)
-    app.setStyle("Fusion")
-    app.setPalette(palette(colors))
+    # Each change below restyles every widget of every window: only what differs is set
+    # (a second window, or the same theme chosen again, costs nothing).
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")
+    chosen = palette(colors)
+    if app.palette() != chosen:
+        app.setPalette(chosen)
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
-    app.setFont(font)
-    app.setStyleSheet(style_sheet(colors))
+        app.setFont(font)
+    sheet = style_sheet(colors)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
     return colors

@@ -329,7 +329,11 @@ class Trainer:
             yield EpochEnd(epoch, train_loss, train_acc, val_loss, val_acc, lr,
                            time.perf_counter() - epoch_start,
                            self.last_outputs if cfg.keep_val_outputs else None)
-            if cfg.snapshot_seconds:
+            # The epoch's end gets a snapshot when one is due: once per epoch for runs of
+            # seconds per epoch, not thousands a second for the toy sets' one-batch epochs
+            # (each one redraws the window's views).
+            if cfg.snapshot_seconds and (
+                    time.perf_counter() - last_snapshot >= cfg.snapshot_seconds):
                 last_snapshot = time.perf_counter()
                 yield self.snapshot(step, epoch)
             monitored = val_loss if val_loss is not None else train_loss

@@ -43,13 +43,14 @@ class Smoothed:
 
 class RunSeries:
     """Loss per batch in a bounded buffer (fractional epoch, loss, smoothed loss, learning
-    rate, smoothed training accuracy), and the few per-epoch numbers in plain lists."""
+    rate, smoothed training accuracy), and the per-epoch numbers (EPOCH_SERIES) in another:
+    a toy set's run of 100,000 one-batch epochs redraws from arrays, not from lists."""
 
     def __init__(self, label: str, color: str, max_points: int = 200_000) -> None:
         self.label = label
         self.color = color
         self.batches = GrowingBuffer(COLUMNS, max_points=max_points)
-        self.epochs: dict[str, list[float]] = {name: [] for name in EPOCH_SERIES}
+        self._epochs = GrowingBuffer(len(EPOCH_SERIES), max_points=max_points)
         self._loss = Smoothed()
         self._accuracy = Smoothed()
 
@@ -65,8 +66,7 @@ class RunSeries:
         values = {"epoch": start_epoch + event.epoch + 1, "train_loss": event.train_loss,
                   "val_loss": event.val_loss, "train_accuracy": event.train_accuracy,
                   "val_accuracy": event.val_accuracy, "lr": event.lr}
-        for name, value in values.items():
-            self.epochs[name].append(_number(value))
+        self._epochs.append(*(_number(values[name]) for name in EPOCH_SERIES))
 
     def add_history(self, history: dict) -> None:
         """A finished run's saved history (a project's history.json: per-batch losses and
@@ -87,14 +87,23 @@ class RunSeries:
                    for name in EPOCH_SERIES}
             number = _number(epoch)
             row["epoch"] = number + 1 if math.isfinite(number) else index + 1
-            for name, value in row.items():
-                self.epochs[name].append(_number(value))
+            self._epochs.append(*(_number(row[name]) for name in EPOCH_SERIES))
 
     def epoch_array(self, name: str) -> np.ndarray:
-        if name not in self.epochs:
+        """One per-epoch series (a view; appending never changes what it holds)."""
+        if name not in EPOCH_SERIES:
             raise KeyError(f"no epoch series {name!r}; there are {', '.join(EPOCH_SERIES)}")
-        return np.asarray(self.epochs[name], dtype=np.float64)
+        return self._epochs.column(EPOCH_SERIES.index(name))
+
+    def last_epoch(self, name: str) -> float:
+        """The newest value of a per-epoch series; NaN before the first epoch."""
+        values = self.epoch_array(name)
+        return float(values[-1]) if len(values) else math.nan
+
+    @property
+    def epoch_count(self) -> int:
+        return self._epochs.appended
 
     @property
     def has_data(self) -> bool:
-        return len(self.batches) > 0 or bool(self.epochs["epoch"])
+        return len(self.batches) > 0 or self.epoch_count > 0

@@ -72,14 +72,32 @@ def test_commands_drive_the_control_and_a_closed_pipe_stops_it() -> None:
 
 def test_a_run_served_in_process_sends_ready_events_and_ended_last() -> None:
     sent: list[object] = []
-    serve_run(xor_request(epochs=50), sent.append, lambda: threading.Event().wait())
+    serve_run(xor_request(epochs=300), sent.append, lambda: threading.Event().wait())
     assert isinstance(sent[0], Ready) and isinstance(sent[-1], Ended)
     kinds = {type(m) for m in sent}
-    assert {Started, BatchBlock, EpochEnd, Snapshot, Finished} <= kinds
+    assert {Started, BatchBlock, Snapshot, Finished} <= kinds
     batches = [b for m in sent if isinstance(m, BatchBlock) for b in m.batches]
-    assert [b.step for b in batches] == list(range(1, 51))
+    assert [b.step for b in batches] == list(range(1, 301))
+    # XOR's epoch is one batch: its epoch ends travel inside the blocks, in order, and the
+    # window gets a few messages, not three per epoch (which froze it for seconds).
+    ends = [e for m in sent if isinstance(m, BatchBlock) for e in m.events]
+    assert [type(e).__name__ for e in ends] == ["BatchEnd", "EpochEnd"] * 300
+    assert [e.epoch for e in ends if isinstance(e, EpochEnd)] == list(range(300))
+    assert len(sent) < 120, [type(m).__name__ for m in sent]  # (the timeline's ~36)
     context = sent[0].context
     assert context.label == "run 1" and context.input_shape == (2,)
+
+
+def test_one_batch_epochs_do_not_each_send_a_snapshot() -> None:
+    """Snapshots go at most once per snapshot_seconds, epoch ends included; the run's last
+    weights still end it (XOR sent one per epoch: thousands a second to redraw)."""
+    request = replace(xor_request(epochs=400), snapshot_seconds=60.0)
+    sent: list[object] = []
+    serve_run(request, sent.append, lambda: threading.Event().wait())
+    snapshots = [m for m in sent if isinstance(m, Snapshot)]
+    finished = next(i for i, m in enumerate(sent) if isinstance(m, Finished))
+    assert len(snapshots) <= 2 and sent[finished - 1] is snapshots[-1]
+    assert snapshots[-1].step == 400
 
 
 def test_a_session_that_cannot_be_built_fails_with_a_message() -> None:

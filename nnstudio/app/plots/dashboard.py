@@ -84,6 +84,7 @@ class Dashboard(QObject):
         self.viewer: InspectionCopy | None = None
         self._active = True
         self._predict_epoch: int | None = None  # epoch whose outputs must be computed here
+        self._pending_validation: tuple[int, np.ndarray] | None = None  # (epoch, outputs)
         self.refresh_ms: dict[str, float] = {}  # last redraw cost of each view
         self._ticks = 0  # timer ticks that drew something: every other one is the loss's
         self._drawn_at: dict[str, float] = {}  # perf_counter of each view's last redraw
@@ -99,6 +100,7 @@ class Dashboard(QObject):
         self.context, self.viewer = context, viewer
         self._active = True
         self._predict_epoch = None
+        self._pending_validation = None
         for view in self._views.values():
             view.begin_run(context, viewer)
 
@@ -123,7 +125,10 @@ class Dashboard(QObject):
                 or not len(context.x_val):
             return
         if event.val_outputs is not None:
-            self._publish_validation(event.epoch, event.val_outputs)
+            # Published at the next tick, the newest epoch's only: a toy set's run ends
+            # thousands of epochs a second, and each publication redraws several views.
+            self._pending_validation = (event.epoch, event.val_outputs)
+            self._wake()
         else:
             # Computed at the next tick, after the controller has loaded the epoch's weights.
             self._predict_epoch = event.epoch
@@ -136,6 +141,7 @@ class Dashboard(QObject):
 
     @Slot(object)
     def on_finished(self, event: Finished) -> None:
+        self._publish_pending_validation()
         for view in self._views.values():
             view.on_finished(event)
 
@@ -159,6 +165,11 @@ class Dashboard(QObject):
         for view in self._views.values():
             view.on_validation(results)
 
+    def _publish_pending_validation(self) -> None:
+        pending, self._pending_validation = self._pending_validation, None
+        if pending is not None and self.context is not None:
+            self._publish_validation(*pending)
+
     def _predict_validation(self) -> None:
         epoch, self._predict_epoch = self._predict_epoch, None
         if epoch is None or self.context is None or self.viewer is None:
@@ -173,7 +184,7 @@ class Dashboard(QObject):
     def _tick(self) -> None:
         self.refresh(on_screen=True)
         pending = any(v.dirty and v.isVisible() for v in self._views.values())
-        if not pending and self._predict_epoch is None:
+        if not pending and self._predict_epoch is None and self._pending_validation is None:
             self.timer.stop()  # idle until something new arrives
 
     def refresh(self, on_screen: bool = False) -> bool:
@@ -182,6 +193,7 @@ class Dashboard(QObject):
         ONE view per tick - the one that waited longest, with the loss curves first every
         other tick - so a single event-loop pass never paints several plots at once and
         the window stays responsive. Tests call this directly instead of the timer."""
+        self._publish_pending_validation()
         if self._predict_epoch is not None:
             self._predict_validation()
         drew = False

@@ -225,12 +225,15 @@ class LossView(LiveView):
         curves["batch_accuracy"] = _long_curve(self.accuracy_plot.plot(
             pen=style.pen(color, 1.3, alpha=150), connect="finite"))
         curves["smoothed"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 2.2)))
-        curves["train_loss"] = self.loss_plot.plot(pen=style.pen(color, 1), **circles)
-        curves["val_loss"] = self.loss_plot.plot(pen=style.pen(color, 1.8, style=DASH),
-                                                 **squares)
-        curves["train_accuracy"] = self.accuracy_plot.plot(pen=style.pen(color, 1), **circles)
-        curves["val_accuracy"] = self.accuracy_plot.plot(
-            pen=style.pen(color, 1.8, style=DASH), **squares)
+        # Per-epoch curves are long too: a toy set's run has thousands of one-batch epochs.
+        curves["train_loss"] = _long_curve(self.loss_plot.plot(pen=style.pen(color, 1),
+                                                               **circles))
+        curves["val_loss"] = _long_curve(self.loss_plot.plot(
+            pen=style.pen(color, 1.8, style=DASH), **squares))
+        curves["train_accuracy"] = _long_curve(self.accuracy_plot.plot(
+            pen=style.pen(color, 1), **circles))
+        curves["val_accuracy"] = _long_curve(self.accuracy_plot.plot(
+            pen=style.pen(color, 1.8, style=DASH), **squares))
         curves["lr"] = _long_curve(self.lr_plot.plot(pen=style.pen(color, 1.6)))
         self.key.setText(style.key_html([
             (color, "━━", "smoothed loss"),
@@ -448,12 +451,11 @@ class LossView(LiveView):
 
     def _status_text(self, series: RunSeries) -> str:
         parts = [series.label]
-        epochs = series.epochs["epoch"]
         if len(series.batches):
             parts.append(f"loss {series.batches.last(SMOOTHED):.4g} (smoothed)")
-        if epochs:
-            parts.append(f"epoch {int(epochs[-1])}")
-            val_acc = series.epochs["val_accuracy"][-1]
+        if series.epoch_count:
+            parts.append(f"epoch {int(series.last_epoch('epoch'))}")
+            val_acc = series.last_epoch("val_accuracy")
             if np.isfinite(val_acc):
                 held_out = self.context.held_out if self.context else "validation"
                 parts.append(f"{held_out} accuracy {100 * val_acc:.1f}%")

@@ -291,12 +291,7 @@ class TrainingController(QObject):
         elif isinstance(event, Refused):
             self._on_refused(event)
         elif isinstance(event, BatchBlock):
-            for listener in listeners:
-                for batch in event.batches:
-                    listener.on_batch(batch)
-            if self.control.paused and self.state is RunState.RUNNING:
-                self._set_state(RunState.PAUSED)
-            self._report_progress(event.batches[-1])
+            self._on_block(event, listeners)
         elif isinstance(event, Started):
             self._started = event
             self.message.emit(f"Training {event.train_samples:,} samples, "
@@ -311,13 +306,7 @@ class TrainingController(QObject):
         elif isinstance(event, Checkpoint):
             self.checkpoint_taken.emit(event)
         elif isinstance(event, EpochEnd):
-            for listener in listeners:
-                listener.on_epoch(event)
-            text = f"Epoch {event.epoch + 1}: loss {event.train_loss:.4f}"
-            if event.val_accuracy is not None:
-                held_out = self.context.held_out if self.context else "validation"
-                text += f", {held_out} accuracy {event.val_accuracy:.2%}"
-            self.message.emit(text)
+            self._on_block(BatchBlock([event]), listeners)
         elif isinstance(event, Paused):
             # The trainer reports a pause when it leaves it (it was blocked meanwhile): by
             # then the person may have resumed, and the run is running again.
@@ -339,6 +328,30 @@ class TrainingController(QObject):
                        "diverged": "Training diverged"}
             self.message.emit(f"{reasons.get(event.reason, event.reason)} after "
                               f"{event.epochs_run} epochs in {format_seconds(event.seconds)}")
+
+    def _on_block(self, block: BatchBlock, listeners: list[RunListener]) -> None:
+        """Batch and epoch ends, to every listener in order; the progress bar and the status
+        line say where the newest of them stands."""
+        last_batch = last_epoch = None
+        for event in block.events:
+            if isinstance(event, BatchEnd):
+                for listener in listeners:
+                    listener.on_batch(event)
+                last_batch = event
+            else:
+                for listener in listeners:
+                    listener.on_epoch(event)
+                last_epoch = event
+        if last_batch is not None:
+            if self.control.paused and self.state is RunState.RUNNING:
+                self._set_state(RunState.PAUSED)
+            self._report_progress(last_batch)
+        if last_epoch is not None:
+            text = f"Epoch {last_epoch.epoch + 1}: loss {last_epoch.train_loss:.4f}"
+            if last_epoch.val_accuracy is not None:
+                held_out = self.context.held_out if self.context else "validation"
+                text += f", {held_out} accuracy {last_epoch.val_accuracy:.2%}"
+            self.message.emit(text)
 
     def _on_silence(self, event: Silent | Awake) -> None:
         if isinstance(event, Silent):

@@ -19,7 +19,7 @@ from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource
 from nnstudio.engine.backend import BackendUnavailable
-from nnstudio.engine.events import BatchEnd
+from nnstudio.engine.events import BatchEnd, EpochEnd
 from nnstudio.engine.trainer import TrainerControl
 from nnstudio.running.checkpoints import checkpoint_steps
 from nnstudio.running.inspection_copy import RunContext
@@ -101,12 +101,13 @@ def for_the_views(dataset: Dataset) -> Dataset:
 def in_blocks(events: Iterable[object], seconds: float = BLOCK_SECONDS,
               clock: Callable[[], float] = time.perf_counter,
               holding: Callable[[], bool] = lambda: False) -> Iterator[object]:
-    """``events`` with runs of BatchEnd gathered into BatchBlocks of about ``seconds``; a
-    batch after which the run waits (``holding()``: paused, a Step done) goes at once."""
-    pending: list[BatchEnd] = []
+    """``events`` with runs of BatchEnd and EpochEnd gathered into BatchBlocks of about
+    ``seconds``; an end after which the run waits (``holding()``: paused, a Step done) goes
+    at once, and so does a block before any other event."""
+    pending: list[BatchEnd | EpochEnd] = []
     last = clock()
     for event in events:
-        if isinstance(event, BatchEnd):
+        if isinstance(event, BatchEnd | EpochEnd):
             pending.append(event)
             now = clock()
             if now - last >= seconds or holding():

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnstudio.engine.events import BatchEnd
+from nnstudio.engine.events import BatchEnd, EpochEnd
 from nnstudio.running.inspection_copy import RunContext
 
 
 @dataclass
 class BatchBlock:
-    """Batch events since the last block; ``batches[-1]`` is the newest."""
+    """The batch and epoch ends since the last block, in the order they happened (a toy
+    set's epoch is one batch: its thousands of epochs a second go as a few blocks)."""
 
-    batches: list[BatchEnd]
+    events: list[BatchEnd | EpochEnd]
+
+    @property
+    def batches(self) -> list[BatchEnd]:
+        """The block's batch ends; ``batches[-1]`` is the newest."""
+        return [event for event in self.events if isinstance(event, BatchEnd)]
 
 
 @dataclass
