@@ -271,7 +271,12 @@ class Trainer:
                 def on_pause(step: int = step) -> None:
                     paused_event.append(Paused(step))
 
-                if not self.control.may_run_batch(on_pause):
+                # A run about to wait says so first: what is on its way to the views (the
+                # blocks a training process gathers) goes before the wait, not after it.
+                announced = self.control.holding
+                if announced:
+                    yield Paused(step)
+                if not self.control.may_run_batch(None if announced else on_pause):
                     reason = "stopped"
                     break
                 if paused_event:
