@@ -89,12 +89,8 @@ class Conv2D(Layer):
         self.grads["W"].reshape(W.shape)[...] = dW_T.T
         if not self.needs_input_grad:
             return None
-        # dL/dx = col2im(W^T dy), over the whole batch: in runs, col2im's many additions
-        # per run cost more than the cache saves.
-        dcols = xp.matmul(W.T, dy_rows, out=self.im2col.column_grad_buffer(xp, g, dy.dtype))
-        dx = self.im2col.padded_gradient(xp, g, dy.dtype)
-        self.im2col.add_image(xp, dcols, g, dx)
-        return self.im2col.image(dx, g)
+        # dL/dx = col2im(W^T dy), over the whole batch
+        return self.im2col.input_gradient(xp, self.params["W"], dy, g)
 
     def runs(self, g: Any) -> list[tuple[slice, Any]]:
         """The batch's runs of samples (on the CPU sized to stay in cache, see im2col.py)."""

@@ -117,10 +117,14 @@ class Im2Col:
         n, c, kh, kw, s = g.n, g.c, g.kh, g.kw, g.stride
         # The padded image, channel-major (C, N, Hp, Wp), plus KW-1 zeros at the end of each
         # image so that the last full-width shift stays inside it.
+        # Exact rows of an unpadded image are copied straight from x.
         tail = kw - 1 if g.full_width else 0
-        flat = self.buffer(xp, "image", (c, n, g.hp * g.wp + tail), x.dtype)
-        padded = flat[:, :, :g.hp * g.wp].reshape(c, n, g.hp, g.wp)
-        padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
+        if g.full_width or (g.hp, g.wp) != (g.h, g.w):
+            flat = self.buffer(xp, "image", (c, n, g.hp * g.wp + tail), x.dtype)
+            padded = flat[:, :, :g.hp * g.wp].reshape(c, n, g.hp, g.wp)
+            padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
+        else:
+            padded = x.transpose(1, 0, 2, 3)
         width = g.oh * g.row_width
         cols = (self.buffer(xp, "columns", (c, kh, kw, n, width), x.dtype) if out is None
                 else out.reshape(c, kh, kw, n, width))
@@ -160,6 +164,37 @@ class Im2Col:
         """A kept array for the gradient of the columns (rows as in the column matrix)."""
         shape = (g.c * g.kh * g.kw, g.n * g.oh * g.row_width)
         return self.buffer(xp, "column grads", shape, dtype)
+
+    def input_gradient(self, xp: Any, W: Any, dy: Any, g: Geometry) -> Any:
+        """dL/dx = col2im(W^T dy) for an (F, C, KH, KW) kernel and the NCHW output
+        gradient ``dy``. At stride 1 without the column gradient: one product of W with
+        dy's KH row shifts sums, for each kernel column j, every kernel row's contribution
+        at once, and each j's sum is added onto the image shifted by j (KW additions of
+        image size, not KH*KW of column size)."""
+        f, c, kh, kw = W.shape
+        flat = self.padded_gradient(xp, g, dy.dtype)
+        if g.stride != 1:
+            dcols = xp.matmul(W.reshape(f, -1).T, self.rows(xp, dy, g),
+                              out=self.column_grad_buffer(xp, g, dy.dtype))
+            self.add_image(xp, dcols, g, flat)
+            return self.image(flat, g)
+        n, oh, ow, hp = g.n, g.oh, g.ow, g.hp
+        # dy with KH-1 zero rows above and below, then its KH row shifts, row i holding
+        # the dy rows that kernel row i carries onto image rows 0..Hp-1.
+        tall = self.buffer(xp, "padded output grads", (f, n, oh + 2 * (kh - 1), ow), dy.dtype)
+        tall[:, :, kh - 1:kh - 1 + oh] = dy.transpose(1, 0, 2, 3)
+        shifts = self.buffer(xp, "output grad row shifts", (kh, f, n, hp, ow), dy.dtype)
+        for i in range(kh):
+            shifts[i] = tall[:, :, kh - 1 - i:kh - 1 - i + hp]
+        shifts = shifts.reshape(kh * f, n * hp * ow)
+        by_column = xp.ascontiguousarray(W.transpose(3, 1, 2, 0)).reshape(kw * c, kh * f)
+        product = self.buffer(xp, "input grad columns", (kw * c, n * hp * ow), dy.dtype)
+        xp.matmul(by_column, shifts, out=product)
+        product = product.reshape(kw, c, n, hp, ow)
+        image = flat[:, :, :hp * g.wp].reshape(c, n, hp, g.wp)
+        for j in range(kw):
+            image[:, :, :, j:j + ow] += product[j]
+        return self.image(flat, g)
 
     @staticmethod
     def padded_gradient(xp: Any, g: Geometry, dtype: Any) -> Any:
