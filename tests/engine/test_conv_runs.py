@@ -37,3 +37,20 @@ def test_runs_of_samples_give_the_whole_batchs_results(monkeypatch, channels, si
     in_runs = outputs_and_gradients(layer, x, dy)
     for a, b in zip(whole, in_runs, strict=True):  # dW: the same sums, in another order
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(a).max())
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_a_kernel_taken_row_by_row_gives_the_column_matrixs_results(monkeypatch, padding):
+    rng = np.random.default_rng(1)
+    layer = L.Conv2D(4, 3, 5, padding=padding)
+    layer.params["W"][...] = rng.standard_normal(layer.params["W"].shape)
+    layer.params["b"][...] = rng.standard_normal(3)
+    layer.grads = {k: np.zeros_like(v) for k, v in layer.params.items()}
+    x = rng.standard_normal((6, 4, 9, 11)).astype(np.float32)
+    dy = rng.standard_normal(layer.forward(x).shape).astype(np.float32)
+    assert layer.by_kernel_rows(layer.geometry)
+    by_rows = outputs_and_gradients(layer, x, dy)
+    monkeypatch.setattr(L.Conv2D, "by_kernel_rows", lambda self, g: False)
+    by_columns = outputs_and_gradients(layer, x, dy)
+    for a, b in zip(by_rows, by_columns, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(a).max())

@@ -43,6 +43,7 @@ class Conv2D(Layer):
         self.fans = {"W": (in_channels * kh * kw, out_channels * kh * kw)}
         self.im2col = Im2Col()
         self.cols: list[tuple[slice, Any, Any]] = []
+        self.shifted_x: Any = None
 
     def pads(self, h: int, w: int) -> tuple[int, int, int, int]:
         """(top, bottom, left, right) padding for an h x w input."""
@@ -54,9 +55,20 @@ class Conv2D(Layer):
         p = int(self.padding)
         return p, p, p, p
 
+    def by_kernel_rows(self, g: Any) -> bool:
+        """Whether to take the kernel a row at a time (stride 1, several input channels):
+        y = sum over kernel rows i of (W[:, :, i, :] @ the input's KW column shifts),
+        shifted up by i rows. The same sums as W @ cols, with 1.5x the multiplications
+        but no column matrix (KW copies of the input instead of KH*KW): small-cnn's and
+        LeNet-5's second convolutions ran 1.3-1.6x faster. With one input channel the
+        products would be too thin (KW rows) to pay."""
+        return g.stride == 1 and g.c * g.kw >= 16
+
     def forward(self, x: Any) -> Any:
         xp = self.xp
         g = self.geometry = geometry(x.shape, self.kernel, self.stride, self.pads(*x.shape[2:]))
+        if self.by_kernel_rows(g):
+            return self._forward_by_kernel_rows(xp, x, g)
         W = self.params["W"]
         W = W.reshape(W.shape[0], -1)
         size = W.shape[1] * g.oh * g.row_width  # column matrix entries per sample
@@ -72,8 +84,31 @@ class Conv2D(Layer):
             self.cols.append((samples, run, cols))
         return self.im2col.output(y, g)
 
+    def _forward_by_kernel_rows(self, xp: Any, x: Any, g: Any) -> Any:
+        f, c, kh, kw = self.params["W"].shape
+        W_rows = self.params["W"].transpose(2, 0, 1, 3).reshape(kh * f, c * kw)
+        self.shifted_x = self.im2col.column_shifts(xp, x, g)
+        y = self.im2col.sum_row_shifts(xp, W_rows @ self.shifted_x, g)
+        if self.use_bias:
+            y += self.params["b"][:, None, None, None]
+        return y.transpose(1, 0, 2, 3)
+
+    def _backward_by_kernel_rows(self, xp: Any, dy: Any, g: Any) -> Any:
+        # dL/dW[f, c, i, j] = sum of dy shifted down by i times x shifted left by j
+        f, c, kh, kw = self.params["W"].shape
+        shifted_dy = self.im2col.row_shifts(xp, dy, g)
+        dW = (shifted_dy @ self.shifted_x.T).reshape(kh, f, c, kw)
+        self.grads["W"][...] = dW.transpose(1, 2, 0, 3)
+        if self.use_bias:
+            dy.sum(axis=(0, 2, 3), out=self.grads["b"])
+        if not self.needs_input_grad:
+            return None
+        return self.im2col.input_gradient(xp, self.params["W"], dy, g, row_shifts=shifted_dy)
+
     def backward(self, dy: Any) -> Any:
         xp, g = self.xp, self.geometry
+        if self.by_kernel_rows(g):
+            return self._backward_by_kernel_rows(xp, dy, g)
         W = self.params["W"]
         W = W.reshape(W.shape[0], -1)
         dy_rows = self.im2col.rows(xp, dy, g)

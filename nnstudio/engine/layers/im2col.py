@@ -165,12 +165,14 @@ class Im2Col:
         shape = (g.c * g.kh * g.kw, g.n * g.oh * g.row_width)
         return self.buffer(xp, "column grads", shape, dtype)
 
-    def input_gradient(self, xp: Any, W: Any, dy: Any, g: Geometry) -> Any:
+    def input_gradient(self, xp: Any, W: Any, dy: Any, g: Geometry,
+                       row_shifts: Any = None) -> Any:
         """dL/dx = col2im(W^T dy) for an (F, C, KH, KW) kernel and the NCHW output
         gradient ``dy``. At stride 1 without the column gradient: one product of W with
-        dy's KH row shifts sums, for each kernel column j, every kernel row's contribution
-        at once, and each j's sum is added onto the image shifted by j (KW additions of
-        image size, not KH*KW of column size)."""
+        dy's KH row shifts (``row_shifts``, made here when not given) sums, for each
+        kernel column j, every kernel row's contribution at once, and each j's sum is
+        added onto the image shifted by j (KW additions of image size, not KH*KW of
+        column size)."""
         f, c, kh, kw = W.shape
         flat = self.padded_gradient(xp, g, dy.dtype)
         if g.stride != 1:
@@ -178,23 +180,54 @@ class Im2Col:
                               out=self.column_grad_buffer(xp, g, dy.dtype))
             self.add_image(xp, dcols, g, flat)
             return self.image(flat, g)
-        n, oh, ow, hp = g.n, g.oh, g.ow, g.hp
-        # dy with KH-1 zero rows above and below, then its KH row shifts, row i holding
-        # the dy rows that kernel row i carries onto image rows 0..Hp-1.
-        tall = self.buffer(xp, "padded output grads", (f, n, oh + 2 * (kh - 1), ow), dy.dtype)
-        tall[:, :, kh - 1:kh - 1 + oh] = dy.transpose(1, 0, 2, 3)
-        shifts = self.buffer(xp, "output grad row shifts", (kh, f, n, hp, ow), dy.dtype)
-        for i in range(kh):
-            shifts[i] = tall[:, :, kh - 1 - i:kh - 1 - i + hp]
-        shifts = shifts.reshape(kh * f, n * hp * ow)
+        n, ow, hp = g.n, g.ow, g.hp
+        if row_shifts is None:
+            row_shifts = self.row_shifts(xp, dy, g)
         by_column = xp.ascontiguousarray(W.transpose(3, 1, 2, 0)).reshape(kw * c, kh * f)
         product = self.buffer(xp, "input grad columns", (kw * c, n * hp * ow), dy.dtype)
-        xp.matmul(by_column, shifts, out=product)
+        xp.matmul(by_column, row_shifts, out=product)
         product = product.reshape(kw, c, n, hp, ow)
         image = flat[:, :, :hp * g.wp].reshape(c, n, hp, g.wp)
         for j in range(kw):
             image[:, :, :, j:j + ow] += product[j]
         return self.image(flat, g)
+
+    def row_shifts(self, xp: Any, dy: Any, g: Geometry) -> Any:
+        """(KH*F, N*Hp*OW): dy's rows shifted down by i for each kernel row i (zero where
+        no dy row lands), over the Hp rows of the padded image: row block i holds what
+        kernel row i carries onto each image row (stride 1)."""
+        f, kh, n, oh, ow, hp = dy.shape[1], g.kh, g.n, g.oh, g.ow, g.hp
+        tall = self.buffer(xp, "padded output grads", (f, n, oh + 2 * (kh - 1), ow), dy.dtype)
+        tall[:, :, kh - 1:kh - 1 + oh] = dy.transpose(1, 0, 2, 3)  # KH-1 zero rows around
+        shifts = self.buffer(xp, "output grad row shifts", (kh, f, n, hp, ow), dy.dtype)
+        for i in range(kh):
+            shifts[i] = tall[:, :, kh - 1 - i:kh - 1 - i + hp]
+        return shifts.reshape(kh * f, n * hp * ow)
+
+    def column_shifts(self, xp: Any, x: Any, g: Geometry) -> Any:
+        """(C*KW, N*Hp*OW): the padded image shifted left by j for each kernel column j,
+        OW columns of every row (the first of columns()' two stages, stride 1)."""
+        c, kw, n, hp, ow = g.c, g.kw, g.n, g.hp, g.ow
+        if (g.hp, g.wp) == (g.h, g.w):
+            padded = x.transpose(1, 0, 2, 3)
+        else:
+            padded = self.buffer(xp, "padded image", (c, n, hp, g.wp), x.dtype)
+            padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
+        shifted = self.buffer(xp, "kernel column shifts", (c, kw, n, hp, ow), x.dtype)
+        for j in range(kw):
+            shifted[:, j] = padded[:, :, :, j:j + ow]
+        return shifted.reshape(c * kw, n * hp * ow)
+
+    @staticmethod
+    def sum_row_shifts(xp: Any, products: Any, g: Geometry) -> Any:
+        """(F, N, OH, OW), new: the sum over kernel rows i of the (KH*F, N*Hp*OW) products'
+        block i shifted up by i rows."""
+        kh, n, oh, ow, hp = g.kh, g.n, g.oh, g.ow, g.hp
+        blocks = products.reshape(kh, -1, n, hp, ow)
+        y = blocks[0, :, :, :oh].copy()
+        for i in range(1, kh):
+            y += blocks[i, :, :, i:i + oh]
+        return y
 
     @staticmethod
     def padded_gradient(xp: Any, g: Geometry, dtype: Any) -> Any:
