@@ -14,14 +14,17 @@ The tricks, all so that NumPy makes few calls over long runs of memory:
   per channel and sample. The Wp - OW columns per output row that straddle two image rows
   are computed and dropped. For the column matrix that is worth it only while they are at
   most a tenth of the row (training MNIST's 28-pixel rows under a 5x5 kernel, 12-14% wasted,
-  ran 5-20% faster with exact rows, built in two stages); col2im uses the same rows as the
-  column matrix (exact rows: the gradient of the columns, and the GEMM that makes it, are a
-  third smaller than with full-width rows);
-- on the CPU, a batch is taken in runs of samples whose column matrix fits in a core's
-  cache (``chunks``): the copies, the GEMMs and the col2im additions over a run then stay
-  in cache, where over the whole batch's column matrix (megabytes) each one went out to
-  memory and back (small-cnn's and LeNet-5's convolutions: 1.2-1.7x faster). The backward
-  pass builds a run's columns again, which costs less than reading them back from memory;
+  ran 5-20% faster with exact rows, built in two stages);
+- on the CPU, a batch's column matrix is built and multiplied in runs of samples whose
+  columns fit in a core's cache (``chunks``): each run is multiplied while its columns are
+  still in cache, where over the whole batch's column matrix (megabytes) each pass went out
+  to memory and back (one-channel 5x5 convolutions on MNIST: 1.2-1.7x faster); the runs'
+  columns are kept for dW;
+- at stride 1 the input gradient is not col2im of a column gradient but one product of W
+  with dy's KH row shifts, then KW image-sized additions (``input_gradient``); with several
+  input channels the forward pass and dW also take the kernel a row at a time
+  (``column_shifts``, ``row_shifts``, ``sum_row_shifts``), with no column matrix at all;
+  col2im proper (``add_image``) is left for strides above 1;
 - padding: the image is written inside a zeroed buffer, whose border stays zero;
 - that buffer, the column matrix and the gradient of the columns are kept from batch to
   batch (same shapes: no allocation per batch). What a layer returns is always new.
@@ -187,7 +190,7 @@ class Im2Col:
         product = self.buffer(xp, "input grad columns", (kw * c, n * hp * ow), dy.dtype)
         xp.matmul(by_column, row_shifts, out=product)
         product = product.reshape(kw, c, n, hp, ow)
-        image = flat[:, :, :hp * g.wp].reshape(c, n, hp, g.wp)
+        image = flat.reshape(c, n, hp, g.wp)
         for j in range(kw):
             image[:, :, :, j:j + ow] += product[j]
         return self.image(flat, g)
@@ -231,25 +234,16 @@ class Im2Col:
 
     @staticmethod
     def padded_gradient(xp: Any, g: Geometry, dtype: Any) -> Any:
-        """A zeroed (C, N, Hp*Wp + tail) array for col2im to add onto, new for each batch
+        """A zeroed (C, N, Hp*Wp) array to add the input gradient onto, new for each batch
         (it becomes the layer's output); ``image`` gives its NCHW input gradient."""
-        tail = g.kw - 1 if g.full_width else 0
-        return xp.zeros((g.c, g.n, g.hp * g.wp + tail), dtype=dtype)
+        return xp.zeros((g.c, g.n, g.hp * g.wp), dtype=dtype)
 
     def add_image(self, xp: Any, dcols: Any, g: Geometry, flat: Any) -> None:
-        """col2im: each column entry of ``dcols`` added onto its pixel in ``flat`` (the
-        run's samples of a padded_gradient)."""
+        """col2im: each column entry of ``dcols`` (exact rows: full-width rows exist only
+        at stride 1, where input_gradient needs no col2im) added onto its pixel in
+        ``flat``, a padded_gradient. Column shift by column shift: the KH row shifts of
+        kernel column j summed in a kept buffer, then added onto the image shifted by j."""
         n, c, kh, kw, s = g.n, g.c, g.kh, g.kw, g.stride
-        if g.full_width:
-            width = g.oh * g.wp
-            dcols = dcols.reshape(c, kh, kw, n, width)
-            for i in range(kh):
-                for j in range(kw):
-                    shift = i * g.wp + j
-                    flat[:, :, shift:shift + width] += dcols[:, i, j]
-            return
-        # Exact rows, column shift by column shift: the KH row shifts of offset column j
-        # summed in a kept buffer, then added onto the image shifted by j.
         blocks = dcols.reshape(c, kh, kw, n, g.oh, g.ow)
         image = flat.reshape(c, n, g.hp, g.wp)
         rows = self.buffer(xp, "row sums", (c, n, g.hp, g.ow), dcols.dtype)
@@ -262,5 +256,5 @@ class Im2Col:
     @staticmethod
     def image(flat: Any, g: Geometry) -> Any:
         """The NCHW input gradient held in a padded_gradient (padding cut off)."""
-        dx = flat[:, :, :g.hp * g.wp].reshape(g.c, g.n, g.hp, g.wp)
+        dx = flat.reshape(g.c, g.n, g.hp, g.wp)
         return dx[:, :, g.top:g.top + g.h, g.left:g.left + g.w].transpose(1, 0, 2, 3)
