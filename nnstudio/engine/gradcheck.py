@@ -29,17 +29,19 @@ def numeric_gradient(f: Callable[[], float], array: Any, eps: float = 1e-6,
 
     ``array`` is changed in place and restored; returns (indices, gradient at them).
     """
-    flat = array.reshape(-1)
     if indices is None:
-        indices = numpy.arange(flat.size)
+        indices = numpy.arange(array.size)
     grad = numpy.empty(len(indices))
     for k, i in enumerate(indices):
-        original = float(flat[i])
-        flat[i] = original + eps
+        # An element by its index tuple: a reshape(-1) of an array kept transposed in
+        # memory (a Dense layer's W) would be a copy, and the nudge would miss the layer.
+        at = tuple(int(v) for v in numpy.unravel_index(int(i), array.shape))
+        original = float(array[at])
+        array[at] = original + eps
         up = f()
-        flat[i] = original - eps
+        array[at] = original - eps
         down = f()
-        flat[i] = original
+        array[at] = original
         grad[k] = (up - down) / (2 * eps)
     return indices, grad
 

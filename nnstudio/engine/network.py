@@ -25,8 +25,8 @@ class Node:
 
 def relu_pool_pairs(nodes: list[Node],
                     consumers: dict[str, list[str]]) -> list[tuple[ReLU, MaxPool2D]]:
-    """The ReLUs that feed only a max-pool, with that pool: the pool's backward pass may
-    apply the ReLU's derivative (see MaxPool2D.masks_relu)."""
+    """The ReLUs that feed only a max-pool, with that pool: the pool may apply the ReLU
+    (see MaxPool2D.applies_relu)."""
     by_name = {node.name: node for node in nodes}
     pools = []
     for node in nodes:
@@ -35,6 +35,14 @@ def relu_pool_pairs(nodes: list[Node],
             if isinstance(source.layer, ReLU) and consumers[source.name] == [node.name]:
                 pools.append((source.layer, node.layer))
     return pools
+
+
+def _view(block: Any, layer: Layer, key: str, shape: tuple[int, ...]) -> Any:
+    """A parameter's place in the flat buffer, shaped as the layer sees it (transposed in
+    memory where the layer asks for it)."""
+    if key in layer.transposed_in_memory and len(shape) == 2:
+        return block.reshape(shape[::-1]).T
+    return block.reshape(shape)
 
 
 class Network:
@@ -104,10 +112,10 @@ class Network:
         offset = decayed = 0
         for layer, key in entries:
             array = layer.params[key]
-            size, shape = int(array.size), array.shape
-            values[offset:offset + size] = array.reshape(-1)
-            layer.params[key] = values[offset:offset + size].reshape(shape)
-            layer.grads[key] = grads[offset:offset + size].reshape(shape)
+            size = int(array.size)
+            layer.params[key] = _view(values[offset:offset + size], layer, key, array.shape)
+            layer.params[key][...] = array
+            layer.grads[key] = _view(grads[offset:offset + size], layer, key, array.shape)
             offset += size
             decayed += size if key == "W" else 0
         self._flat.append(Parameter(values, grads, decay=decayed > 0, decay_size=decayed))
@@ -130,6 +138,10 @@ class Network:
     def forward(self, x: Any, training: bool = False) -> Any:
         """The network's output for a batch; keeps every node's output while it runs."""
         self.set_training(training)
+        # A ReLU that feeds only a max-pool is applied by the pool, on its 4x smaller output,
+        # unless every node's output (and its gradient) is kept for the views.
+        for relu, pool in self._fused_pools:
+            relu.applied_by_consumer = pool.applies_relu = not self.capture
         outputs: dict[str, Any] = {self.input_name: self.device.send(x, self.dtype)}
         for name, layer, sources in self._plan:
             if len(sources) == 1:
@@ -163,10 +175,6 @@ class Network:
     def backward(self, grad_output: Any, start: str | None = None) -> None:
         """Backpropagate dL/d(output of ``start``) (default: the output node) to every layer."""
         grads: dict[str, Any] = {start or self.output_name: grad_output}
-        # A ReLU's gradient is masked by its max-pool, on the 4x smaller pooled gradient,
-        # unless every node's output gradient is kept (it would differ under ties at 0).
-        for relu, pool in self._fused_pools:
-            relu.masked_by_consumer = pool.masks_relu = not self.capture
         capture = self.capture
         for name, layer, sources in self._backward_plan:
             dy = grads.pop(name, None)

@@ -74,16 +74,18 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    # Set by the network when the only consumer, a max-pool, has already zeroed the gradient
-    # wherever y = 0 (on its smaller output): then the derivative here is 1 wherever dy != 0.
-    masked_by_consumer = False
+    # Set by the network when the only consumer, a max-pool, applies this ReLU for it (see
+    # MaxPool2D.applies_relu): x then passes through both ways.
+    applied_by_consumer = False
 
     def forward(self, x: Any) -> Any:
+        if self.applied_by_consumer:
+            return x
         self.y = self.xp.maximum(x, x.dtype.type(0))
         return self.y
 
     def backward(self, dy: Any) -> Any:
-        if self.masked_by_consumer:
+        if self.applied_by_consumer:
             return dy
         return dy * (self.y > 0)
 

@@ -18,6 +18,9 @@ class Layer:
     """
 
     n_inputs: int | None = 1
+    # 2-D parameters the network keeps transposed in memory (its flat buffer holds W^T in
+    # C order; the layer still sees W): for a layer whose products run faster that way.
+    transposed_in_memory: frozenset[str] = frozenset()
 
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}

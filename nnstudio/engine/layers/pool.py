@@ -41,10 +41,11 @@ class _Pool2D(Layer):
 
 
 class MaxPool2D(_Pool2D):
-    # Set by the network when the input is a ReLU's output that feeds only this pool: the
-    # gradient then also goes through the ReLU here, as dy * (y > 0) on the pooled output
-    # (a window's winner is positive exactly where its maximum y is), 4x fewer elements.
-    masks_relu = False
+    # Set by the network when the input comes from a ReLU that feeds only this pool: the
+    # pool then applies that ReLU, on 4x fewer elements. Forward: max(relu(x)) is
+    # relu(max(x)). Backward: dy * (y > 0) on the pooled output (a window's winner is
+    # positive exactly where its maximum y is), and the ReLU passes that on as it is.
+    applies_relu = False
 
     def forward(self, x: Any) -> Any:
         xp = self.xp
@@ -56,16 +57,18 @@ class MaxPool2D(_Pool2D):
         y = xp.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy(order="K")
         for view in views[2:]:
             xp.maximum(y, view, out=y)
+        if self.applies_relu:
+            xp.maximum(y, y.dtype.type(0), out=y)
         self.views, self.y = views, y
         return y
 
     def backward(self, dy: Any) -> Any:
         # The gradient goes to the input that won each window; the first maximum wins
         # ties, as in PyTorch, so a window never passes its gradient on twice.
-        if self.masks_relu:
-            dy = dy * (self.y > 0)
         if self.s == self.k:
             return self._backward_tiled(dy)
+        if self.applies_relu:
+            dy = dy * (self.y > 0)
         xp = self.xp
         zero = dy.dtype.type(0)
         taken = xp.zeros(dy.shape, dtype=bool)
@@ -76,7 +79,6 @@ class MaxPool2D(_Pool2D):
             pieces.append(xp.where(wins, dy, zero))
         self.views = self.y = None
         return self.scatter(pieces)
-
 
     def _backward_tiled(self, dy: Any) -> Any:
         """Windows that tile the input (stride = kernel): each input pixel belongs to one
@@ -92,15 +94,20 @@ class MaxPool2D(_Pool2D):
             dx[:, :, s * oh:, :] = 0
         if x.shape[3] > s * ow:
             dx[:, :, :, s * ow:] = 0
-        left = dy
+        # ``left`` is new here (never the caller's dy), and each offset's share is made in
+        # contiguous memory, then copied once into its strided place.
+        left = dy * (y > 0) if self.applies_relu else dy.copy(order="K")
+        wins = xp.empty_like(y, dtype=bool)
+        taken = xp.empty_like(left)
         for p, view in enumerate(views):
             i, j = divmod(p, k)
             target = dx[:, :, i : i + s * oh : s, j : j + s * ow : s]
             if p == len(views) - 1:
                 target[...] = left
                 break
-            taken = xp.multiply(left, view == y, out=target)
-            left = left - taken if left is dy else xp.subtract(left, taken, out=left)
+            xp.multiply(left, xp.equal(view, y, out=wins), out=taken)
+            target[...] = taken
+            xp.subtract(left, taken, out=left)
         self.views = self.y = self.x = None
         return dx
 
