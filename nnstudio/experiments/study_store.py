@@ -13,6 +13,7 @@ resumed, knows what it searched.
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import os
@@ -86,6 +87,17 @@ def _owner_alive(tag: Any) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# A sweep tags each trial with its owner right after asking for it; a running trial still
+# untagged after this long was cut off in between (killed with its sweep).
+UNTAGGED_SECONDS = 60.0
+
+
+def _never_tagged(trial: FrozenTrial) -> bool:
+    started = trial.datetime_start
+    return "owner" not in trial.user_attrs and started is not None \
+        and (datetime.datetime.now() - started).total_seconds() > UNTAGGED_SECONDS
 
 
 @dataclass
@@ -184,7 +196,7 @@ class StudyStore:
         failed and ``interrupted`` (a resumed sweep runs their settings again)."""
         failed = []
         for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            if not _owner_alive(trial.user_attrs.get("owner")):
+            if not _owner_alive(trial.user_attrs.get("owner")) or _never_tagged(trial):
                 self.storage.set_trial_user_attr(trial._trial_id, INTERRUPTED, True)
                 self.storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
                 failed.append(trial)

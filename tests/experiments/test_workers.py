@@ -99,8 +99,11 @@ def test_a_study_killed_mid_way_resumes_without_repeating_finished_trials(tmp_pa
         while time.monotonic() < deadline:
             trials = _trials(study)
             states = [t.state for t in trials]
+            running = [t for t in trials if t.state == optuna.trial.TrialState.RUNNING]
+            # (a running trial that its sweep has tagged: caught mid-trial, not between
+            # Optuna's ask and the tag, where an untagged trial is judged by its age)
             if states.count(optuna.trial.TrialState.COMPLETE) >= 1 \
-                    and optuna.trial.TrialState.RUNNING in states:
+                    and any("owner" in t.user_attrs for t in running):
                 break
             assert driver.poll() is None, "the sweep ended before it could be killed"
             time.sleep(0.05)
@@ -158,3 +161,22 @@ def test_trials_run_in_ray_workers_and_a_seeded_grid_matches_the_local_table(tmp
     for row in remote.values():  # Ray's own id of the worker that ran it, not the driver's
         assert row.process.startswith("ray worker ") and driver not in row.process
     assert all(r.process == "" for r in local.values())
+
+
+def test_a_trial_killed_before_its_sweep_tagged_it_is_interrupted_once_old(tmp_path,
+                                                                           monkeypatch) -> None:
+    """A sweep killed between Optuna's ask and its owner tag leaves an untagged running
+    trial; a resumed sweep fails it as interrupted once it is older than any live sweep's
+    tagging takes, and leaves a fresh one (another machine's, being tagged) alone."""
+    from nnstudio.experiments import study_store
+
+    store = study_store.StudyStore(tmp_path / "s.db")
+    study = optuna.create_study(storage=store.storage, study_name=store.study_name)
+    untagged, tagged = study.ask(), study.ask()
+    tagged.set_user_attr("owner", "another-host:1")
+    assert store.fail_interrupted(study) == []  # both fresh, one another machine's
+    monkeypatch.setattr(study_store, "UNTAGGED_SECONDS", -1.0)
+    assert [t.number for t in store.fail_interrupted(study)] == [untagged.number]
+    states = {t.number: t.state for t in study.get_trials(deepcopy=False)}
+    assert states == {untagged.number: optuna.trial.TrialState.FAIL,
+                      tagged.number: optuna.trial.TrialState.RUNNING}
