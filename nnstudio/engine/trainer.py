@@ -101,6 +101,8 @@ class TrainerControl:
     @property
     def holding(self) -> bool:
         """Paused with no step left to run: the loop waits after the batch it is on."""
+        if not self._paused:  # the common case, asked every batch: no lock (a bool's read)
+            return False
         with self._condition:
             return self._paused and not self._steps_allowed and not self._stop
 
