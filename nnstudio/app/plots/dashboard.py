@@ -83,8 +83,8 @@ class Dashboard(QObject):
         self.context: RunContext | None = None
         self.viewer: InspectionCopy | None = None
         self._active = True
-        self._predict_epoch: int | None = None  # epoch whose outputs must be computed here
-        self._pending_validation: tuple[int, np.ndarray] | None = None  # (epoch, outputs)
+        # (epoch, its validation outputs, or None to compute them here) for the next tick
+        self._pending_validation: tuple[int, np.ndarray | None] | None = None
         self.refresh_ms: dict[str, float] = {}  # last redraw cost of each view
         self._ticks = 0  # timer ticks that drew something: every other one is the loss's
         self._drawn_at: dict[str, float] = {}  # perf_counter of each view's last redraw
@@ -99,7 +99,6 @@ class Dashboard(QObject):
         context = with_validation_arrays(context)
         self.context, self.viewer = context, viewer
         self._active = True
-        self._predict_epoch = None
         self._pending_validation = None
         for view in self._views.values():
             view.begin_run(context, viewer)
@@ -124,15 +123,12 @@ class Dashboard(QObject):
         if context is None or context.dataset.task != "classification" \
                 or not len(context.x_val):
             return
-        if event.val_outputs is not None:
-            # Published at the next tick, the newest epoch's only: a toy set's run ends
-            # thousands of epochs a second, and each publication redraws several views.
-            self._pending_validation = (event.epoch, event.val_outputs)
-            self._wake()
-        else:
-            # Computed at the next tick, after the controller has loaded the epoch's weights.
-            self._predict_epoch = event.epoch
-            self._wake()
+        # Published at the next tick, the newest epoch's only: a toy set's run ends thousands
+        # of epochs a second, and each publication redraws several views. Outputs the event
+        # does not carry are computed then, after the controller has loaded the epoch's
+        # weights.
+        self._pending_validation = (event.epoch, event.val_outputs)
+        self._wake()
 
     @Slot(object)
     def on_snapshot(self, event: Snapshot) -> None:
@@ -167,14 +163,14 @@ class Dashboard(QObject):
 
     def _publish_pending_validation(self) -> None:
         pending, self._pending_validation = self._pending_validation, None
-        if pending is not None and self.context is not None:
-            self._publish_validation(*pending)
-
-    def _predict_validation(self) -> None:
-        epoch, self._predict_epoch = self._predict_epoch, None
-        if epoch is None or self.context is None or self.viewer is None:
+        if pending is None or self.context is None:
             return
-        self._publish_validation(epoch, self.viewer.predict(self.context.x_val))
+        epoch, outputs = pending
+        if outputs is None:
+            if self.viewer is None:
+                return
+            outputs = self.viewer.predict(self.context.x_val)
+        self._publish_validation(epoch, outputs)
 
     # -- the timer -------------------------------------------------------------------------
     def _wake(self) -> None:
@@ -184,7 +180,7 @@ class Dashboard(QObject):
     def _tick(self) -> None:
         self.refresh(on_screen=True)
         pending = any(v.dirty and v.isVisible() for v in self._views.values())
-        if not pending and self._predict_epoch is None and self._pending_validation is None:
+        if not pending and self._pending_validation is None:
             self.timer.stop()  # idle until something new arrives
 
     def refresh(self, on_screen: bool = False) -> bool:
@@ -194,8 +190,6 @@ class Dashboard(QObject):
         other tick - so a single event-loop pass never paints several plots at once and
         the window stays responsive. Tests call this directly instead of the timer."""
         self._publish_pending_validation()
-        if self._predict_epoch is not None:
-            self._predict_validation()
         drew = False
         now = time.perf_counter()
         due = []
