@@ -42,7 +42,7 @@ class Conv2D(Layer):
             self.params["b"] = self.xp.zeros((out_channels,), dtype="float32")
         self.fans = {"W": (in_channels * kh * kw, out_channels * kh * kw)}
         self.im2col = Im2Col()
-        self.cols: list[tuple[slice, Any, Any]] = []
+        self.cols: list[tuple[slice, Any]] = []
         self.shifted_x: Any = None
 
     def pads(self, h: int, w: int) -> tuple[int, int, int, int]:
@@ -74,14 +74,14 @@ class Conv2D(Layer):
         size = W.shape[1] * g.oh * g.row_width  # column matrix entries per sample
         batch_columns = self.im2col.buffer(xp, "batch columns", (g.n * size,), x.dtype)
         y = xp.empty((W.shape[0], g.n * g.oh * g.row_width), dtype=x.dtype)
-        self.cols = []  # (samples, their geometry, their columns) for the backward pass
+        self.cols = []  # (samples, their columns) for the backward pass
         for samples, run in self.runs(g):
             cols = self.im2col.columns(xp, x[samples], run,
                                        out=batch_columns[samples.start * size:samples.stop * size])
             y_run = xp.matmul(W, cols, out=y[:, self.columns_of(samples, g)])
             if self.use_bias:
                 y_run += self.params["b"][:, None]
-            self.cols.append((samples, run, cols))
+            self.cols.append((samples, cols))
         return self.im2col.output(y, g)
 
     def _forward_by_kernel_rows(self, xp: Any, x: Any, g: Any) -> Any:
@@ -117,7 +117,7 @@ class Conv2D(Layer):
         # dL/dW = sum over the runs of dy cols^T, each computed as (cols dy^T)^T: the same
         # products, 1.5-3x faster in OpenBLAS.
         dW_T = None
-        for samples, _, cols in self.cols:
+        for samples, cols in self.cols:
             product = cols @ dy_rows[:, self.columns_of(samples, g)].T
             dW_T = product if dW_T is None else xp.add(dW_T, product, out=dW_T)
         # Written in place: the gradients may be views into the network's flat buffer.

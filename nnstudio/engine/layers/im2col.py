@@ -101,6 +101,19 @@ class Im2Col:
             array = self.buffers[key] = xp.zeros(shape, dtype=dtype)
         return array
 
+    def padded_image(self, xp: Any, x: Any, g: Geometry,
+                     tail: int | None = None) -> tuple[Any, Any]:
+        """The NCHW batch channel-major with its padding, (flat, padded): ``padded`` is
+        (C, N, Hp, Wp); with ``tail`` (a number of zeros after each image) or padding it is
+        written inside a kept zero-bordered buffer, ``flat`` (C, N, Hp*Wp + tail), else it
+        is a view of x and ``flat`` is None."""
+        if tail is None and (g.hp, g.wp) == (g.h, g.w):
+            return None, x.transpose(1, 0, 2, 3)
+        flat = self.buffer(xp, "image", (g.c, g.n, g.hp * g.wp + (tail or 0)), x.dtype)
+        padded = flat[:, :, :g.hp * g.wp].reshape(g.c, g.n, g.hp, g.wp)
+        padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
+        return flat, padded
+
     @staticmethod
     def chunks(g: Geometry, in_cache: bool) -> list[tuple[slice, Geometry]]:
         """The batch as runs of samples (slice, geometry of the run) whose column matrix
@@ -118,16 +131,10 @@ class Im2Col:
         """The column matrix (C*KH*KW, N*OH*row_width) of an NCHW batch, in ``out`` (a
         flat array of that size) when given, else in a kept array."""
         n, c, kh, kw, s = g.n, g.c, g.kh, g.kw, g.stride
-        # The padded image, channel-major (C, N, Hp, Wp), plus KW-1 zeros at the end of each
-        # image so that the last full-width shift stays inside it.
-        # Exact rows of an unpadded image are copied straight from x.
-        tail = kw - 1 if g.full_width else 0
-        if g.full_width or (g.hp, g.wp) != (g.h, g.w):
-            flat = self.buffer(xp, "image", (c, n, g.hp * g.wp + tail), x.dtype)
-            padded = flat[:, :, :g.hp * g.wp].reshape(c, n, g.hp, g.wp)
-            padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
-        else:
-            padded = x.transpose(1, 0, 2, 3)
+        # Full-width rows read the image flat, with KW-1 zeros at the end of each image so
+        # that the last full-width shift stays inside it; exact rows of an unpadded image are
+        # copied straight from x.
+        flat, padded = self.padded_image(xp, x, g, tail=kw - 1 if g.full_width else None)
         width = g.oh * g.row_width
         cols = (self.buffer(xp, "columns", (c, kh, kw, n, width), x.dtype) if out is None
                 else out.reshape(c, kh, kw, n, width))
@@ -211,11 +218,7 @@ class Im2Col:
         """(C*KW, N*Hp*OW): the padded image shifted left by j for each kernel column j,
         OW columns of every row (the first of columns()' two stages, stride 1)."""
         c, kw, n, hp, ow = g.c, g.kw, g.n, g.hp, g.ow
-        if (g.hp, g.wp) == (g.h, g.w):
-            padded = x.transpose(1, 0, 2, 3)
-        else:
-            padded = self.buffer(xp, "padded image", (c, n, hp, g.wp), x.dtype)
-            padded[:, :, g.top:g.top + g.h, g.left:g.left + g.w] = x.transpose(1, 0, 2, 3)
+        _, padded = self.padded_image(xp, x, g)
         shifted = self.buffer(xp, "kernel column shifts", (c, kw, n, hp, ow), x.dtype)
         for j in range(kw):
             shifted[:, j] = padded[:, :, :, j:j + ow]
