@@ -6,7 +6,6 @@ from a checkpoint as a branch, and the earlier run stays in the loss plot."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from nnstudio.running.build import build_network
 from nnstudio.running.checkpoints import checkpoint_steps
 from nnstudio.running.session import create_session
 from nnstudio.running.training_process.state import RunState
+from tests.app.helpers import train_to_the_end
 from tests.app.inspect.strokes import DIGITS, draw_with_mouse
 from tests.running.test_checkpoints import same_weights
 
@@ -112,12 +112,8 @@ def test_an_old_project_opens_with_an_empty_timeline(qtbot, tmp_path):
 
 def test_training_continues_from_a_checkpoint_as_a_branch(qtbot):
     window = open_window(qtbot, "xor-mlp")
-    spec, training = window.document.snapshot()
-    window.document.set_training(replace(training, epochs=40, schedule="constant"))
+    train_to_the_end(qtbot, window, epochs=40, schedule="constant")
     controller = window.training.controller
-    with qtbot.waitSignal(controller.run_finished, timeout=30000):
-        window.training.start()
-    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
     first = window.timeline.timeline
     assert first.origin.startswith("run 1") and first[-1].epoch == 40
     index = next(i for i, c in enumerate(first) if c.epoch == 10)
@@ -133,7 +129,7 @@ def test_training_continues_from_a_checkpoint_as_a_branch(qtbot):
     assert branch[-1].epoch == 10 + 40 and branch[-1].step == first[index].step + 40
 
     # The branch trained from the checkpoint's weights: a headless run from them agrees.
-    _, settings = window.document.snapshot()
+    spec, settings = window.document.snapshot()
     session = create_session(spec, settings, weights=first[index].weights)
     session.trainer.config.checkpoint_steps = checkpoint_steps
     own = [e for e in session.trainer.run() if isinstance(e, Checkpoint)]
@@ -169,12 +165,7 @@ def test_continuing_from_saved_weights_branches_the_saved_timeline(qtbot, traine
                                                                    tmp_path):
     window = open_window(qtbot, trained_path)  # not interactive: Start continues
     saved = list(window.timeline.timeline.checkpoints)
-    _, training = window.document.snapshot()
-    window.document.set_training(replace(training, epochs=1))
-    controller = window.training.controller
-    with qtbot.waitSignal(controller.run_finished, timeout=60000):
-        window.training.start()
-    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
+    train_to_the_end(qtbot, window, timeout_ms=60000, epochs=1)
     branch = window.timeline.timeline
     assert "from timeline.nnstudio at epoch 1" in branch.origin
     assert branch.branch_point == len(saved) - 1

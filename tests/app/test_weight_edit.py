@@ -6,7 +6,6 @@ they were apart from the edited one."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from nnstudio.app.main_window import MainWindow
 from nnstudio.app.weight_edit.edits import bias_target, edge_target
-from nnstudio.running.training_process.state import RunState
+from tests.app.helpers import train_to_the_end
 
 
 def open_window(qtbot, source: str) -> MainWindow:
@@ -85,12 +84,7 @@ def test_a_bias_is_edited_by_clicking_its_neuron(qtbot):
 
 def test_editing_a_trained_network_keeps_its_other_trained_weights(qtbot):
     window = open_window(qtbot, "backprop-example")
-    _, training = window.document.snapshot()
-    window.document.set_training(replace(training, epochs=20))
-    controller = window.training.controller
-    with qtbot.waitSignal(controller.run_finished, timeout=30000):
-        window.training.start()
-    qtbot.waitUntil(lambda: controller.state is RunState.IDLE, timeout=10000)
+    train_to_the_end(qtbot, window, epochs=20)
     settle(qtbot, window)
     editing = window.weight_editing
     trained = window.inspect.source.viewer.weights()
