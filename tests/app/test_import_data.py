@@ -52,6 +52,16 @@ def image_folder(folder: Path) -> Path:
     return folder / "shapes"
 
 
+def save_with_data(qtbot, window, data: Path, project: Path):  # noqa: ANN001, ANN201
+    """Import ``data`` as its preview loads it, save the window as ``project``, and return
+    what the preview loaded."""
+    dialog = window.preview_data(str(data))
+    qtbot.addWidget(dialog)
+    window.use_data(dialog.loaded)
+    assert window.save_to(str(project))
+    return dialog.loaded
+
+
 def shoot(dialog: QDialog, name: str) -> None:
     if not SHOTS:
         return
@@ -176,11 +186,8 @@ def test_dropping_a_file_opens_the_preview(qtbot, window, tmp_path, monkeypatch)
 
 def test_reopening_a_project_whose_data_are_gone_says_which(qtbot, window, tmp_path,
                                                             monkeypatch):
-    dialog = window.preview_data(str(blobs_csv(tmp_path)))
-    qtbot.addWidget(dialog)
-    window.use_data(dialog.loaded)
     project = tmp_path / "p.nnstudio"
-    assert window.save_to(str(project))
+    save_with_data(qtbot, window, blobs_csv(tmp_path), project)
     (tmp_path / "blobs.csv").unlink()
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(
@@ -197,17 +204,14 @@ def test_a_reopened_project_shows_its_data_in_look_inside_before_a_run(qtbot, wi
     from nnstudio.app.main_window import MainWindow
     from nnstudio.app.settings import make_settings
 
-    dialog = window.preview_data(str(image_folder(tmp_path)))
-    qtbot.addWidget(dialog)
-    window.use_data(dialog.loaded)
     project = tmp_path / "shapes.nnstudio"
-    assert window.save_to(str(project))
+    loaded = save_with_data(qtbot, window, image_folder(tmp_path), project)
     reopened = MainWindow(settings=make_settings(settings_path))
     qtbot.addWidget(reopened, before_close_func=lambda w: w.document.mark_saved(w.document.path))
     reopened.show()
     assert reopened.open_file(str(project))
     current = reopened.inspect.current
-    assert current.sample_count() == len(dialog.loaded.imported.dataset.x_test)
+    assert current.sample_count() == len(loaded.imported.dataset.x_test)
     assert current.x() is not None and current.image().shape == (24, 24)
     assert current.describe() == "test sample 0 (label circle)"  # its classes' names
     reopened.inspect.show_inside(reopened.inspect.inside)
