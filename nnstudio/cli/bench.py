@@ -3,7 +3,9 @@
 Synthetic data is enough for speed: 60,000 random 28x28 samples with random labels. Our
 epochs run through the real training loop (Trainer), so its overhead is part of the figure.
 Both engines get the same number of threads (``--threads``; each count given is a run of
-its own), and each figure is the median of ``--repeats`` interleaved timings (ours, then
+its own): PyTorch's intra-op threads and the BLAS threads, and our convolutional networks
+share each batch across that many processes of one thread each (engine/sharing.py), so
+both use the same cores. Each figure is the median of ``--repeats`` interleaved timings (ours, then
 PyTorch's, then ours again...), so that a neighbour busy on a shared machine slows both.
 """
 
@@ -43,7 +45,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="samples per training epoch")
     bench.add_argument("--backend", choices=BACKEND_NAMES, default="numpy")
     bench.add_argument("--threads", type=positive_int, nargs="+", default=None, metavar="N",
-                       help="threads for both engines (BLAS and PyTorch); several counts run "
+                       help="threads (cores) for both engines: PyTorch's and BLAS threads, and "
+                            "our batches shared across that many processes where the "
+                            "network allows it; several counts run "
                             "one after another (default: 1 and the machine's cores)")
     bench.add_argument("--repeats", type=positive_int, default=1,
                        help="interleaved timings per figure; the median is reported")
@@ -62,8 +66,10 @@ def synthetic_data(n: int, seed: int = 0) -> tuple[numpy.ndarray, numpy.ndarray]
 
 
 def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
-               backend: str, loss_name: str | None = None) -> dict[str, float]:
-    """One epoch through the real training loop, then inference of 10,000 samples."""
+              backend: str, loss_name: str | None = None, cores: int = 1) -> dict[str, float]:
+    """One epoch through the real training loop, then inference of 10,000 samples, each
+    batch shared across ``cores`` processes where the network allows it (see
+    engine/sharing.py), else on the BLAS threads the process has."""
     from nnstudio.running.build import build_network
     from nnstudio.spec.presets import load_preset
 
@@ -74,21 +80,25 @@ def time_ours(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, 
     xs = x.reshape(len(x), *shape)
     loss = make_loss(loss_name or p.training.loss)
     trainer = Trainer(net, loss, make_optimizer("sgd", lr=lr), xs, y,
-                      TrainerConfig(epochs=1, batch_size=batch_size, shuffle=True))
-    for _ in trainer.run():  # warm-up: first batches allocate and load BLAS
-        break
-    start = time.perf_counter()
-    for _ in trainer.run():
-        pass
-    device.synchronize()
-    train_seconds = time.perf_counter() - start
-    test = xs[:10000]
-    start = time.perf_counter()
-    net.predict(test)
-    device.synchronize()
-    infer_seconds = time.perf_counter() - start
+                      TrainerConfig(epochs=1, batch_size=batch_size, shuffle=True, cores=cores))
+    try:
+        for _ in trainer.run():  # warm-up: starts any helper processes, loads BLAS
+            break
+        processes = len(trainer.sharing.helpers) + 1 if trainer.sharing else 1
+        start = time.perf_counter()
+        for _ in trainer.run():
+            pass
+        device.synchronize()
+        train_seconds = time.perf_counter() - start
+        test = xs[:10000]
+        start = time.perf_counter()
+        trainer.passes.predict(test)
+        device.synchronize()
+        infer_seconds = time.perf_counter() - start
+    finally:
+        trainer.close()
     return {"train_seconds": train_seconds * EPOCH / len(x), "inference_seconds": infer_seconds,
-            "samples_per_second": len(x) / train_seconds}
+            "samples_per_second": len(x) / train_seconds, "processes": processes}
 
 
 def course_reference_epoch(x: numpy.ndarray, y: numpy.ndarray, samples: int = 6000) -> float:
@@ -135,12 +145,12 @@ def median_figures(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def time_network(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: int, lr: float,
-                 backend: str, repeats: int, with_torch: bool) -> dict[str, Any]:
+                 backend: str, repeats: int, with_torch: bool, cores: int = 1) -> dict[str, Any]:
     """Ours (and PyTorch's) timings, interleaved ``repeats`` times; medians, and the median
     of each repeat's ratio."""
     ours_runs, torch_runs = [], []
     for _ in range(repeats):
-        ours_runs.append(time_ours(preset, x, y, batch_size, lr, backend))
+        ours_runs.append(time_ours(preset, x, y, batch_size, lr, backend, cores=cores))
         if with_torch:
             torch_runs.append(time_torch(preset, x, y, batch_size, lr))
     entry: dict[str, Any] = {"ours": median_figures(ours_runs), "batch_size": batch_size}
@@ -155,7 +165,9 @@ def time_network(preset: str, x: numpy.ndarray, y: numpy.ndarray, batch_size: in
 
 def network_line(preset: str, entry: dict[str, Any]) -> str:
     ours = entry["ours"]
-    line = (f"{preset:<16} ours: epoch {ours['train_seconds']:6.2f} s "
+    shared = ours.get("processes", 1)
+    how = f" ({shared:.0f} processes of 1 thread)" if shared > 1 else ""
+    line = (f"{preset:<16} ours{how}: epoch {ours['train_seconds']:6.2f} s "
             f"({ours['samples_per_second']:,.0f} samples/s), inference of 10,000 "
             f"{ours['inference_seconds'] * 1000:6.1f} ms")
     if "torch" in entry:
@@ -167,9 +179,9 @@ def network_line(preset: str, entry: dict[str, Any]) -> str:
 
 
 def time_course(x: numpy.ndarray, y: numpy.ndarray, backend: str, repeats: int,
-                with_torch: bool) -> dict[str, Any]:
+                with_torch: bool, cores: int = 1) -> dict[str, Any]:
     """The course's network at batch 10 against its per-sample loop (and PyTorch)."""
-    entry = time_network(COURSE_NETWORK, x, y, 10, 3.0, backend, repeats, with_torch)
+    entry = time_network(COURSE_NETWORK, x, y, 10, 3.0, backend, repeats, with_torch, cores)
     ours = entry["ours"]["train_seconds"]
     loops = [course_reference_epoch(x, y) for _ in range(repeats)]
     reference = statistics.median(loops)
@@ -202,10 +214,10 @@ def run_bench(samples: int = 60000, vs_torch: bool = False, backend: str = "nump
         run: dict[str, Any] = {"threads": count, "networks": {}}
         with threads_limited(count):
             for preset in NETWORKS:
-                entry = time_network(preset, x, y, 64, 0.01, backend, repeats, torch_ok)
+                entry = time_network(preset, x, y, 64, 0.01, backend, repeats, torch_ok, count)
                 log(network_line(preset, entry))
                 run["networks"][preset] = entry
-            course = run["course"] = time_course(x, y, backend, repeats, torch_ok)
+            course = run["course"] = time_course(x, y, backend, repeats, torch_ok, count)
         line = (f"{COURSE_NETWORK} (batch 10): ours {course['ours_seconds']:.2f} s per epoch; "
                 f"the course's per-sample loop {course['per_sample_loop_seconds']:.2f} s -> "
                 f"{course['speedup_vs_per_sample_loop']:.1f}x faster")

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio.cli.data_options import add_data_options, with_own_data
+from nnstudio.cli.options import positive_int
 from nnstudio.cli.settings import DATA_SETTINGS, add_setting_options, settings_from_args
-from nnstudio.engine.events import BatchEnd, Checkpoint, Diverged, EpochEnd, Finished
+from nnstudio.engine.events import BatchEnd, Checkpoint, Diverged, EpochEnd, Finished, Started
 from nnstudio.progress import ProgressBar
 
 
@@ -28,6 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                       "or just the weights (.npz)")
     train.add_argument("--json", action="store_true",
                        help="end with one JSON object holding the results")
+    train.add_argument("--cores", type=positive_int, default=1, metavar="N",
+                       help="share each batch of a convolutional network across N processes, "
+                            "one CPU core each (default 1: this process, on all BLAS threads)")
     train.set_defaults(handler=cmd_train)
 
     evaluate = commands.add_parser("eval", help="evaluate a saved project on a test set")
@@ -55,44 +59,15 @@ def cmd_train(args: argparse.Namespace) -> int:
           f"({len(trainer.x_train):,} samples, {session.network.parameter_count():,} parameters, "
           f"{training.optimizer} lr {training.lr:g}, {training.loss}, "
           f"backend {session.network.device.name})", file=log)
-    bar: ProgressBar | None = None
-    finished: Finished | None = None
-    diverged: Diverged | None = None
-    batches = 1
-    every = max(1, -(-training.epochs // 20))  # long runs report about 20 epochs
-
-    def shown(epoch: int) -> bool:
-        return epoch % every == 0 or epoch == training.epochs - 1
-
     timeline = Timeline()  # the checkpoints a saved project keeps
     if args.save and holds_weights(args.save):
         trainer.config.checkpoint_steps = checkpoint_steps
-    for event in trainer.run():
-        if isinstance(event, Checkpoint):
-            timeline.add(event)
-        elif isinstance(event, BatchEnd):
-            if not shown(event.epoch):
-                continue
-            if bar is None or event.batch == 0:
-                batches = max(1, -(-len(trainer.x_train) // trainer.config.batch_size))
-                bar = ProgressBar(batches, f"epoch {event.epoch + 1}/{training.epochs}",
-                                  stream=log)
-            bar.update(event.batch + 1, f"loss {event.loss:.4f} "
-                                        f"{event.samples_per_second:,.0f}/s")
-        elif isinstance(event, EpochEnd):
-            if bar is not None:
-                suffix = f"loss {event.train_loss:.4f}"
-                if event.val_accuracy is not None:
-                    suffix += f" val acc {event.val_accuracy:.4f}"
-                bar.close(batches, suffix)
-                bar = None
-        elif isinstance(event, Diverged):
-            diverged = event
-            print(event.message, file=log)
-        elif isinstance(event, Finished):
-            finished = event
-    assert finished is not None
-    test_loss, test_acc = trainer.evaluate(session.x_test, session.y_test)
+    trainer.config.cores = args.cores
+    try:
+        finished, diverged = _train(trainer, training.epochs, timeline, log)
+        test_loss, test_acc = trainer.evaluate(session.x_test, session.y_test)
+    finally:
+        trainer.close()  # any helper processes of shared batches
     history = finished.history
     print(_history_table(history), file=log if args.json else sys.stdout)
     fit = session.test_fit()
@@ -124,6 +99,59 @@ def cmd_train(args: argparse.Namespace) -> int:
     if save_failed is not None:
         raise save_failed
     return 1 if diverged else 0
+
+
+def _train(trainer: Any, epochs: int, timeline: Any, log: Any) -> tuple[Finished, Any]:
+    """Run the trainer with a progress bar per shown epoch; (Finished, Diverged or None)."""
+    bar: ProgressBar | None = None
+    finished: Finished | None = None
+    diverged: Diverged | None = None
+    batches = 1
+    every = max(1, -(-epochs // 20))  # long runs report about 20 epochs
+
+    def shown(epoch: int) -> bool:
+        return epoch % every == 0 or epoch == epochs - 1
+
+    for event in trainer.run():
+        if isinstance(event, Started):
+            _say_sharing(trainer, log)
+        elif isinstance(event, Checkpoint):
+            timeline.add(event)
+        elif isinstance(event, BatchEnd):
+            if not shown(event.epoch):
+                continue
+            if bar is None or event.batch == 0:
+                batches = max(1, -(-len(trainer.x_train) // trainer.config.batch_size))
+                bar = ProgressBar(batches, f"epoch {event.epoch + 1}/{epochs}",
+                                  stream=log)
+            bar.update(event.batch + 1, f"loss {event.loss:.4f} "
+                                        f"{event.samples_per_second:,.0f}/s")
+        elif isinstance(event, EpochEnd):
+            if bar is not None:
+                suffix = f"loss {event.train_loss:.4f}"
+                if event.val_accuracy is not None:
+                    suffix += f" val acc {event.val_accuracy:.4f}"
+                bar.close(batches, suffix)
+                bar = None
+        elif isinstance(event, Diverged):
+            diverged = event
+            print(event.message, file=log)
+        elif isinstance(event, Finished):
+            finished = event
+    assert finished is not None
+    return finished, diverged
+
+
+def _say_sharing(trainer: Any, log: Any) -> None:
+    """With --cores N: whether the batches are shared, or why not."""
+    cores = trainer.config.cores
+    if cores <= 1:
+        return
+    if trainer.sharing is not None and trainer.sharing.helpers:
+        print(f"Each batch shared across {cores} processes, one core each", file=log)
+    else:
+        print(f"nnstudio: note: --cores {cores}: {trainer.sharing_problem}; training in "
+              "this process", file=log)
 
 
 def _session(opened: Any, training: Any, data_dir: str | None, own: Any = None) -> Any:

@@ -48,6 +48,10 @@ class Device:
         """A random generator living on this device."""
         return self.xp.random.default_rng(seed)
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # A device goes to another process by name (its module does not pickle).
+        return get_device, (self.name,)
+
     def synchronize(self) -> None:
         """Wait for queued GPU work (for honest timings); a no-op on the CPU."""
         if self.name == "cupy":

@@ -96,10 +96,12 @@ class Network:
         self._pack_parameters()
         return self
 
-    def _pack_parameters(self) -> None:
+    def _pack_parameters(self, values: Any = None, grads: Any = None,
+                         copy_values: bool = True) -> None:
         """Every parameter becomes a view into one contiguous array, weights ("W", which
         weight decay applies to) first, then the rest (biases, gamma, beta), with a matching
-        flat gradient buffer: an optimizer's step is a few whole-array operations."""
+        flat gradient buffer: an optimizer's step is a few whole-array operations. The flat
+        arrays are new unless given (see ``place_parameters``)."""
         xp = self.device.xp
         self._flat: list[Parameter] = []
         entries = [(node.layer, key) for decay in (True, False) for node in self.layer_nodes
@@ -107,18 +109,34 @@ class Network:
         if not entries:
             return
         total = sum(int(layer.params[key].size) for layer, key in entries)
-        values = xp.empty(total, dtype=self.dtype)
-        grads = xp.zeros(total, dtype=self.dtype)
+        values = xp.empty(total, dtype=self.dtype) if values is None else values
+        grads = xp.zeros(total, dtype=self.dtype) if grads is None else grads
+        for given in (values, grads):
+            if given.shape != (total,) or given.dtype != self.dtype:
+                raise ValueError(f"the network's parameters need a flat {self.dtype} array of "
+                                 f"{total} values, not {given.dtype} {given.shape}")
         offset = decayed = 0
         for layer, key in entries:
             array = layer.params[key]
             size = int(array.size)
             layer.params[key] = _view(values[offset:offset + size], layer, key, array.shape)
-            layer.params[key][...] = array
+            if copy_values:
+                layer.params[key][...] = array
             layer.grads[key] = _view(grads[offset:offset + size], layer, key, array.shape)
             offset += size
             decayed += size if key == "W" else 0
         self._flat.append(Parameter(values, grads, decay=decayed > 0, decay_size=decayed))
+
+    def parameter_size(self) -> int:
+        """How many values the flat parameter buffer holds (0 without parameters)."""
+        return sum(int(p.value.size) for p in self._flat)
+
+    def place_parameters(self, values: Any, grads: Any = None, copy_values: bool = True) -> None:
+        """Move the parameters (and gradients, when ``grads`` is given) into these flat
+        arrays of ``parameter_size()`` values, e.g. memory shared with other processes (see
+        sharing.py); with ``copy_values`` the current values are copied in, else ``values``
+        already holds them. Anything holding the old arrays no longer sees the network's."""
+        self._pack_parameters(values, grads, copy_values)
 
     def want_input_grad(self, wanted: bool) -> None:
         """Backward computes dL/d(input) only when asked (saliency maps): it is not free."""

@@ -33,6 +33,7 @@ from nnstudio.engine.metrics import accuracy
 from nnstudio.engine.network import Network
 from nnstudio.engine.optimizers import Optimizer, Schedule
 from nnstudio.engine.series import GrowingBuffer
+from nnstudio.engine.sharing import SharedPasses, SharingError, sharing_problem
 
 # Per-batch losses kept in a run's history: past this many, neighbours are averaged (an
 # online run of a million batches would otherwise keep a million floats, ~35 MB a minute).
@@ -62,6 +63,10 @@ class TrainerConfig:
     # for the training's timeline, given (batches per epoch, epochs); step 0 is the start.
     # None: no timeline.
     checkpoint_steps: Callable[[int, int], Collection[int]] | None = None
+    # CPU cores each batch is shared across (this process and cores - 1 helper processes,
+    # one BLAS thread each; see sharing.py); 1: this process alone, on the BLAS threads
+    # it has.
+    cores: int = 1
 
 
 class TrainerControl:
@@ -220,6 +225,38 @@ class Trainer:
         # history["batch_loss"] is filled from this when the run finishes; each point is
         # the mean of history["batch_loss_stride"] consecutive batches.
         self.batch_losses = GrowingBuffer(1, max_points=BATCH_LOSS_POINTS)
+        # The passes over batches: the network's own, or shared across cores (opened when
+        # the first run starts, kept until close()); why they are not shared, if asked.
+        self.sharing: SharedPasses | None = None
+        self.sharing_problem: str | None = None
+
+    @property
+    def passes(self) -> Network | SharedPasses:
+        """What runs a batch's passes: the network, or the network shared across cores."""
+        if self.sharing is not None and self.sharing.helpers:
+            return self.sharing
+        return self.network
+
+    def share_batches(self) -> None:
+        """Start sharing batches across ``config.cores`` processes, where it can be done
+        (else ``sharing_problem`` says why not)."""
+        if self.config.cores <= 1 or self.sharing is not None:
+            return
+        self.sharing_problem = sharing_problem(self.network, self.config.cores)
+        if self.sharing_problem:
+            return
+        rows = max(self.config.batch_size, self.config.eval_batch_size or 0,
+                   self.network.inference_batch_size)
+        try:
+            self.sharing = SharedPasses(self.network, self.loss, self.config.cores, rows,
+                                        self.x_train, self.y_train)
+        except (OSError, SharingError) as error:
+            self.sharing_problem = f"helper processes could not start: {error}"
+
+    def close(self) -> None:
+        """End the helper processes of shared batches, if any (the network stays usable)."""
+        if self.sharing is not None:
+            self.sharing.close()
 
     # -- evaluation ----------------------------------------------------------------------
     def evaluate(self, x: Any, y: Any, keep_outputs: bool = False) -> tuple[float, float | None]:
@@ -233,7 +270,7 @@ class Trainer:
         y = self.network.device.send(y)
         for start in range(0, len(x), size):
             xb, yb = x[start:start + size], y[start:start + size]
-            value, output, _ = net.loss_forward(xb, yb, self.loss, training=False)
+            value, output, _ = self.passes.loss_forward(xb, yb, self.loss, training=False)
             total_loss += float(value) * len(xb)
             if keep_outputs:
                 outputs.append(net.device.to_host(output))
@@ -250,6 +287,7 @@ class Trainer:
         batch_size = max(1, min(cfg.batch_size, n))
         batches = math.ceil(n / batch_size)
         rng = numpy.random.default_rng(cfg.seed)
+        self.share_batches()  # before anything keeps the parameters' arrays
         known_good = KnownGood(net, self.optimizer)
         yield Started(cfg.epochs, batches, n, 0 if self.x_val is None else len(self.x_val),
                       net.parameter_count(), net.device.name)
@@ -296,7 +334,7 @@ class Trainer:
                 if self.augment is not None:
                     host = net.device.to_host(xb)
                     xb = net.device.send(self.augment(host, rng), net.dtype)
-                value, output = net.loss_and_backward(xb, yb, self.loss)
+                value, output = self.passes.loss_and_backward(xb, yb, self.loss)
                 problem = self._non_finite(value)
                 if problem is not None:
                     diverged = self._diagnose(xb, yb, epoch, batch, step, problem)
