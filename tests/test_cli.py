@@ -388,3 +388,34 @@ def test_a_sweep_grid_too_large_to_run_is_refused_before_anything_runs(capsys, t
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith(
         "nnstudio: error: --grid-points 100000: a grid of")
     assert not study.exists()
+
+
+def test_train_on_two_cores_saves_what_one_core_would(capsys, tmp_path) -> None:
+    """train --cores 2 (each batch shared by two processes) -> save -> eval: the results of
+    the run on one core, to float rounding."""
+    accuracies = []
+    for cores in ("1", "2"):
+        project = tmp_path / f"cores{cores}.nnstudio"
+        code, out, err = run(capsys, "train", "small-cnn", "--epochs", "1", "--cores", cores,
+                             "--json", "--save", str(project))
+        assert code == 0
+        assert ("Each batch shared across 2 processes" in err) == (cores == "2")
+        trained = json.loads(out.strip().splitlines()[-1])
+        code, out, _ = run(capsys, "eval", str(project), "--json")
+        assert code == 0
+        evaluated = json.loads(out.strip().splitlines()[-1])
+        assert evaluated["test_accuracy"] == pytest.approx(trained["test_accuracy"])
+        accuracies.append(trained["test_accuracy"])
+    assert accuracies[1] == pytest.approx(accuracies[0], abs=1e-3)
+    code, _, err = run(capsys, "train", "mlp-784-100-10", "--epochs", "1", "--cores", "2")
+    assert code == 0 and "--cores 2: a network without convolutions" in err
+
+
+def test_bench_shares_convolutional_batches_across_its_threads(capsys) -> None:
+    code, out, _ = run(capsys, "bench", "--samples", "640", "--threads", "2", "--json")
+    assert code == 0
+    assert "small-cnn        ours (2 processes of 1 thread)" in out
+    networks = json.loads(out.strip().splitlines()[-1])["runs"][0]["networks"]
+    assert networks["small-cnn"]["ours"]["processes"] == 2
+    assert networks["lenet5"]["ours"]["processes"] == 2
+    assert networks["mlp-784-100-10"]["ours"]["processes"] == 1

@@ -221,7 +221,7 @@ class SharedPasses:
                 helper.x[:hi - lo] = x[lo:hi]
                 if target is not None:
                     helper.y[:hi - lo] = target[lo:hi]
-                helper.connection.send((kind, hi - lo))
+                self._send(helper, (kind, hi - lo))
             lo, hi = bounds[0]
             try:
                 value, output = share_pass(self.network, self.loss, kind, x[lo:hi],
@@ -250,6 +250,14 @@ class SharedPasses:
         grads *= grads.dtype.type((hi - lo) / n)
         for helper, (lo, hi) in zip(self.helpers, bounds[1:], strict=True):
             grads += helper.grads * grads.dtype.type((hi - lo) / n)
+
+    @staticmethod
+    def _send(helper: _Helper, command: tuple[str, int]) -> None:
+        try:
+            helper.connection.send(command)
+        except OSError as error:
+            code = helper.process.exitcode
+            raise SharingError(f"a helper process ended (exit code {code})") from error
 
     def _answer(self, helper: _Helper, timeout: float | None = None) -> float:
         """A helper's reply: its share's loss; SharingError when it failed or died."""
