@@ -41,7 +41,7 @@ def conv_then(*layers: L.Layer, size: int = 8) -> Network:
     network = Network(nodes)
     rng = np.random.default_rng(1)
     for node in network.layer_nodes:
-        for key, value in node.layer.params.items():
+        for value in node.layer.params.values():
             value[...] = rng.standard_normal(value.shape) * 0.3
     return network
 
