@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import pickle
 import weakref
 from dataclasses import dataclass
@@ -53,6 +54,9 @@ def sharing_problem(network: Network, cores: int) -> str | None:
     """Why ``network``'s batches cannot be shared across ``cores`` processes, or None."""
     if cores <= 1:
         return None
+    available = os.cpu_count() or 1
+    if cores > available:
+        return f"this machine has {available} CPU cores, not {cores}"
     if network.device.name != "numpy":
         return f"batches are shared across cores only on the CPU, not on {network.device.name}"
     stateful = [node.name for node in network.layer_nodes if node.layer.state]
