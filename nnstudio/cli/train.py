@@ -68,6 +68,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         test_loss, test_acc = trainer.evaluate(session.x_test, session.y_test)
     finally:
         trainer.close()  # any helper processes of shared batches
+    if trainer.sharing is not None and trainer.sharing.problem:
+        print(f"nnstudio: note: {trainer.sharing.problem}; the run went on in this process",
+              file=log)
     history = finished.history
     print(_history_table(history), file=log if args.json else sys.stdout)
     fit = session.test_fit()
