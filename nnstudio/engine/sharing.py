@@ -321,8 +321,13 @@ def serve_share(connection: Any, payload: bytes, index: int, values_raw: Any,
     """A helper process: its copy of the network on the shared parameters, answering each
     ("train" | "evaluate" | "predict", rows) with its share's loss (the output and gradient
     left in shared memory) until it is sent None."""
+    import signal
+
     from threadpoolctl import threadpool_limits
 
+    # Ctrl+C in a terminal reaches the whole process group: the process that started this
+    # one decides (it ends its helpers when it stops).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         network, loss = pickle.loads(payload)
         grads, x, y, out = (_view(raw, layout) for raw, layout in zip(raws, layouts, strict=True))

@@ -199,3 +199,17 @@ def test_no_helper_outlives_its_passes(three_cores) -> None:
     # The network still trains here, on the parameters it kept.
     value, _ = network.loss_and_backward(*mnist_like(16), loss)
     assert np.isfinite(value)
+
+
+def test_ctrl_c_is_left_to_the_process_that_started_the_helpers() -> None:
+    """Ctrl+C in a terminal reaches every process of the group: a helper goes on (no
+    traceback of its own) until the process that started it ends it."""
+    network, loss = small_cnn(), make_loss("cross_entropy")
+    x, y = mnist_like(64)
+    with SharedPasses(network, loss, 2, 64, x, y) as passes:
+        process = passes.helpers[0].process
+        os.kill(process.pid, signal.SIGINT)
+        value, _ = passes.loss_and_backward(x, y, loss)
+        assert passes.problem is None and process.is_alive() and np.isfinite(value)
+    process.join(timeout=10)
+    assert not process.is_alive()
