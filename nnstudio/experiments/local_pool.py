@@ -118,7 +118,9 @@ class LocalPool:
                 # then Ended, and waits for the next run), or one that ended as the pool
                 # stopped. Ended here, not left waiting until its pipe is collected.
                 process.discard()
-        if outcome is not None:
+        # A run the pool's stop ended (its Stop command can win the race with the kill
+        # that follows it) was stopped, not finished: its outcome is not a result.
+        if outcome is not None and not (stopped and outcome.reason == "stopped"):
             return outcome
         if stopped:
             raise RunStopped("the pool was stopped")

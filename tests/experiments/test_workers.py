@@ -180,3 +180,20 @@ def test_a_trial_killed_before_its_sweep_tagged_it_is_interrupted_once_old(tmp_p
     states = {t.number: t.state for t in study.get_trials(deepcopy=False)}
     assert states == {untagged.number: optuna.trial.TrialState.FAIL,
                       tagged.number: optuna.trial.TrialState.RUNNING}
+
+
+def test_a_run_the_pool_stopped_is_stopped_even_when_its_outcome_came_first() -> None:
+    """pool.stop() asks each run to stop, then kills it; a worker quick enough to answer
+    the Stop with its outcome before the kill was stopped all the same (a sweep once
+    recorded such a trial of 100,000 epochs as complete). stop(kill=False) makes that
+    outcome certain."""
+    from nnstudio.experiments.local_pool import LocalPool, RunStopped
+    from nnstudio.experiments.trial_run import TrainRequest
+
+    pool = LocalPool(workers=1)
+    request = TrainRequest(toy_network(), toy_training(epochs=100_000))
+    try:
+        with pytest.raises(RunStopped):
+            pool.train(request, on_epoch=lambda progress: pool.stop(kill=False))
+    finally:
+        pool.close()
