@@ -157,7 +157,11 @@ class SharedPasses:
         x_layout = ((self.capacity, *x_example.shape[1:]), network.dtype.str)
         y_layout = ((self.capacity, *y_example.shape[1:]), y_example.dtype.str)
         out_layout = ((self.capacity, *self.out_row), output.dtype.str)
-        payload = pickle.dumps((network, loss))
+        try:
+            payload = pickle.dumps((network, loss))
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            raise SharingError(f"the network cannot be copied to a helper process ({error})"
+                               ) from error
         self.helpers: list[_Helper] = []
         blas = threadpool_limits(limits=1, user_api="blas")
         # Helpers end with this object even when nobody closes it.

@@ -240,7 +240,7 @@ class Trainer:
     def share_batches(self) -> None:
         """Start sharing batches across ``config.cores`` processes, where it can be done
         (else ``sharing_problem`` says why not)."""
-        if self.config.cores <= 1 or self.sharing is not None:
+        if self.config.cores <= 1 or self.sharing is not None or len(self.x_train) == 0:
             return
         self.sharing_problem = sharing_problem(self.network, self.config.cores)
         if self.sharing_problem:

@@ -213,3 +213,14 @@ def test_ctrl_c_is_left_to_the_process_that_started_the_helpers() -> None:
         assert passes.problem is None and process.is_alive() and np.isfinite(value)
     process.join(timeout=10)
     assert not process.is_alive()
+
+
+def test_a_network_that_cannot_be_copied_trains_in_its_own_process() -> None:
+    network = small_cnn()
+    network.layer("conv2d1").unpicklable = lambda: None  # e.g. a layer someone extended
+    x, y = mnist_like(128)
+    trainer = Trainer(network, make_loss("cross_entropy"), make_optimizer("sgd", lr=0.1), x, y,
+                      TrainerConfig(epochs=1, batch_size=64, cores=2))
+    finished = list(trainer.run())[-1]
+    assert finished.reason == "completed" and trainer.sharing is None
+    assert "cannot be copied to a helper process" in trainer.sharing_problem
