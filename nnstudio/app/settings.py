@@ -18,6 +18,7 @@ TAB_STATE = "window/state/tab{}"  # one dock layout per centre tab (see tab_layo
 RECENT = "files/recent"
 LAST_DIR = "files/last_dir"
 LAST_PRESET = "choices/last_preset"
+CORES = "training/cores"  # CPU cores a run's batches are shared across (cores_menu.py)
 
 
 def make_settings(path: str | None = None) -> QSettings:

@@ -44,6 +44,9 @@ class RunContext:
     held_out: str = "validation"
     # A branch's: the epoch of the checkpoint it continues from, where its curves begin.
     start_epoch: float = 0.0
+    # How the run's batches are computed when more than one core was asked for: "shared
+    # across 2 processes", or why they are not (see engine/sharing.py); "" for one core.
+    cores_note: str = ""
 
     @property
     def dataset_train_samples(self) -> int:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTabWidget, QWidget
 from nnstudio.app import dialogs
 from nnstudio.app.plots.curve_fit import is_1d_regression
 from nnstudio.app.training.controller import TrainingController
+from nnstudio.app.training.cores_menu import add_cores_menu
 from nnstudio.app.training.downloads import download_with_progress, needs_download
 from nnstudio.app.training.panel import TrainingPanel
 from nnstudio.app.training.toy_settings import input_follows_features
@@ -39,6 +40,7 @@ class TrainingUI(QObject):
         super().__init__(window)
         self.window = window
         self.controller = TrainingController(self)
+        add_cores_menu(window.menus.train, window.settings, self.controller)
         self.panel = TrainingPanel()
         self.panel.add_action_buttons([window.actions.train_start, window.actions.train_pause,
                                        window.actions.train_stop, window.actions.train_step])

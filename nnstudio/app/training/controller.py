@@ -97,6 +97,7 @@ class TrainingController(QObject):
         self._start_after_end: tuple | None = None  # a Start while it was unresponsive
         # The person's own data (File > Import Data), used while training.dataset names it.
         self.data: DataSource | None = None
+        self.cores = 1  # CPU cores each batch is shared across (Train > CPU Cores)
 
     # -- listeners -----------------------------------------------------------------------
     def attach(self, listener: RunListener) -> None:
@@ -153,10 +154,11 @@ class TrainingController(QObject):
         if weights:
             self.viewer.load_weights(weights)
         label = describe_run(run_id, training) + (note or (", continued" if weights else ""))
+        label += f", {self.cores} cores" if self.cores > 1 else ""
         data = self.data if self.data and self.data.name == training.dataset else None
         request = RunRequest(run_id, label, spec, training, paused=paused,
                              snapshot_seconds=SNAPSHOT_SECONDS, weights=weights, data=data,
-                             start_epoch=start_epoch)
+                             start_epoch=start_epoch, cores=self.cores)
         process = self._take_spare()
         if process is None:
             process = TrainingProcess(request, silence_seconds=self.silence_seconds)
@@ -280,6 +282,8 @@ class TrainingController(QObject):
             listener.start_run(context, self.viewer)
         self.run_started.emit(context)
         self._set_state(self._answering_state())
+        if context.cores_note:
+            self.message.emit(f"Training: {context.cores_note}")
 
     @Slot(object)
     def _on_event(self, event: object) -> None:

@@ -9,6 +9,7 @@ batches), the other events as they come.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 import traceback
@@ -20,7 +21,7 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.data.source import DataSource
 from nnstudio.engine.backend import BackendUnavailable
 from nnstudio.engine.events import BatchEnd, EpochEnd
-from nnstudio.engine.trainer import TrainerControl
+from nnstudio.engine.trainer import Trainer, TrainerControl
 from nnstudio.running.checkpoints import checkpoint_steps
 from nnstudio.running.inspection_copy import RunContext
 from nnstudio.running.session import Session, SessionError, create_session
@@ -55,6 +56,9 @@ class RunRequest:
     paused: bool = False
     snapshot_seconds: float = 0.25
     blas_threads: int = 1
+    # CPU cores each batch is shared across (this process and cores - 1 helper processes;
+    # see engine/sharing.py). 1: the window keeps the other cores.
+    cores: int = 1
     # Trained weights to continue from ({layer: {param: array}}); None: fresh ones.
     weights: dict | None = None
     heartbeat_seconds: float = HEARTBEAT_SECONDS
@@ -73,6 +77,8 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
     trainer.config.keep_val_outputs = True
     trainer.config.snapshot_grads = True
     trainer.config.checkpoint_steps = checkpoint_steps  # the timeline of the training
+    trainer.config.cores = request.cores
+    cores_note = share_batches(trainer, request.cores)
     device = session.network.device
     x_val, y_val = trainer.x_val, trainer.y_val
     held_out = "validation"
@@ -85,8 +91,22 @@ def prepare_session(request: RunRequest, control: TrainerControl) -> tuple[Sessi
                          for_the_views(session.dataset), session.input_shape,
                          device.to_host(x_val), device.to_host(y_val),
                          list(session.dataset.classes), len(session.dataset.x_train),
-                         held_out, request.start_epoch)
+                         held_out, request.start_epoch, cores_note)
     return session, context
+
+
+def share_batches(trainer: Trainer, cores: int) -> str:
+    """Start sharing the run's batches across ``cores`` processes where the network allows
+    it; what the window tells the person ("" for one core). The training process is a
+    daemon of the window's (ended with it); its helpers are its own daemons, ended with it,
+    and one whose training process was killed reads the end of its pipe and ends."""
+    if cores <= 1:
+        return ""
+    multiprocessing.current_process().daemon = False  # (it may start helpers)
+    trainer.share_batches()
+    if trainer.sharing is not None:
+        return f"each batch shared across {cores} processes, one core each"
+    return f"one core: {trainer.sharing_problem}"
 
 
 def for_the_views(dataset: Dataset) -> Dataset:
@@ -235,9 +255,12 @@ def serve_run(request: RunRequest, send: Callable[[object], None],
         session, context = prepare_session(request, control)
         heart.send(Ready(context))
         watch = HealthWatch(session.network, session.trainer.x_val, control)
-        for message in in_blocks(watch.follow(session.trainer.run()),
-                                 holding=lambda: control.holding):
-            heart.send(message)
+        try:
+            for message in in_blocks(watch.follow(session.trainer.run()),
+                                     holding=lambda: control.holding):
+                heart.send(message)
+        finally:
+            session.trainer.close()  # the helpers of shared batches, if any
 
     serve_framed(send, receive, control, request.heartbeat_seconds, body)
 
