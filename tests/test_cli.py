@@ -390,7 +390,15 @@ def test_a_sweep_grid_too_large_to_run_is_refused_before_anything_runs(capsys, t
     assert not study.exists()
 
 
-def test_train_on_two_cores_saves_what_one_core_would(capsys, tmp_path) -> None:
+@pytest.fixture
+def two_cores(monkeypatch) -> None:
+    """At least two cores, as far as the sharing of batches can tell (a one-core machine
+    runs the two processes in turn: slower, the same results)."""
+    cores = max(2, os.cpu_count() or 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+
+
+def test_train_on_two_cores_saves_what_one_core_would(capsys, tmp_path, two_cores) -> None:
     """train --cores 2 (each batch shared by two processes) -> save -> eval: the results of
     the run on one core, to float rounding."""
     accuracies = []
@@ -411,7 +419,7 @@ def test_train_on_two_cores_saves_what_one_core_would(capsys, tmp_path) -> None:
     assert code == 0 and "--cores 2: a network without convolutions" in err
 
 
-def test_bench_shares_convolutional_batches_across_its_threads(capsys) -> None:
+def test_bench_shares_convolutional_batches_across_its_threads(capsys, two_cores) -> None:
     code, out, _ = run(capsys, "bench", "--samples", "640", "--threads", "2", "--json")
     assert code == 0
     assert "small-cnn        ours (2 processes of 1 thread)" in out

@@ -51,16 +51,16 @@ def test_share_bounds_cover_the_batch_in_nearly_equal_runs() -> None:
     assert share_bounds(64, 2) == [(0, 32), (32, 64)]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def three_cores(monkeypatch) -> None:
-    """A machine of at least three cores, as far as sharing_problem can tell."""
+    """A machine of at least three cores, as far as sharing_problem can tell (on fewer the
+    processes take turns: slower, the same results)."""
     cores = max(3, os.cpu_count() or 1)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
 
 
 @pytest.mark.parametrize("cores", [2, 3])
-def test_shared_passes_give_the_whole_batchs_loss_outputs_and_gradients(three_cores,
-                                                                        cores: int) -> None:
+def test_shared_passes_give_the_whole_batchs_loss_outputs_and_gradients(cores: int) -> None:
     network, loss = small_cnn(), make_loss("cross_entropy")
     x, y = mnist_like(300)
     batch = slice(0, 37)  # shares of 13, 12 and 12 with three cores
@@ -131,7 +131,7 @@ def test_a_run_on_two_cores_follows_the_run_on_one() -> None:
 def test_what_cannot_be_shared_says_why() -> None:
     assert sharing_problem(small_cnn(), 1) is None
     assert sharing_problem(small_cnn(), 2) is None
-    assert "this machine has" in sharing_problem(small_cnn(), 100_000)
+    assert "CPU cores, not 100000" in sharing_problem(small_cnn(), 100_000)
     batch_norm = conv_then(L.BatchNorm(4))
     assert "layer0 keeps statistics over each whole batch" in sharing_problem(batch_norm, 2)
     mlp = load_preset("mlp-784-100-10")
@@ -186,7 +186,7 @@ def test_a_helper_that_dies_leaves_the_batch_to_this_process() -> None:
     passes.close()
 
 
-def test_no_helper_outlives_its_passes(three_cores) -> None:
+def test_no_helper_outlives_its_passes() -> None:
     network, loss = small_cnn(), make_loss("cross_entropy")
     passes = SharedPasses(network, loss, 3, 64, *mnist_like(64))
     processes = [helper.process for helper in passes.helpers]
