@@ -150,8 +150,13 @@ def _say_sharing(trainer: Any, log: Any) -> None:
     cores = trainer.config.cores
     if cores <= 1:
         return
-    if trainer.sharing is not None and trainer.sharing.helpers:
-        print(f"Each batch shared across {cores} processes, one core each", file=log)
+    sharing = trainer.sharing
+    if sharing is not None and sharing.helpers:
+        if sharing.worth_sharing(trainer.config.batch_size):
+            print(f"Each batch shared across {cores} processes, one core each", file=log)
+        else:
+            print(f"nnstudio: note: --cores {cores}: batches of {trainer.config.batch_size} "
+                  "are too small to share; evaluation is shared", file=log)
     else:
         print(f"nnstudio: note: --cores {cores}: {trainer.sharing_problem}; training in "
               "this process", file=log)

@@ -215,13 +215,17 @@ class SharedPasses:
                          else shared[1])
         return numpy.concatenate(parts) if parts else numpy.zeros((0,))
 
+    def worth_sharing(self, rows: int) -> bool:
+        """Whether a batch of ``rows`` samples is shared (enough work in each share, and
+        room for it)."""
+        return (bool(self.helpers) and rows <= self.capacity * self.cores
+                and (rows // self.cores) * self.work_per_sample >= MIN_SHARE_WORK)
+
     def _share(self, kind: str, x: Any, target: Any, loss: Loss | None) -> Any:
         """(loss, output, None) of the whole batch, computed in shares; None when the batch
         is not worth sharing or the helpers are gone (the caller runs it here)."""
         n = len(x)
-        if (not self.helpers or n > self.capacity * self.cores
-                or (n // self.cores) * self.work_per_sample < MIN_SHARE_WORK
-                or (loss is not None and loss is not self.loss)):
+        if not self.worth_sharing(n) or (loss is not None and loss is not self.loss):
             return None
         bounds = share_bounds(n, self.cores)
         try:
