@@ -48,6 +48,11 @@ class RunContext:
     # across 2 processes", or why they are not (see engine/sharing.py); "" for one core.
     cores_note: str = ""
 
+    def epoch_number(self, epoch: int) -> str:
+        """The number the views give the run's epoch ``epoch`` (from 0), as its curves count
+        them: a branch's first epoch follows its checkpoint's ("11" after epoch 10)."""
+        return f"{self.start_epoch + epoch + 1:g}"
+
     @property
     def dataset_train_samples(self) -> int:
         if self.train_samples is not None:

@@ -147,6 +147,13 @@ def test_training_continues_from_a_checkpoint_as_a_branch(qtbot):
     batch_x = loss_view.batch_epochs()
     assert 10 < batch_x[0] <= 11 and batch_x[-1] == pytest.approx(50)
     np.testing.assert_array_equal(loss_view.epoch_series("epoch"), np.arange(11, 51))
+    # So do the other views: the gradient norms, and the epoch the confusion matrix and the
+    # misclassified samples name (the branch's 40th epoch is epoch 50).
+    dashboard = window.training.dashboard
+    norms_x = next(iter(dashboard.gradients_view.series.values())).column(0)
+    assert 10 <= norms_x[0] and norms_x[-1] == pytest.approx(50)
+    assert dashboard.confusion_view.plot.titleLabel.text.startswith("Epoch 50:")
+    assert "(epoch 50, measured on" in window.training.health_panel.header.text()
     shoot(window, "branch-loss")
     window.document.mark_saved(window.document.path)
     window.close()

@@ -152,7 +152,9 @@ class ConfusionView(LiveView):
                 text.setText(str(count) if count else "")
                 text.setColor("#ffffff" if strength[r, c] > 0.62 else style.INK)
         accuracy = np.trace(self.counts) / max(self.counts.sum(), 1)
-        style.set_title(self.plot, f"Epoch {self.results.epoch + 1}: {self._held_out()} accuracy "
+        epoch = (self.context.epoch_number(self.results.epoch) if self.context is not None
+                 else self.results.epoch + 1)
+        style.set_title(self.plot, f"Epoch {epoch}: {self._held_out()} accuracy "
                                    f"{100 * accuracy:.1f}%")
         if self.selected is not None:
             self._fill_cell(*self.selected)

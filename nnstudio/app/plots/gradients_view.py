@@ -98,6 +98,7 @@ class GradientsView(LiveView):
         self.series: dict[str, GrowingBuffer] = {}
         self.curves: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
         self._clock = EpochClock()
+        self._start_epoch = 0.0
         self._snapshot: Snapshot | None = None
         self._snapshots = 0
         self._drawn_hist: tuple[int, str] | None = None
@@ -128,6 +129,7 @@ class GradientsView(LiveView):
         self.layer_box.addItems(layers)
         self.layer_box.blockSignals(False)
         self._clock = EpochClock(batches_per_epoch(context))
+        self._start_epoch = context.start_epoch  # a branch's curves begin at its checkpoint
         self._finished = False
         for steady in (self.grad_range, self.weight_range, self.weight_hist_range,
                        self.grad_hist_range):
@@ -141,7 +143,7 @@ class GradientsView(LiveView):
         super().start_run(context, viewer)
 
     def on_snapshot(self, event: Snapshot) -> None:
-        x = self._clock.at_step(event.step)
+        x = self._start_epoch + self._clock.at_step(event.step)
         for node, buffer in self.series.items():
             if node in event.grad_norms:
                 buffer.append(x, max(event.grad_norms[node], FLOOR),

@@ -83,13 +83,15 @@ class MisclassifiedView(LiveView):
         total = len(results.actual)
         shown = min(len(wrong), MAX_TILES if context.is_image else MAX_ROWS)
         self.header.setText(
-            f"Epoch {results.epoch + 1}: {len(wrong)} of {total} {context.held_out} samples "
+            f"Epoch {context.epoch_number(results.epoch)}: {len(wrong)} of {total} "
+            f"{context.held_out} samples "
             f"misclassified ({100 * len(wrong) / max(total, 1):.1f}%)"
             + (f", the {shown} most confident mistakes" if shown < len(wrong) else "")
             + ("  ·  each tile: true → predicted, confidence" if context.is_image else ""))
         if not len(wrong):
-            self.show_message(f"Epoch {results.epoch + 1}: every one of the {total} "
-                              f"{context.held_out} samples is classified correctly.")
+            self.show_message(f"Epoch {context.epoch_number(results.epoch)}: every one of "
+                              f"the {total} {context.held_out} samples is classified "
+                              "correctly.")
             return
         self.show_content()
         if context.is_image:

@@ -39,11 +39,13 @@ class HealthPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.list, 1)
         self.earlier: dict[tuple[str, str], HealthSignal] = {}  # warnings seen this run
+        self.context: RunContext | None = None
 
-    def begin_run(self, label: str) -> None:
+    def begin_run(self, context: RunContext) -> None:
+        self.context = context
         self.earlier = {}
         self.list.clear()
-        self.header.setText(f"{label}: measuring the training health…")
+        self.header.setText(f"{context.label}: measuring the training health…")
 
     def show_health(self, health: NetworkHealth) -> None:
         now = health.warnings()
@@ -53,7 +55,7 @@ class HealthPanel(QWidget):
         past = [s for key, s in self.earlier.items() if key not in current]
         count = len(now)
         self.header.setText(
-            f"At step {health.step:,} (epoch {health.epoch + 1}, measured on "
+            f"At step {health.step:,} (epoch {self._epoch(health.epoch)}, measured on "
             f"{health.samples} validation samples): "
             + (f"{count} warning{'s' if count != 1 else ''}." if count else "no warnings.")
             + (f" {len(past)} more earlier in this run." if past else ""))
@@ -62,6 +64,9 @@ class HealthPanel(QWidget):
             self._add(signal, "")
         for signal in past:
             self._add(signal, "earlier: ")
+
+    def _epoch(self, epoch: int) -> str:
+        return self.context.epoch_number(epoch) if self.context is not None else str(epoch + 1)
 
     def _add(self, signal: HealthSignal, prefix: str) -> None:
         item = QListWidgetItem(f"{prefix}{signal.node} · {signal.short}\n{signal.text}")
@@ -92,7 +97,7 @@ class HealthFollower(QObject):
     def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
         self.health = None
         show_health(self.scene, None)
-        self.panel.begin_run(context.label)
+        self.panel.begin_run(context)
 
     def on_snapshot(self, event: Snapshot) -> None:
         if event.health is None:
