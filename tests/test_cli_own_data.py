@@ -190,3 +190,22 @@ def test_sweep_and_ensemble_refuse_a_project_on_own_data_before_training(
         f"{command[0]}` runs on a named dataset only: give --dataset NAME, or train with "
         f"`nnstudio train --data`")
     assert not list(tmp_path.glob("*.db"))
+
+
+def test_an_npz_regression_in_large_units_trains_and_reports_in_them(capsys, tmp_path) -> None:
+    """Targets in the thousands (prices, say) are learned standardized, as a table's are:
+    before, 30 epochs ended at R² -69.9 (RMSE 4,914); now near 1, reported in the data's
+    units through save and eval."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (400, 2))
+    np.savez(tmp_path / "big.npz", x=x, y=1000 * x[:, 0] - 500 * x[:, 1] ** 2 + 5000)
+    project = tmp_path / "big.nnstudio"
+    code, out, err = run(capsys, "train", "mlp-784-100-10", "--data", str(tmp_path / "big.npz"),
+                         "--epochs", "30", "--json", "--save", str(project))
+    assert code == 0, err
+    trained = json.loads(out.splitlines()[-1])
+    assert trained["test_r2"] > 0.9 and trained["test_rmse"] < 200
+    code, out, _ = run(capsys, "eval", str(project), "--json")
+    assert code == 0
+    assert json.loads(out.splitlines()[-1])["test_rmse"] == pytest.approx(trained["test_rmse"],
+                                                                       rel=1e-4)

@@ -2,8 +2,9 @@
 ``y_train``, ``x_test``, ``y_test``; or an ``x.npy`` with its ``y.npy`` beside it.
 
 Whole-number labels are classes, other targets regression; uint8 (N, H, W) inputs are
-greyscale images. The arrays are used as they are: no preprocessing is fitted. Pickled
-arrays are refused.
+greyscale images. The inputs are used as they are; a regression target is learned
+standardized with the training split's mean and deviation, as a table's is (a project saved
+before that keeps its targets as they were). Pickled arrays are refused.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ import numpy as np
 
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
-from nnstudio.data.imported import Imported, check_classes, stratified_split
+from nnstudio.data.imported import (
+    Imported,
+    check_classes,
+    stratified_split,
+    target_statistics,
+)
 from nnstudio.data.source import DataOptions
 
 
@@ -64,10 +70,19 @@ def load_arrays(path: str | Path, options: DataOptions,
         x_train, y_train, x_test, y_test = x[train], y[train], x[test], y[test]
     if x_train.dtype != np.uint8:
         x_train, x_test = x_train.astype(np.float32), x_test.astype(np.float32)
-    dataset = Dataset(name, x_train, y_train, x_test, y_test, values, task, f"arrays of {name}")
+    preprocessing: dict[str, Any] = {"classes": values}
+    scale = None
+    if not classify and (saved is None or "target_mean" in saved):
+        scale = ((saved["target_mean"], saved["target_std"]) if saved
+                 else target_statistics(y_train, task))
+        mean, std = scale
+        y_train, y_test = (((y - mean) / std).astype(np.float32) for y in (y_train, y_test))
+        preprocessing.update(target_mean=mean, target_std=std)
+    dataset = Dataset(name, x_train, y_train, x_test, y_test, values, task, f"arrays of {name}",
+                      scale)
     columns = [("x", f"{x_train.dtype} {'x'.join(map(str, x_train.shape[1:]))}"),
                ("y", f"{task} (target)")]
-    return Imported(dataset, {"classes": values}, "arrays", columns)
+    return Imported(dataset, preprocessing, "arrays", columns)
 
 
 def _check_pair(name: str, x_name: str, x: np.ndarray, y_name: str, y: np.ndarray) -> None:

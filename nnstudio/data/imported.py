@@ -95,3 +95,11 @@ def check_classes(classes: list[str], file: str, what: str) -> None:
         only = f" ({classes[0]!r})" if classes else ""
         raise DatasetError(f"{file}: {what} has only one class{only}; a classifier needs at "
                            f"least two")
+
+
+def target_statistics(y: np.ndarray, task: str) -> tuple[float, float]:
+    """(mean, std) a numeric target is standardized with: the training rows'."""
+    if task != "regression" or not len(y):
+        return 0.0, 1.0
+    std = float(np.std(y, dtype=np.float64))
+    return float(np.mean(y, dtype=np.float64)), std if std > 0 else 1.0

@@ -14,7 +14,12 @@ import numpy as np
 
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
-from nnstudio.data.imported import Imported, check_classes, stratified_split
+from nnstudio.data.imported import (
+    Imported,
+    check_classes,
+    stratified_split,
+    target_statistics,
+)
 from nnstudio.data.source import DataOptions
 from nnstudio.data.table import ReadProgress, Table, read_table
 from nnstudio.data.table_columns import (
@@ -94,14 +99,6 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
                  for i, (name, kind) in enumerate(zip(table.names, kinds, strict=True))]
     return Imported(dataset, prep.to_json(), "table", described,
                     [table.names] + table.rows[:PREVIEW_ROWS].tolist(), notes)
-
-
-def target_statistics(y: np.ndarray, task: str) -> tuple[float, float]:
-    """(mean, std) a numeric target is standardized with: the training rows'."""
-    if task != "regression" or not len(y):
-        return 0.0, 1.0
-    std = float(np.std(y, dtype=np.float64))
-    return float(np.mean(y, dtype=np.float64)), std if std > 0 else 1.0
 
 
 def _target_index(table: Table, target: str | None) -> int:

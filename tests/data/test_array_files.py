@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nnstudio.data.errors import DatasetError
-from nnstudio.data.user_data import import_data
+from nnstudio.data.user_data import import_data, load_source
 
 
 def test_an_npz_of_x_and_y_is_split_and_classified(tmp_path: Path) -> None:
@@ -24,8 +25,20 @@ def test_an_npz_of_both_splits_and_regression_targets(tmp_path: Path) -> None:
     path = tmp_path / "curve.npz"
     np.savez(path, x_train=np.zeros((8, 2)), y_train=np.linspace(0, 1, 8),
              x_test=np.ones((3, 2)), y_test=np.ones(3) * 0.5)
-    dataset = import_data(path).imported.dataset
+    loaded = import_data(path)
+    dataset = loaded.imported.dataset
     assert dataset.task == "regression" and dataset.y_test.shape == (3, 1)
+    # Learned standardized with the training split's statistics, as a table's target is;
+    # the views and exports get the data's own units back.
+    assert dataset.target_scale == pytest.approx((0.5, np.std(np.linspace(0, 1, 8))))
+    assert dataset.y_train.mean() == pytest.approx(0, abs=1e-6)
+    np.testing.assert_allclose(dataset.in_target_units(dataset.y_test), 0.5, rtol=1e-6)
+    # Opened again with the project's saved preprocessing: the same numbers.
+    again = load_source(loaded.source).imported.dataset
+    np.testing.assert_array_equal(again.y_train, dataset.y_train)
+    # A project saved before targets were standardized keeps them as they were.
+    old = replace(loaded.source, preprocessing={"classes": []})
+    np.testing.assert_allclose(load_source(old).imported.dataset.y_test, 0.5)
 
 
 def test_x_npy_with_its_y_npy(tmp_path: Path) -> None:
