@@ -1,5 +1,6 @@
 """A folder of images, one subfolder per class (the layout of torchvision's ImageFolder and
-Keras's image_dataset_from_directory), read with Pillow.
+Keras's image_dataset_from_directory; images in folders below a class's belong to it, as
+there), read with Pillow.
 
 Every image is resized to one size (the person's, else the first image's) and kept as
 uint8: (N, H, W) when all are greyscale, (N, 3, H, W) when any has colour. A file that is
@@ -18,7 +19,7 @@ import numpy as np
 from nnstudio.data.dataset import Dataset
 from nnstudio.data.errors import DatasetError
 from nnstudio.data.imported import Imported, check_classes, stratified_split
-from nnstudio.data.source import IMAGE_SUFFIXES, DataOptions
+from nnstudio.data.source import IMAGE_SUFFIXES, DataOptions, class_folders, class_images
 
 # (images read, total images)
 ImageProgress = Callable[[int, int], None]
@@ -37,11 +38,9 @@ def load_image_folder(folder: str | Path, options: DataOptions,
     name = folder.name
     if not folder.is_dir():
         raise DatasetError(f"{folder}: no such folder")
-    classes = saved["classes"] if saved else sorted(
-        sub.name for sub in folder.iterdir() if sub.is_dir() and not sub.name.startswith("."))
+    classes = saved["classes"] if saved else class_folders(folder)
     files = [(label, file) for label, cls in enumerate(classes)
-             for file in sorted((folder / cls).iterdir()) if (folder / cls).is_dir()
-             and file.is_file() and file.suffix.lower() in IMAGE_SUFFIXES]
+             for file in class_images(folder / cls)]
     if not files:
         loose = [f for f in folder.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES]
         hint = (" (its images lie loose in it: put each class's images in a subfolder named "

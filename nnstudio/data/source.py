@@ -183,11 +183,26 @@ def fingerprint(path: str | os.PathLike[str]) -> str:
     return _file_digest(path)
 
 
+def class_folders(folder: Path) -> list[str]:
+    """The names of ``folder``'s class subfolders (hidden ones left out), sorted."""
+    return sorted(sub.name for sub in folder.iterdir()
+                  if sub.is_dir() and not sub.name.startswith("."))
+
+
+def class_images(class_folder: Path) -> list[Path]:
+    """A class's image files (by suffix), in its folder and the folders below it as
+    torchvision's ImageFolder finds them (hidden files and folders left out), sorted."""
+    if not class_folder.is_dir():
+        return []
+    return sorted(file for file in class_folder.rglob("*")
+                  if file.suffix.lower() in IMAGE_SUFFIXES and file.is_file()
+                  and not any(part.startswith(".")
+                              for part in file.relative_to(class_folder).parts))
+
+
 def image_files(folder: Path) -> list[Path]:
-    """The image files (by suffix) in the class subfolders of ``folder``."""
-    return [file for sub in folder.iterdir() if sub.is_dir() and not sub.name.startswith(".")
-            for file in sub.iterdir()
-            if file.is_file() and file.suffix.lower() in IMAGE_SUFFIXES]
+    """The image files of every class subfolder of ``folder``."""
+    return [file for name in class_folders(folder) for file in class_images(folder / name)]
 
 
 def _file_digest(path: Path) -> str:

@@ -119,3 +119,20 @@ def test_a_folder_fingerprint_follows_its_images(tmp_path: Path) -> None:
     assert fingerprint(folder) == before
     Image.new("RGB", (4, 4), (0, 255, 0)).save(folder / "red" / "0.jpg")
     assert fingerprint(folder) != before
+
+
+def test_images_in_folders_below_a_class_belong_to_it(tmp_path: Path) -> None:
+    """As torchvision's ImageFolder: cats/indoor/1.png is a cat; hidden files and folders
+    are not images of the set; the fingerprint follows the nested images too."""
+    folder = tmp_path / "pets"
+    for cls, shade in (("cats", 40), ("dogs", 200)):
+        for where in ("", "indoor", "indoor/night", ".thumbnails"):
+            (folder / cls / where).mkdir(parents=True, exist_ok=True)
+            Image.new("L", (6, 6), shade).save(folder / cls / where / "a.png")
+        Image.new("L", (6, 6), shade).save(folder / cls / ".hidden.png")
+    dataset = import_data(folder).imported.dataset
+    assert dataset.classes == ["cats", "dogs"]
+    assert len(dataset.x_train) + len(dataset.x_test) == 6  # 3 per class, none hidden
+    before = fingerprint(folder)
+    Image.new("L", (6, 6), 90).save(folder / "cats" / "indoor" / "night" / "a.png")
+    assert fingerprint(folder) != before
