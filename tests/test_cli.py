@@ -271,6 +271,7 @@ def refused(capsys, *args: str) -> str:
     (("--size", "axb", "--screenshot", "x.png"), "--size"),
     (("--size", "10x700", "--screenshot", "x.png"), "--size"),
     (("gradcheck", "xor-mlp", "--batch", "two"), "--batch"),
+    (("train", "small-cnn", "--cores", "0"), "--cores"),
 ])
 def test_numbers_out_of_range_name_their_option(capsys, args, option) -> None:
     err = refused(capsys, *args)
@@ -427,3 +428,11 @@ def test_bench_shares_convolutional_batches_across_its_threads(capsys, two_cores
     assert networks["small-cnn"]["ours"]["processes"] == 2
     assert networks["lenet5"]["ours"]["processes"] == 2
     assert networks["mlp-784-100-10"]["ours"]["processes"] == 1
+
+
+def test_an_ensemble_too_large_for_a_project_is_refused_before_it_trains(capsys,
+                                                                         tmp_path) -> None:
+    err = refused(capsys, "ensemble", "xor-mlp", "--members", "300", "--save",
+                  str(tmp_path / "team.nnstudio"))
+    assert "--members 300: a project holds at most 256 members" in err
+    assert not (tmp_path / "team.nnstudio").exists()

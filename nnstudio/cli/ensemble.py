@@ -42,12 +42,17 @@ def cmd_ensemble(args: argparse.Namespace) -> int:
     from nnstudio.data.datasets import load_dataset
     from nnstudio.experiments.ensemble import MemberFailed, score_ensemble, train_members
     from nnstudio.files.documents import open_source
+    from nnstudio.files.project import MAX_MEMBERS
     from nnstudio.running.session import SessionError, check_fit
 
     if args.save:
         if Path(args.save).suffix not in SAVE_SUFFIXES:
             raise CliError(f"--save {args.save}: an ensemble saves as a project (.nnstudio) "
                            f"or an ONNX model (.onnx)")
+        if Path(args.save).suffix == ".nnstudio" and args.members > MAX_MEMBERS:
+            # Said before the members train, not after.
+            raise CliError(f"--members {args.members}: a project holds at most {MAX_MEMBERS} "
+                           f"members; train fewer, or save the ensemble as .onnx")
         check_writable_destination(args.save, "--save")
     opened = open_source(args.source)
     training = settings_from_args(opened.training, args)
