@@ -98,7 +98,7 @@ class BoundaryView(LiveView):
         self._probs = np.zeros((0, 0))
         self._drawn_version: int | None = None
         self.active = False
-        self.fitted = FittedCurve(self.plot, self.legend)  # for 1-D regression sets
+        self.fitted = FittedCurve(self.plot)  # for 1-D regression sets
         self.fitting = False
 
     def start_run(self, context: RunContext, viewer: InspectionCopy) -> None:
@@ -120,7 +120,6 @@ class BoundaryView(LiveView):
             return
         style.set_title(self.plot, "Decision boundary")
         self.plot.setAspectLocked(True)
-        self.legend.anchor((1, 0), (1, 0), offset=(-8, 8))
         if not self.active:
             self.show_message(NOT_2D)
             super().start_run(context, viewer)

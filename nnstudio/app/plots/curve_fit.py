@@ -31,8 +31,15 @@ def curve_xs(x: np.ndarray, size: int = POINTS) -> np.ndarray:
 class FittedCurve:
     """The curve's plot items on ``plot``; ``show`` starts a run, ``update`` redraws."""
 
-    def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem) -> None:
-        self.plot, self.legend = plot, legend
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        # Its own legend, in the plot's bottom-right corner (sine and step leave it empty,
+        # the top right they fill); the decision boundary's classes have theirs.
+        self.legend = pg.LegendItem(offset=(-8, -8), labelTextColor=style.TEXT,
+                                    labelTextSize="8.5pt", brush=style.brush(style.BACKGROUND, 215),
+                                    pen=pg.mkPen(style.AXIS))
+        self.legend.setParentItem(plot.vb)
+        self.legend.setVisible(False)
         self.items: list[pg.GraphicsObject] = []
         self.xs = np.zeros(0, dtype=np.float32)
         self.ys = np.zeros(0, dtype=np.float32)
@@ -46,6 +53,7 @@ class FittedCurve:
             self.plot.removeItem(item)
             self.legend.removeItem(item)
         self.items, self.curve = [], None
+        self.legend.setVisible(False)
 
     def show(self, context: RunContext) -> None:
         self.clear()
@@ -65,8 +73,9 @@ class FittedCurve:
             self.items.append(scatter)
         self.curve = self.plot.plot(pen=style.pen(CURVE_COLOR, 2.5), name="the network")
         self.items.append(self.curve)
-        # Bottom right: sine and step leave that corner empty, the top right they fill.
-        self.legend.anchor((1, 1), (1, 1), offset=(-8, -8))
+        for item in self.items:
+            self.legend.addItem(item, item.name())
+        self.legend.setVisible(True)
         style.set_title(self.plot, f"Fitted curve: {data.name}")
         self.plot.getAxis("bottom").setLabel("x", color=style.TEXT)
         self.plot.getAxis("left").setLabel("y", color=style.TEXT)

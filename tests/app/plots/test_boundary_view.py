@@ -41,3 +41,16 @@ def test_boundary_is_recomputed_only_when_the_weights_change(dashboard, circles_
 def test_other_data_gets_a_clear_message(dashboard, cnn_run) -> None:
     dashboard.start_run(cnn_run.context(), cnn_run.viewer())
     assert "2-D data sets" in dashboard.boundary_view.message_text()
+
+
+def test_the_class_legend_sits_under_the_plot_not_on_its_title(dashboard, circles_run) -> None:
+    """At wide windows the legend, anchored at the layout's top right, once covered the
+    title "Decision boundary"; it keeps its row under the plot."""
+    run_through(dashboard, circles_run)
+    view = dashboard.boundary_view
+    view.graphics.resize(900, 600)
+    view.graphics.ci.layout.activate()
+    legend = view.legend.sceneBoundingRect()
+    plot = view.plot.sceneBoundingRect()
+    assert legend.top() >= plot.bottom() - 1
+    assert not legend.intersects(view.plot.titleLabel.sceneBoundingRect())
