@@ -147,19 +147,14 @@ def _train(trainer: Any, epochs: int, timeline: Any, log: Any) -> tuple[Finished
 
 def _say_sharing(trainer: Any, log: Any) -> None:
     """With --cores N: whether the batches are shared, or why not."""
-    cores = trainer.config.cores
-    if cores <= 1:
-        return
-    sharing = trainer.sharing
-    if sharing is not None and sharing.helpers:
-        if sharing.worth_sharing(trainer.config.batch_size):
-            print(f"Each batch shared across {cores} processes, one core each", file=log)
-        else:
-            print(f"nnstudio: note: --cores {cores}: batches of {trainer.config.batch_size} "
-                  "are too small to share; evaluation is shared", file=log)
-    else:
-        print(f"nnstudio: note: --cores {cores}: {trainer.sharing_problem}; training in "
-              "this process", file=log)
+    how, words = trainer.sharing_status()
+    option = f"nnstudio: note: --cores {trainer.config.cores}"
+    if how == "shared":
+        print(words[:1].upper() + words[1:], file=log)
+    elif how == "evaluation":
+        print(f"{option}: {words}", file=log)
+    elif how == "not shared":
+        print(f"{option}: {words}; training in this process", file=log)
 
 
 def _session(opened: Any, training: Any, data_dir: str | None, own: Any = None) -> Any:

@@ -166,9 +166,9 @@ class SharedPasses:
         blas = threadpool_limits(limits=1, user_api="blas")
         # Helpers end with this object even when nobody closes it.
         self._finalizer = weakref.finalize(self, _end, self.helpers, blas)
+        layouts = (flat_layout, x_layout, y_layout, out_layout)
         try:
             for index in range(1, cores):
-                layouts = (flat_layout, x_layout, y_layout, out_layout)
                 raws = [_raw(ctx, layout) for layout in layouts]
                 ours, theirs = ctx.Pipe()
                 process = ctx.Process(
@@ -268,8 +268,7 @@ class SharedPasses:
         try:
             helper.connection.send(command)
         except OSError as error:
-            code = helper.process.exitcode
-            raise SharingError(f"a helper process ended (exit code {code})") from error
+            raise _ended(helper) from error
 
     def _answer(self, helper: _Helper, timeout: float | None = None) -> float:
         """A helper's reply: its share's loss; SharingError when it failed or died."""
@@ -278,8 +277,7 @@ class SharedPasses:
                 raise SharingError(f"a helper process did not start in {timeout:.0f} s")
             reply = helper.connection.recv()
         except (EOFError, OSError) as error:
-            code = helper.process.exitcode
-            raise SharingError(f"a helper process ended (exit code {code})") from error
+            raise _ended(helper) from error
         if isinstance(reply, str):
             raise SharingError(f"a helper process failed: {reply}")
         return reply
@@ -294,6 +292,11 @@ class SharedPasses:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _ended(helper: _Helper) -> SharingError:
+    """What a helper whose pipe broke did: it ended, with its exit code."""
+    return SharingError(f"a helper process ended (exit code {helper.process.exitcode})")
 
 
 def share_pass(network: Network, loss: Loss, kind: str, x: Any, target: Any) -> tuple[Any, Any]:

@@ -253,6 +253,20 @@ class Trainer:
         except (OSError, SharingError) as error:
             self.sharing_problem = f"helper processes could not start: {error}"
 
+    def sharing_status(self) -> tuple[str, str]:
+        """How the run's batches are computed, as (how, words): ("one core", "") when one
+        was asked for; ("shared", "each batch shared …"); ("evaluation", "batches of B are
+        too small …") when only evaluation is; ("not shared", why not)."""
+        cores, batch, sharing = self.config.cores, self.config.batch_size, self.sharing
+        if cores <= 1:
+            return "one core", ""
+        if sharing is None or not sharing.helpers:
+            return "not shared", str(self.sharing_problem or (sharing and sharing.problem))
+        if sharing.worth_sharing(batch):
+            return "shared", f"each batch shared across {cores} processes, one core each"
+        return "evaluation", (f"batches of {batch} are too small to share; evaluation is "
+                              f"shared across {cores} processes")
+
     def close(self) -> None:
         """End the helper processes of shared batches, if any (the network stays usable)."""
         if self.sharing is not None:

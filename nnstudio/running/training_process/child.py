@@ -104,12 +104,8 @@ def share_batches(trainer: Trainer, cores: int) -> str:
         return ""
     multiprocessing.current_process().daemon = False  # (it may start helpers)
     trainer.share_batches()
-    sharing, batch = trainer.sharing, trainer.config.batch_size
-    if sharing is None:
-        return f"one core: {trainer.sharing_problem}"
-    if sharing.worth_sharing(batch):
-        return f"each batch shared across {cores} processes, one core each"
-    return f"batches of {batch} are too small to share; evaluation shared across {cores} cores"
+    how, words = trainer.sharing_status()
+    return f"one core: {words}" if how == "not shared" else words
 
 
 def for_the_views(dataset: Dataset) -> Dataset:
