@@ -19,6 +19,7 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.data.imported import (
     Imported,
     check_classes,
+    standardized,
     stratified_split,
     target_statistics,
 )
@@ -75,9 +76,8 @@ def load_arrays(path: str | Path, options: DataOptions,
     if not classify and (saved is None or "target_mean" in saved):
         scale = ((saved["target_mean"], saved["target_std"]) if saved
                  else target_statistics(y_train, task))
-        mean, std = scale
-        y_train, y_test = (((y - mean) / std).astype(np.float32) for y in (y_train, y_test))
-        preprocessing.update(target_mean=mean, target_std=std)
+        y_train, y_test = standardized(y_train, scale), standardized(y_test, scale)
+        preprocessing.update(target_mean=scale[0], target_std=scale[1])
     dataset = Dataset(name, x_train, y_train, x_test, y_test, values, task, f"arrays of {name}",
                       scale)
     columns = [("x", f"{x_train.dtype} {'x'.join(map(str, x_train.shape[1:]))}"),

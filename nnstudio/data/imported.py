@@ -103,3 +103,9 @@ def target_statistics(y: np.ndarray, task: str) -> tuple[float, float]:
         return 0.0, 1.0
     std = float(np.std(y, dtype=np.float64))
     return float(np.mean(y, dtype=np.float64)), std if std > 0 else 1.0
+
+
+def standardized(y: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
+    """A numeric target as it is learned: (y - mean) / std, float32."""
+    mean, std = scale
+    return ((y - mean) / std).astype(np.float32)

@@ -17,6 +17,7 @@ from nnstudio.data.errors import DatasetError
 from nnstudio.data.imported import (
     Imported,
     check_classes,
+    standardized,
     stratified_split,
     target_statistics,
 )
@@ -92,7 +93,7 @@ def load_table(path: str | Path, options: DataOptions, saved: dict[str, Any] | N
     scale = None
     if task == "regression":
         scale = (prep.target_mean, prep.target_std)
-        y = ((y - prep.target_mean) / prep.target_std).astype(np.float32)
+        y = standardized(y, scale)
     dataset = Dataset(file, x[train], y[train], x[test], y[test], classes, task,
                       f"{len(cells):,} rows of {file}", scale)
     described = [(name, f"{kind}{' (target)' if i == target else ''}")
